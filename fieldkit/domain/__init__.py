@@ -1,0 +1,1 @@
+"""The enrolment domain: records, their status machine, validation. Qt-free."""
