@@ -93,7 +93,7 @@ def _clean(payload: str) -> str:
 def _qr_date(text: str, name: str) -> PartialDate:
     """DDMMYYYY as on cards; 00 for an unknown day or month (year-only births); other typed forms too."""
     digits = text.strip()
-    if len(digits) == 8 and digits.isdigit():
+    if len(digits) == 8 and digits.isascii() and digits.isdigit():
         day, month, year = int(digits[:2]), int(digits[2:4]), digits[4:]
         digits = year if month == 0 else f"{month:02d}/{year}" if day == 0 else digits
     try:

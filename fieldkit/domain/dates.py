@@ -78,9 +78,9 @@ class PartialDate:
         return parse_partial_date(text)
 
 
-_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_DMY = re.compile(r"(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})")
-_COMPACT = re.compile(r"(\d{2})(\d{2})(\d{4})")
+_ISO = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
+_DMY = re.compile(r"(?:([0-9]{1,2})[/.-])?([0-9]{1,2})[/.-]([0-9]{4})")
+_COMPACT = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
 
 
 def parse_partial_date(text: str) -> PartialDate:
