@@ -71,16 +71,27 @@ class CardPrefill:
                             date_of_birth=self.date_of_birth, sex=self.sex, residence=residence)
 
 
+def _as_windows_1252(text: str) -> bytes:
+    """The bytes a Windows-1252 decoder turned into `text` (its five unused bytes pass through as U+0081…)."""
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                raise
+            out.append(ord(ch))
+    return bytes(out)
+
+
 def repair_mojibake(text: str) -> str:
     """UTF-8 text that was decoded as Windows-1252 or Latin-1 on the way, restored; other text unchanged."""
     if not any(h in text for h in _MOJIBAKE_HINTS):
         return text
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            return text.encode(encoding).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-    return text
+    try:
+        return _as_windows_1252(text).decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
 
 
 def _clean(payload: str) -> str:
@@ -107,9 +118,10 @@ def parse_card_qr(payload: str, convert_address: bool = True) -> CardPrefill:
     raw = _clean(payload or "")
     if not raw:
         raise QrParseError("", "the QR payload is empty")
-    text = repair_mojibake(raw)
-    warnings = ["the text was mis-decoded by the scanner and has been repaired; check the name"] if text != raw else []
-    fields = [normalize_name(f) for f in text.split("|")]
+    fields = [repair_mojibake(f) for f in raw.split("|")]  # per field: one odd field must not block the others
+    repaired = fields != raw.split("|")
+    warnings = ["the text was mis-decoded by the scanner and has been repaired; check it"] if repaired else []
+    fields = [normalize_name(f) for f in fields]
     if len(fields) < MIN_FIELDS:
         raise QrParseError("", f"a card QR has at least {MIN_FIELDS} fields separated by '|', this one has "
                                f"{len(fields)}")

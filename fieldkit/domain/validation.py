@@ -59,7 +59,7 @@ class Issue:
                 "message_vi": self.message_vi, "message_en": self.message_en}
 
 
-def issue(code: str, path: str, severity: str | None = None, **params) -> Issue:
+def issue(code: str, path: str, severity: str | None = None, /, **params) -> Issue:
     return Issue(severity or messages.MESSAGES[code][0], code, path, params)
 
 
