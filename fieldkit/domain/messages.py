@@ -98,3 +98,11 @@ def render(code: str, params: dict, language: str) -> str:
     """The message for `code` in "vi" or "en"; a missing parameter shows as {name}, never raises."""
     _, vi, en = MESSAGES[code]
     return (vi if language == "vi" else en).format_map(_KeepMissing(params))
+
+
+def codes_markdown_table() -> str:
+    """The code table of docs/record-format.md (a test checks the doc contains it verbatim)."""
+    rows = ["| code | severity | English | Tiếng Việt |", "|---|---|---|---|"]
+    for code, (severity, vi, en) in MESSAGES.items():
+        rows.append(f"| `{code}` | {severity} | {en} | {vi} |")
+    return "\n".join(rows).replace("{", "‹").replace("}", "›")

@@ -51,3 +51,10 @@ def test_every_bad_example_is_documented():
     doc = (EXAMPLES.parents[0] / "record-format.md").read_text("utf-8")
     for path in BAD + GOOD:
         assert f"{path.parent.name}/{path.name}" in doc, path.name
+
+
+def test_the_code_table_in_the_doc_is_current():
+    from fieldkit.domain.messages import codes_markdown_table
+
+    doc = (EXAMPLES.parents[0] / "record-format.md").read_text("utf-8")
+    assert codes_markdown_table() in doc
