@@ -115,10 +115,14 @@ BUNDLE_DROP = (
     "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
     "libgdk_pixbuf-2.0.so*", "libatk-1.0.so*", "libcairo-gobject.so*", "libcairo.so*", "libpango*.so*",
     "libpixman-1.so*", "libepoxy.so*", "libatk-bridge*.so*", "libatspi.so*",
+    # The same on Windows (PySide6's layout there has no Qt/ level). Untested: see docs/packaging.md.
+    "PySide6/plugins/imageformats/qpdf.dll", "PySide6/plugins/platforminputcontexts/qtvirtualkeyboardplugin.dll",
+    "*Qt6Pdf.dll", "*Qt6VirtualKeyboard*.dll", "*Qt6Qml*.dll", "*Qt6Quick*.dll",
 )
 
 # Qt's own translations (standard dialog buttons and the like): only the kit's languages, only Qt's base catalogues.
-QT_TRANSLATIONS_KEPT = re.compile(r"PySide6/Qt/translations/qt(base)?_(vi|en)\.qm")
+QT_TRANSLATIONS_DIR = re.compile(r"PySide6/(Qt/)?translations/")
+QT_TRANSLATIONS_KEPT = re.compile(r"PySide6/(Qt/)?translations/qt(base)?_(vi|en)\.qm")
 
 # Modules never needed at run time. Keeps the bundle smaller and stops hooks dragging in whole toolkits.
 EXCLUDED_MODULES = (
@@ -156,7 +160,7 @@ SUBMODULE_SKIP = re.compile(r"(^|\.)(tests?|testing|conftest|benchmarks)(\.|$)")
 def keep_in_bundle(destination: str) -> bool:
     """False for a bundle path matched by BUNDLE_DROP (the spec filters PyInstaller's binaries and datas with it)."""
     destination = destination.replace("\\", "/")
-    if destination.startswith("PySide6/Qt/translations/"):
+    if QT_TRANSLATIONS_DIR.match(destination):
         return bool(QT_TRANSLATIONS_KEPT.fullmatch(destination))
     return not any(fnmatch.fnmatch(destination, pattern) for pattern in BUNDLE_DROP)
 
