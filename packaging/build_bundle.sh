@@ -61,6 +61,6 @@ if [ "$tarball" -eq 1 ]; then
     out="dist/fieldkit-${version}-linux-x86_64.tar.gz"
     # Sorted names, fixed owner and times: the same bundle gives the same tarball bytes.
     tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@${SOURCE_DATE_EPOCH}" \
-        -C dist -cf - fieldkit | gzip -n -9 > "$out"
+        -C dist -cf - fieldkit | gzip -n > "$out"
     say "wrote $out ($(du -h "$out" | cut -f1))"
 fi
