@@ -72,6 +72,7 @@ THIRD_PARTY: tuple[Bundled, ...] = (
     Bundled("psycopg-binary", "psycopg_binary", "libpq and the C speed-ups", submodules=True, dylibs=True,
             required=False),
     Bundled("psycopg-pool", "psycopg_pool", "hub connection pool", required=False),
+    Bundled("segno", "segno", "QR codes (pure Python)", required=False),
 )
 
 # Files the running kit opens by path: the smoke test checks each is inside the built bundle (relative to the
