@@ -116,6 +116,9 @@ BUNDLE_DROP = (
     "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
     "libgdk_pixbuf-2.0.so*", "libatk-1.0.so*", "libcairo-gobject.so*", "libcairo.so*", "libpango*.so*",
     "libpixman-1.so*", "libepoxy.so*", "libatk-bridge*.so*", "libatspi.so*",
+    # Install records: hashes of the console scripts in the build's .venv/bin, whose first line is that venv's path,
+    # so they differ between build folders. Nothing reads them at run time (importlib.metadata needs METADATA).
+    "*.dist-info/RECORD",
     # The same on Windows (PySide6's layout there has no Qt/ level). Untested: see docs/packaging.md.
     "PySide6/plugins/imageformats/qpdf.dll", "PySide6/plugins/platforminputcontexts/qtvirtualkeyboardplugin.dll",
     "*Qt6Pdf.dll", "*Qt6VirtualKeyboard*.dll", "*Qt6Qml*.dll", "*Qt6Quick*.dll",

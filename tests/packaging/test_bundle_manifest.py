@@ -82,6 +82,8 @@ def test_required_bundle_files_exist_in_the_environment(pattern):
     ("PySide6/translations/qtbase_vi.qm", True),
     ("fieldkit/ui/i18n/fieldkit_vi.qm", True),
     ("face_recognition_models/models/shape_predictor_68_face_landmarks.dat", True),
+    ("numpy-2.4.6.dist-info/RECORD", False),
+    ("numpy-2.4.6.dist-info/METADATA", True),
 ])
 def test_pruning_keeps_what_a_laptop_loads(destination, kept):
     assert manifest.keep_in_bundle(destination) is kept
