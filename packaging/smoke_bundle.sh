@@ -4,6 +4,7 @@
 #   `fieldkit doctor` (no MISSING package, no failed probe), `fieldkit demo --citizens 3` (when the build has it),
 #   `fieldkit-hub --help` (when the build has it).
 # Usage: packaging/smoke_bundle.sh [BUNDLE_DIR]      exits non-zero on the first failure
+# FIELDKIT_SMOKE_REQUIRE_DEMO=1 makes a missing demo command a failure instead of a SKIPPED line.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -70,6 +71,8 @@ run_step help "$exe" --help
 if grep -qE '^    demo ' "$work/help.log"; then
     run_step demo "$exe" demo --citizens 3
     tail -n 5 "$work/demo.log" | sed 's/^/    /'
+elif [ "${FIELDKIT_SMOKE_REQUIRE_DEMO:-0}" = 1 ]; then
+    fail "this build has no 'fieldkit demo' command (FIELDKIT_SMOKE_REQUIRE_DEMO=1)"
 else
     say "SKIPPED demo: this build has no 'fieldkit demo' command yet (the smoke runs it as soon as it exists)"
 fi
