@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Smoke-run a built bundle (default dist/fieldkit) offscreen, with a throw-away data directory:
 #   self-check (every library and data file loads), the main window (screenshot must not be blank),
-#   `fieldkit doctor` (no MISSING package, no failed probe), `fieldkit demo --citizens 3` (when the build has it),
-#   `fieldkit-hub --help` (when the build has it).
+#   `fieldkit doctor` (no MISSING package, no failed probe), `fieldkit demo --citizens 3` (when the build has it;
+#   synced to a `fieldkit-hub serve` from the same bundle when both exist), `fieldkit-hub --help`.
 # Usage: packaging/smoke_bundle.sh [BUNDLE_DIR]      exits non-zero on the first failure
 # FIELDKIT_SMOKE_REQUIRE_DEMO=1 makes a missing demo command a failure instead of a SKIPPED line.
 set -euo pipefail
@@ -20,7 +20,15 @@ fail() { printf '[smoke] FAILED: %s\n' "$*" >&2; exit 1; }
 [ -x "$exe" ] || fail "no executable at $exe (build with packaging/build_bundle.sh)"
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+hub_pid=""
+# Stop the hub this script started (by its pid), then remove every file the run made.
+cleanup() {
+    local rc=$?
+    if [ -n "$hub_pid" ]; then kill "$hub_pid" 2>/dev/null || true; wait "$hub_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+    exit "$rc"  # the script's own status, not the killed hub's
+}
+trap cleanup EXIT
 # Nothing from this machine's user leaks in, nothing is left behind: data, config and cache all in $work.
 export FIELDKIT_DATA="$work/data" HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 export XDG_DATA_HOME="$work/share" XDG_RUNTIME_DIR="$work/runtime"
@@ -69,8 +77,24 @@ grep -q "$FIELDKIT_DATA" "$work/doctor.log" || fail "doctor did not use the temp
 
 run_step help "$exe" --help
 if grep -qE '^    demo ' "$work/help.log"; then
-    run_step demo "$exe" demo --citizens 3
-    tail -n 5 "$work/demo.log" | sed 's/^/    /'
+    "$exe" demo --help >"$work/demo-help.log" 2>&1 || true
+    if [ -x "$bundle/fieldkit-hub" ] && grep -q -- '--hub-data' "$work/demo-help.log"; then
+        # The whole path: a hub run from the bundle, the demo provisions against it and syncs every packet
+        # (the demo exits 1 if any packet stays unacknowledged).
+        port="$("$checker_py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+        mkdir -p -m 700 "$work/hub"
+        "$bundle/fieldkit-hub" serve --data "$work/hub" --host 127.0.0.1 --port "$port" >"$work/hub.log" 2>&1 &
+        hub_pid=$!
+        for _ in $(seq 120); do
+            (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+            kill -0 "$hub_pid" 2>/dev/null || { sed 's/^/    /' "$work/hub.log" >&2; fail "fieldkit-hub serve exited"; }
+            sleep 0.5
+        done
+        run_step demo "$exe" demo --citizens 3 --hub "http://127.0.0.1:$port" --hub-data "$work/hub"
+    else
+        run_step demo "$exe" demo --citizens 3
+    fi
+    grep -E 'enrolled|acknowledged|time:' "$work/demo.log" | sed 's/^/    /' || true
 elif [ "${FIELDKIT_SMOKE_REQUIRE_DEMO:-0}" = 1 ]; then
     fail "this build has no 'fieldkit demo' command (FIELDKIT_SMOKE_REQUIRE_DEMO=1)"
 else
