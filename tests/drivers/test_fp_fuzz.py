@@ -51,7 +51,7 @@ def _random_frame(rng: random.Random) -> bytes:
 
 def mutate(rng: random.Random, reply: bytes) -> bytes:
     data = bytearray(reply)
-    kind = rng.randrange(11)
+    kind = rng.randrange(12)
     if kind == 0:  # bit flips
         for _ in range(rng.randint(1, 5)):
             i = rng.randrange(len(data))
@@ -74,10 +74,17 @@ def mutate(rng: random.Random, reply: bytes) -> bytes:
         data = data + bytes(data)
     elif kind == 8:  # well-formed frames of the wrong kind
         data = bytearray(b"".join(_random_frame(rng) for _ in range(rng.randint(1, 3))))
-    elif kind == 9:  # an acknowledge with any code and short/long data
-        data = bytearray(p.ack(rng.randrange(256), rng.randbytes(rng.randrange(0, 20))))
-    else:  # address changed
+    elif kind == 9:  # an acknowledge with a plausible code and short/long data, valid checksum
+        code = rng.choice([0x00, 0x00, 0x02, 0x09, p.ECHO_OK, rng.randrange(256)])
+        data = bytearray(p.ack(code, rng.randbytes(rng.randrange(0, 20))))
+    elif kind == 10:  # address changed
         data[2:6] = rng.randbytes(4)
+    else:  # the first frame's payload cut or padded, re-encoded with a valid checksum
+        length = struct.unpack(">H", bytes(data[7:9]))[0] if len(data) >= 9 else 2
+        payload = bytes(data[9:9 + max(0, length - 2)])
+        payload = payload[:rng.randrange(len(payload) + 1)] + rng.randbytes(rng.choice([0, 0, 3]))
+        data = bytearray(p.encode_packet(data[6] if len(data) > 6 and data[6] in p.PACKET_IDS else p.PID_ACK,
+                                         payload[:p.MAX_PAYLOAD]))
     return bytes(data)
 
 
