@@ -18,13 +18,13 @@ import struct
 import time
 from dataclasses import dataclass
 
-from drivers.errors import (CaptureRejected, DeviceAccessDenied, DeviceDisconnected, DeviceError, DeviceNotFound,
-                            DeviceTimeout, ProtocolError, UnsupportedOperation)
+from drivers.errors import (CaptureRejected, DeviceAccessDenied, DeviceError, DeviceTimeout, ProtocolError,
+                            UnsupportedOperation)
 from drivers.fingerprint import protocol as p
 from drivers.fingerprint.scanner import Capture, ScannerCapabilities
-from drivers.serial_link import Deadline, SerialLink
+from drivers.serial_device import SerialDevice
+from drivers.serial_link import Deadline
 from drivers.spec import DeviceSpec
-from drivers.worker import DeviceWorker
 from fieldkit.domain.fingers import Finger, Slap
 
 # Confirmation codes by what a technician should do about them.
@@ -58,31 +58,20 @@ def error_for_code(code: int, command: str, spec: str | None) -> DeviceError:
     return exc
 
 
-class UartFingerprintScanner:
+class UartFingerprintScanner(SerialDevice):
     """One R30x-family module on one serial port."""
 
+    kind = "fingerprint"
     capabilities = CAPABILITIES
 
     def __init__(self, url: str, *, baudrate: int = 57600, address: int = p.DEFAULT_ADDRESS, password: int = 0,
                  timeout: float = 2.0, spec: str | None = None, connect: bool = True, on_close=None):
-        self.url = url
-        self.baudrate = baudrate
         self.address = address
         self.password = password
-        self.timeout = timeout
-        self.spec = spec or f"fingerprint:serial:{url}"
         self.params: p.SystemParameters | None = None
-        self._link: SerialLink | None = None
-        self._ever_connected = False
         self._reader = p.FrameReader(address)
-        self._on_close = on_close
-        self.worker = DeviceWorker(f"fingerprint:{url}")
-        if connect:
-            try:
-                self.worker.call(self._ensure_connected)
-            except BaseException:
-                self.close()
-                raise
+        super().__init__(url, baudrate=baudrate, timeout=timeout, spec=spec or f"fingerprint:serial:{url}",
+                         connect=connect, on_close=on_close)
 
     # --- public API (blocking; runs on the device thread) ----------------------------------------
     def handshake(self) -> p.SystemParameters:
@@ -129,77 +118,16 @@ class UartFingerprintScanner:
         """Handshake, parameters and echo, each timed (for `fieldkit devices`)."""
         return self._call(self._self_test)
 
-    def close(self) -> None:
-        if self.worker.alive:
-            try:
-                self.worker.call(self._disconnect, timeout=5)
-            except Exception:
-                pass
-        self.worker.close()
-        if self._on_close is not None:
-            on_close, self._on_close = self._on_close, None
-            on_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     # --- connection --------------------------------------------------------------------------------
-    def _call(self, fn, *args):
-        return self.worker.call(self._guarded, fn, *args)
+    def _handshake(self) -> None:
+        self._handshake_now()
 
-    def _guarded(self, fn, *args):
-        """Run one operation; leave the link in a known state whatever happens."""
-        try:
-            self._ensure_connected()
-            return fn(*args)
-        except DeviceDisconnected as exc:
-            self._disconnect(str(exc))
-            raise
-        except (ProtocolError, DeviceTimeout) as exc:
-            self._resync()
-            self.worker.emit("status", state="error", message=str(exc))
-            raise
-
-    def _ensure_connected(self) -> None:
-        if self._link is not None and self._link.is_open:
-            return
-        try:
-            self._link = SerialLink(self.url, baudrate=self.baudrate, emit=self.worker.emit, spec=self.spec)
-        except DeviceNotFound as exc:
-            if self._ever_connected:
-                raise DeviceDisconnected(f"the scanner at {self.url} is still unplugged", spec=self.spec) from exc
-            raise
+    def _reset_parser(self) -> None:
         self._reader.clear()
-        try:
-            self._handshake_now()
-        except BaseException:
-            self._disconnect()
-            raise
-        self._ever_connected = True
-        self.worker.emit("status", state="connected", message=f"{self.url} at {self.baudrate} baud")
 
     def _handshake_now(self) -> p.SystemParameters:
         self._command_ok(p.VFY_PWD, struct.pack(">I", self.password))
         return self._read_sys_para()
-
-    def _disconnect(self, reason: str | None = None) -> None:
-        link, self._link = self._link, None
-        if link is not None:
-            link.close()
-            if reason:
-                self.worker.emit("status", state="disconnected", message=reason)
-
-    def _resync(self) -> None:
-        """After a bad or missing answer: drop whatever is still arriving so the next answer lines up."""
-        self._reader.clear()
-        if self._link is not None and self._link.is_open:
-            try:
-                self._link.discard_input()
-            except DeviceDisconnected:
-                self._link = None
 
     # --- packets -----------------------------------------------------------------------------------
     def _send(self, code: int, params: bytes = b"") -> None:
