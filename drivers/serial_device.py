@@ -98,8 +98,8 @@ class SerialDevice:
         if self.worker.alive:
             try:
                 self.worker.call(self._disconnect, timeout=5)
-            except Exception:
-                pass
+            except TimeoutError:
+                pass  # the worker is stuck in a device call; closing the worker below still ends it
         self.worker.close()
         if self._on_close is not None:
             on_close, self._on_close = self._on_close, None

@@ -37,7 +37,8 @@ def placeholder_print(person: str, finger: int, *, condition: str = "good", size
     identity = np.random.default_rng(_seed(person, int(finger)))
     capture = np.random.default_rng(_seed(person, int(finger), seed_offset))
     cy, cx = h * identity.uniform(0.4, 0.6), w * identity.uniform(0.4, 0.6)
-    warp = identity.uniform(0.5, 2.0, size=3)
+    # whole-number harmonics of the angle, so the ridges join up where the angle wraps round
+    warp = (identity.integers(1, 4), identity.integers(1, 4), identity.uniform(0, 2 * np.pi))
     period = 9.0 * min(h, w) / 256 if min(h, w) < 256 else 9.0  # ≈ 9 px ridge period at 500 ppi
     y, x = np.mgrid[0:h, 0:w].astype(np.float32)
     shift = capture.normal(0, 2.0, size=2)  # small placement change between captures
@@ -57,7 +58,7 @@ def placeholder_print(person: str, finger: int, *, condition: str = "good", size
         image = np.maximum(image, capture.random(image.shape) > 0.6)  # broken ridges
     if condition in ("wet", "smudged"):
         image = _box_blur(image, 3 if condition == "wet" else 5)
-    image = np.where(mask, image, 1.0) + capture.normal(0, 0.03, size=image.shape)
+    image = np.where(mask, image + capture.normal(0, 0.03, size=image.shape), 1.0)
     return (np.clip(image, 0, 1) * 255).astype(np.uint8)
 
 

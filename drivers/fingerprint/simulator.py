@@ -21,7 +21,7 @@ import random
 import struct
 from dataclasses import dataclass
 
-from drivers.errors import SpecError
+from drivers.errors import ProtocolError, SpecError
 from drivers.fingerprint import protocol as p
 from drivers.fingerprint.images import CONDITIONS, resolve_image_source
 from drivers.sim.faults import Faults
@@ -95,7 +95,7 @@ class FingerprintModule:
         while True:
             try:
                 packet = self.reader.next_packet()
-            except Exception:  # a corrupted command: the module answers "receive error"
+            except ProtocolError:  # a corrupted command: the module answers "receive error"
                 actions += self._answer([p.ack(0x01, address=self.address)], "receive")
                 continue
             if packet is None:
