@@ -88,6 +88,10 @@ class SerialDevice:
             except DeviceDisconnected:
                 self._link = None
 
+    def connect(self) -> None:
+        """Open the port now (after a replug) instead of on the next operation; raises if it cannot."""
+        self._call(lambda: None)
+
     @property
     def connected(self) -> bool:
         return self._link is not None and self._link.is_open

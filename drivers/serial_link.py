@@ -13,6 +13,7 @@ they share one behaviour a technician can rely on:
 from __future__ import annotations
 
 import errno
+import os
 import time
 from typing import Any, Callable
 
@@ -94,7 +95,7 @@ class SerialLink:
             try:
                 port.close()
             except (serial.SerialException, OSError):
-                pass  # closing a port whose device vanished can fail; it is closed either way
+                _forget_descriptors(port)
 
     def set_baudrate(self, baudrate: int) -> None:
         self._call(lambda: setattr(self._port, "baudrate", baudrate), "change baud rate")
@@ -146,6 +147,23 @@ class SerialLink:
         except (serial.SerialException, OSError) as exc:
             self.close()
             raise DeviceDisconnected(f"{what} on {self.url} failed: {exc}", spec=self.spec) from None
+
+
+def _forget_descriptors(port) -> None:
+    """After a failed close() of a vanished device: the OS released the descriptor anyway, but pyserial
+    still holds its number and would close it again later (from __del__), by then possibly someone else's
+    file (a new pty, the database). Release the helper pipes and make pyserial forget the number."""
+    for name in ("pipe_abort_read_w", "pipe_abort_read_r", "pipe_abort_write_w", "pipe_abort_write_r"):
+        fd = getattr(port, name, None)
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+            setattr(port, name, None)
+    if getattr(port, "fd", None) is not None:
+        port.fd = None
+    port.is_open = False
 
 
 def pace_chunk_size(baudrate: int) -> int:

@@ -67,19 +67,29 @@ class PtyEndpoint:
             tty.setraw(master)
             tty.setraw(slave)  # no echo or line editing before the driver configures the port
             os.set_blocking(master, False)
-            self._master, self._slave = master, slave
             tmp = self.path + ".new"
             os.symlink(os.ttyname(slave), tmp)
             os.replace(tmp, self.path)
+            # only now "plugged": the stable path already leads to the new terminal
+            self._master, self._slave = master, slave
             if self._busy:
                 self._lock_slave()
 
     def unplug(self) -> None:
+        """Pull the cable: the driver's reads fail (hang-up) and the stable path disappears, as udev removes
+        /dev/serial/by-id links."""
         with self._lock:
-            for fd in (self._master, self._slave):
-                if fd is not None:
-                    os.close(fd)
+            master, slave = self._master, self._slave
+            if master is None:
+                return
+            # "unplugged" must be visible before the driver can see the hang-up the close causes
             self._master = self._slave = None
+            try:
+                os.unlink(self.path)
+            except FileNotFoundError:
+                pass
+            os.close(master)
+            os.close(slave)
 
     def set_busy(self, busy: bool) -> None:
         """Hold (or release) an exclusive lock on the port, as another program that opened it would."""
