@@ -14,7 +14,7 @@ on the published ranges: ridge period 7-13 px at 500 ppi; NFIQ 2 OCL and LCS def
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -88,6 +88,7 @@ class Feature:
     goodness: float
     weight: float
     unit: str
+    reason: Reason | None = None      # what to do about this feature when it is low
 
     @property
     def ok(self) -> bool:
@@ -109,7 +110,7 @@ class QualityReport:
     def to_dict(self) -> dict:
         return {
             "score": self.score, "minimum": self.minimum, "acceptable": self.acceptable,
-            "features": [{**asdict(f), "ok": f.ok} for f in self.features],
+            "features": [{**asdict(f), "ok": f.ok} for f in self.features],   # asdict nests the reason
             "reasons": [asdict(r) for r in self.reasons],
         }
 
@@ -202,7 +203,31 @@ def assess_analysis(analysis: Analysis, minimum: int = DEFAULT_MINIMUM) -> Quali
               Feature("centre_offset", values["centre_offset"], float(values["centre_offset"] <= 0.15), 0.0,
                       "share of image"),
               Feature("mean_grey", values["mean_grey"], 1.0, 0.0, "grey level")]
-    return QualityReport(score, int(minimum), listed, _reasons(values, features, area_goodness), template)
+    reasons = _reasons(values, features, area_goodness)
+    listed = [_with_reason(f, reasons) for f in listed]
+    return QualityReport(score, int(minimum), listed, reasons, template)
+
+
+# which reasons explain a low value of each feature, most specific first
+_FEATURE_REASONS = {
+    "orientation_certainty": ("no_finger", "faint", "too_dark", "smudged"),
+    "local_clarity": ("no_finger", "faint", "too_dark", "smudged"),
+    "contrast": ("no_finger", "faint", "too_dark", "smudged"),
+    "ridge_frequency": ("no_finger", "unclear_ridges"),
+    "minutiae_count": ("no_finger", "few_minutiae", "small_area"),
+    "foreground_area": ("no_finger", "small_area"),
+    "centre_offset": ("no_finger", "off_centre"),
+}
+
+
+def _with_reason(feature: Feature, reasons: list[Reason]) -> Feature:
+    if feature.ok:
+        return feature
+    codes = {r.code: r for r in reasons}
+    for code in _FEATURE_REASONS.get(feature.name, ()):
+        if code in codes:
+            return replace(feature, reason=codes[code])
+    return feature
 
 
 def assess_print(image, minimum: int = DEFAULT_MINIMUM) -> QualityReport:
