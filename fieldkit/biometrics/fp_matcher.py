@@ -30,7 +30,7 @@ LENGTH_TOLERANCE = 5.0           # px, plus LENGTH_TOLERANCE_SHARE of the length
 LENGTH_TOLERANCE_SHARE = 0.06
 ANGLE_TOLERANCE = np.radians(20.0)
 ROOTS = 25
-MATCH_THRESHOLD = 80.0           # supported edges; calibrated by fp_bench.bench_matcher (see docs)
+MATCH_THRESHOLD = 100.0          # supported edges; calibrated by fp_bench.bench_matcher (see docs)
 
 
 @dataclass(frozen=True)
