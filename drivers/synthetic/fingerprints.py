@@ -29,6 +29,7 @@ import numpy as np
 from fieldkit.domain.fingers import SLAP_FINGERS, Finger, Slap
 
 CONDITIONS = ("good", "dry", "wet", "smudged", "partial", "rotated", "no_finger")
+CONDITION_ALIASES = {"none": "no_finger"}
 PATTERN_CLASSES = ("arch", "tented_arch", "left_loop", "right_loop", "whorl")
 # Rough frequencies of the Henry classes in large populations (whorls ~30 %, loops ~65 %, arches ~5 %).
 CLASS_WEIGHTS = (0.04, 0.03, 0.32, 0.31, 0.30)
@@ -293,12 +294,17 @@ def _blank_platen(size, rng) -> np.ndarray:
 
 
 def synthesize_print(person: str | int, finger: int, *, condition: str = "good", impression: int = 0,
-                     size: tuple[int, int] = (480, 400)) -> np.ndarray:
+                     size: tuple[int, int] = (480, 400), seed_offset: int | None = None) -> np.ndarray:
     """One capture of `finger` (ANSI/NIST code 1-10) of a synthetic `person`: uint8, 500 ppi, shape `size`.
 
     Same arguments -> same pixels. Different `impression` numbers are different presses of the same finger
     (they match); different persons or fingers are different fingers (they do not).
+    `seed_offset` and condition "none" are accepted as aliases of `impression` and "no_finger", so this function
+    is a drop-in image source for the scanner simulators (drivers/fingerprint/images.py).
     """
+    if seed_offset is not None:
+        impression = seed_offset
+    condition = CONDITION_ALIASES.get(condition, condition)
     if condition not in CONDITIONS:
         raise ValueError(f"unknown condition {condition!r}; expected one of {', '.join(CONDITIONS)}")
     rows, cols = int(size[0]), int(size[1])

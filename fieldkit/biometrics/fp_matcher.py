@@ -74,14 +74,19 @@ def edges_of(template: Template) -> Edges:
 
 
 def compatible_edges(probe: Edges, candidate: Edges) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs (probe edge, candidate edge) whose length and both relative angles agree."""
+    """Index pairs (probe edge, candidate edge) whose length and both relative angles agree.
+
+    Length is checked on the full matrix (one subtraction); angles only on the survivors, as
+    cos(a - b) >= cos(tolerance), which needs no wrapping.
+    """
     if probe.length.size == 0 or candidate.length.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    dl = np.abs(probe.length[:, None] - candidate.length[None, :])
-    ok = dl <= LENGTH_TOLERANCE + LENGTH_TOLERANCE_SHARE * probe.length[:, None]
-    ok &= np.abs(_wrap(probe.a_src[:, None] - candidate.a_src[None, :])) <= ANGLE_TOLERANCE
-    ok &= np.abs(_wrap(probe.a_dst[:, None] - candidate.a_dst[None, :])) <= ANGLE_TOLERANCE
-    return np.nonzero(ok)
+    tolerance = LENGTH_TOLERANCE + LENGTH_TOLERANCE_SHARE * probe.length[:, None]
+    pi, ci = np.nonzero(np.abs(probe.length[:, None] - candidate.length[None, :]) <= tolerance)
+    limit = np.cos(ANGLE_TOLERANCE)
+    ok = np.cos(probe.a_src[pi] - candidate.a_src[ci]) >= limit
+    ok &= np.cos(probe.a_dst[pi] - candidate.a_dst[ci]) >= limit
+    return pi[ok], ci[ok]
 
 
 @dataclass(frozen=True)
@@ -90,20 +95,45 @@ class MatchResult:
     pairs: tuple[tuple[int, int], ...]     # (probe minutia, candidate minutia)
 
 
-def _crawl(root, support, local, n_probe, n_cand):
+@dataclass(frozen=True)
+class _SupportGraph:
+    """Pair (i, m) -> pairs (j, n) reachable over a compatible edge, as sorted arrays (CSR), keys i * n_cand + m."""
+
+    start: np.ndarray        # first row of each key in `targets`
+    stop: np.ndarray
+    targets: np.ndarray      # neighbour pair keys
+    local: np.ndarray        # compatible edges around each pair (local similarity)
+
+
+def _support_graph(ps, pd, cs, cd, n_probe: int, n_cand: int) -> _SupportGraph:
+    a, b = ps * n_cand + cs, pd * n_cand + cd          # both ends of each compatible edge pair
+    keys, targets = np.concatenate([a, b]), np.concatenate([b, a])
+    order = np.argsort(keys, kind="stable")
+    keys, targets = keys[order], targets[order]
+    size = n_probe * n_cand
+    start = np.searchsorted(keys, np.arange(size), side="left")
+    stop = np.searchsorted(keys, np.arange(size), side="right")
+    return _SupportGraph(start, stop, targets, (stop - start).astype(np.int64))
+
+
+def _crawl(root: int, graph: _SupportGraph, n_probe: int, n_cand: int) -> np.ndarray:
     """Greedy pairing from `root`: best-supported neighbour pairs first, each minutia paired once."""
     probe_to_cand = np.full(n_probe, -1, np.int64)
-    cand_used = np.zeros(n_cand, bool)
-    heap = [(-local[root], root)]
+    probe_used = [False] * n_probe
+    cand_used = [False] * n_cand
+    local, start, stop, targets = graph.local, graph.start, graph.stop, graph.targets
+    heap = [(-int(local[root]), root)]
     while heap:
-        _, (i, m) = heapq.heappop(heap)
-        if probe_to_cand[i] >= 0 or cand_used[m]:
+        _, key = heapq.heappop(heap)
+        i, m = divmod(key, n_cand)
+        if probe_used[i] or cand_used[m]:
             continue
+        probe_used[i] = cand_used[m] = True
         probe_to_cand[i] = m
-        cand_used[m] = True
-        for j, n in support.get((i, m), ()):
-            if probe_to_cand[j] < 0 and not cand_used[n]:
-                heapq.heappush(heap, (-local[(j, n)], (j, n)))
+        for nxt in targets[start[key]:stop[key]].tolist():
+            j, n = divmod(nxt, n_cand)
+            if not probe_used[j] and not cand_used[n]:
+                heapq.heappush(heap, (-int(local[nxt]), nxt))
     return probe_to_cand
 
 
@@ -113,24 +143,17 @@ def match(probe: Template, candidate: Template) -> MatchResult:
     pi, ci = compatible_edges(pe, ce)
     if pi.size == 0:
         return MatchResult(0.0, ())
+    n_probe, n_cand = len(probe), len(candidate)
     ps, pd, cs, cd = pe.src[pi], pe.dst[pi], ce.src[ci], ce.dst[ci]
-    # both ends of a compatible edge pair support each other's pairing, in both directions
-    support: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    local: dict[tuple[int, int], int] = {}
-    for a, b, c, d in zip(ps.tolist(), cs.tolist(), pd.tolist(), cd.tolist()):
-        support.setdefault((a, b), []).append((c, d))
-        support.setdefault((c, d), []).append((a, b))
-        local[(a, b)] = local.get((a, b), 0) + 1
-        local[(c, d)] = local.get((c, d), 0) + 1
-    roots = heapq.nlargest(ROOTS, local, key=local.__getitem__)
+    graph = _support_graph(ps, pd, cs, cd, n_probe, n_cand)
+    candidates = np.flatnonzero(graph.local)
+    roots = candidates[np.argsort(-graph.local[candidates], kind="stable")[:ROOTS]]
     best_score, best_map = -1.0, None
-    seen_maps = set()
-    for root in roots:
-        mapping = _crawl(root, support, local, len(probe), len(candidate))
-        key = mapping.tobytes()
-        if key in seen_maps:
-            continue
-        seen_maps.add(key)
+    for root in roots.tolist():
+        i, m = divmod(root, n_cand)
+        if best_map is not None and best_map[i] == m:
+            continue          # already inside the best pairing: crawling from it again finds the same
+        mapping = _crawl(root, graph, n_probe, n_cand)
         supported = float(np.count_nonzero((mapping[ps] == cs) & (mapping[pd] == cd)))
         if supported > best_score:
             best_score, best_map = supported, mapping

@@ -115,6 +115,15 @@ class QualityReport:
         }
 
 
+def features_markdown_table() -> str:
+    """The feature table as docs/fingerprints.md shows it (a test keeps the two equal)."""
+    lines = ["| feature | unit | bad (0) | good (1) | weight | source / rationale |", "|---|---|---|---|---|---|"]
+    for s in (*FEATURES, AREA):
+        weight = f"{s.weight:.2f}" if s.weight else "cap (multiplies)"
+        lines.append(f"| `{s.name}` | {s.unit} | {s.bad:g} | {s.good:g} | {weight} | {s.source} |")
+    return "\n".join(lines) + "\n"
+
+
 def goodness(spec: FeatureSpec, value: float) -> float:
     """Linear map of a raw value between the spec's bad and good anchors onto [0, 1]."""
     g = (value - spec.bad) / (spec.good - spec.bad)

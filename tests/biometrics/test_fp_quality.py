@@ -76,3 +76,14 @@ def test_non_images_are_refused():
         assess_print(np.zeros((10, 10), np.uint8))
     with pytest.raises(FingerprintImageError):
         assess_print("not an image")
+
+
+def test_docs_show_the_feature_table_as_the_code_has_it():
+    from pathlib import Path
+
+    from fieldkit.biometrics.fp_quality import REASONS, features_markdown_table
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "fingerprints.md").read_text(encoding="utf-8")
+    assert features_markdown_table() in doc
+    for reason in REASONS.values():
+        assert reason.vi in doc and reason.en in doc

@@ -84,3 +84,10 @@ def test_uart_window_is_256_by_288_with_16_grey_levels():
     assert len(np.unique(window)) > 6
     small = downsample_for_uart(np.zeros((100, 100), np.uint8))
     assert small.shape == (288, 256) and small[0, 0] > 200 and small[144, 128] == 0   # padded with platen grey
+
+
+def test_simulator_image_source_aliases():
+    # the scanner simulators call source(person, finger, condition=..., size=..., seed_offset=...)
+    assert np.array_equal(synthesize_print("syn-a", 2, seed_offset=4, size=(288, 256)),
+                          synthesize_print("syn-a", 2, impression=4, size=(288, 256)))
+    assert np.array_equal(synthesize_print("syn-a", 2, condition="none"), synthesize_print("syn-a", 2, condition="no_finger"))
