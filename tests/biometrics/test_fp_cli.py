@@ -16,9 +16,9 @@ from fieldkit.cli import main
 @pytest.fixture(scope="module")
 def prints(tmp_path_factory):
     folder = tmp_path_factory.mktemp("prints")
-    cv2.imwrite(str(folder / "good.png"), synthesize_print("cli-1", 2))
-    cv2.imwrite(str(folder / "dry.png"), synthesize_print("cli-1", 2, condition="dry"))
-    (folder / "good.wsq").write_bytes(encode_wsq(synthesize_print("cli-1", 2)))
+    cv2.imwrite(str(folder / "good.png"), synthesize_print("syn-a", 2))
+    cv2.imwrite(str(folder / "dry.png"), synthesize_print("syn-a", 2, condition="dry"))
+    (folder / "good.wsq").write_bytes(encode_wsq(synthesize_print("syn-a", 2)))
     (folder / "notes.png").write_text("not an image")
     return folder
 

@@ -9,7 +9,7 @@ from drivers.synthetic.fingerprints import downsample_for_uart, synthesize_print
 from fieldkit.biometrics.fp_codec import WsqError, decode_wsq, encode_wsq, psnr
 
 
-@pytest.mark.parametrize("make", [lambda: synthesize_print("wsq-1", 2), lambda: downsample_for_uart(synthesize_print("wsq-1", 2))])
+@pytest.mark.parametrize("make", [lambda: synthesize_print("syn-a", 2), lambda: downsample_for_uart(synthesize_print("syn-a", 2))])
 def test_round_trip_keeps_shape_and_quality(make):
     image = make()
     data = encode_wsq(image)
@@ -27,7 +27,7 @@ def test_encode_refuses_what_wsq_cannot_hold(bad):
 
 
 def test_decode_refuses_garbage_and_truncation():
-    data = encode_wsq(synthesize_print("wsq-1", 2))
+    data = encode_wsq(synthesize_print("syn-a", 2))
     for bad in (b"", b"PNG....", data[:100], data[:len(data) // 2]):
         with pytest.raises(WsqError):
             decode_wsq(bad)

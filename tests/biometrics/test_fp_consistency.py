@@ -9,7 +9,7 @@ from fieldkit.biometrics.fp_consistency import check_capture, find_duplicates, f
 from fieldkit.biometrics.minutiae import extract_minutiae
 from fieldkit.domain.fingers import Slap
 
-PERSON = "consistency-1"
+PERSON = "syn-a"       # shares cached masters with the other fingerprint tests
 
 
 @pytest.fixture(scope="module")

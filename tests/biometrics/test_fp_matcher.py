@@ -14,9 +14,9 @@ from fieldkit.biometrics.minutiae import BIFURCATION, ENDING, Template, Template
 @pytest.fixture(scope="module")
 def templates():
     """Two people x two fingers x two impressions (+ a rotated press)."""
-    out = {(p, f, i): extract_minutiae(synthesize_print(f"match-{p}", f, impression=i))
+    out = {(p, f, i): extract_minutiae(synthesize_print(("syn-a", "syn-b")[p], f, impression=i))
            for p in (0, 1) for f in (2, 7) for i in (0, 1)}
-    out["rotated"] = extract_minutiae(synthesize_print("match-0", 2, condition="rotated", impression=5))
+    out["rotated"] = extract_minutiae(synthesize_print("syn-a", 2, condition="rotated", impression=5))
     return out
 
 
@@ -39,7 +39,7 @@ def test_prints_yield_a_plausible_number_of_minutiae(templates):
 
 
 def test_no_finger_has_no_minutiae():
-    assert len(extract_minutiae(synthesize_print("match-0", 2, condition="no_finger"))) == 0
+    assert len(extract_minutiae(synthesize_print("syn-a", 2, condition="no_finger"))) == 0
 
 
 def test_template_bytes_round_trip_and_reject_garbage(templates):
@@ -79,13 +79,13 @@ def test_pairs_are_one_to_one(templates):
 
 
 def test_uart_windows_of_one_finger_match():
-    a = extract_minutiae(downsample_for_uart(synthesize_print("match-0", 2, impression=3)))
-    b = extract_minutiae(downsample_for_uart(synthesize_print("match-0", 2, impression=4)))
+    a = extract_minutiae(downsample_for_uart(synthesize_print("syn-a", 2, impression=3)))
+    b = extract_minutiae(downsample_for_uart(synthesize_print("syn-a", 2, impression=4)))
     assert is_match(match_score(a, b))
 
 
 def test_empty_templates_score_zero(templates):
-    empty = extract_minutiae(synthesize_print("match-0", 2, condition="no_finger"))
+    empty = extract_minutiae(synthesize_print("syn-a", 2, condition="no_finger"))
     assert match_score(empty, templates[(0, 2, 0)]) == 0.0
 
 

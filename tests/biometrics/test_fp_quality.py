@@ -15,7 +15,7 @@ MINIMUM = BY_NAME["fingerprint_quality_min"].default
 
 @pytest.fixture(scope="module")
 def reports():
-    return {c: assess_print(synthesize_print("qual-1", 3, condition=c, impression=2))
+    return {c: assess_print(synthesize_print("syn-a", 3, condition=c, impression=2))
             for c in ("good", "dry", "wet", "smudged", "partial", "rotated", "no_finger")}
 
 
@@ -67,7 +67,7 @@ def test_best_of_tries_keeps_the_best_and_stops_when_one_passes(reports):
 
 
 def test_minimum_comes_from_the_caller(reports):
-    strict = assess_print(synthesize_print("qual-1", 3, impression=2), minimum=101)
+    strict = assess_print(synthesize_print("syn-a", 3, impression=2), minimum=101)
     assert not strict.acceptable and strict.score == reports["good"].score
 
 
