@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "fieldkit.cli.settings_command",
     "fieldkit.cli.bench_command",
     "fieldkit.cli.record_commands",
+    "fieldkit.cli.print_commands",
 )
 
 
