@@ -26,6 +26,7 @@ from drivers.fingerprint import protocol as p
 from drivers.fingerprint.images import CONDITIONS, resolve_image_source
 from drivers.sim.faults import Faults
 from drivers.sim.profiles import load_profile
+from drivers.sim.render import BackgroundRenderer
 from drivers.sim.runner import Call, Pause, Send, SimulatorRunner, Unplug, make_endpoint
 
 DEFAULTS = {
@@ -61,8 +62,10 @@ def noise(rng: random.Random, length: int) -> bytes:
 class FingerprintModule:
     """The module's state machine. Runs on the simulator thread only."""
 
-    def __init__(self, profile: dict, faults: Faults, *, on_baud=lambda baud: None, seed: int = 0):
+    def __init__(self, profile: dict, faults: Faults, *, on_baud=lambda baud: None, seed: int = 0,
+                 renderer: BackgroundRenderer | None = None):
         self.profile = profile
+        self.renderer = renderer or BackgroundRenderer("fingerprint")
         self.faults = faults
         self.on_baud = on_baud
         self.address = int(profile["address"])
@@ -74,6 +77,7 @@ class FingerprintModule:
         self.image_source = resolve_image_source(profile["image_source"])
         self.rng = random.Random(seed)
         self.finger: Presented | None = None
+        self.impression = 0  # bumps on every placement: a new press of the finger
         self.library: dict[int, tuple[str, int]] = {}
         self.captures = 0
         self.reader = p.FrameReader(address=None)
@@ -140,17 +144,31 @@ class FingerprintModule:
         return actions + (after or [])
 
     # --- commands -----------------------------------------------------------------------------------
+    def present(self, finger: Presented | None) -> None:
+        """Place (or lift, with None) a finger; its image starts rendering at once."""
+        if finger is not None:
+            self.impression += 1
+            self.renderer.start(self._image_key(finger), lambda: self._render(finger))
+        self.finger = finger
+
+    def _image_key(self, finger: Presented):
+        return (finger, self.impression)
+
+    def _render(self, finger: Presented):
+        return self.image_source(finger.person, finger.finger, condition=finger.condition,
+                                 size=(p.IMAGE_HEIGHT, p.IMAGE_WIDTH), seed_offset=self.impression)
+
     def _gen_img(self, params: bytes) -> list:
         delay = self.profile["timing"]["gen_img"]
         finger = self.finger
-        if finger is None:
+        image = None if finger is None else self.renderer.get(self._image_key(finger), lambda: self._render(finger))
+        if image is None:  # no finger, or the sensor has not "seen" it yet
             return self._answer([self._ack(0x02)], "GenImg", delay=min(delay, 0.05))
         if self.rng.random() < self.profile["finger"]["capture_fail"]:
             return self._answer([self._ack(0x03)], "GenImg", delay=delay)
         self.captures += 1
         self.captured = finger
-        self.image = self.image_source(finger.person, finger.finger, condition=finger.condition,
-                                       size=(p.IMAGE_HEIGHT, p.IMAGE_WIDTH), seed_offset=self.captures)
+        self.image = image
         return self._answer([self._ack(0x00)], "GenImg", delay=delay)
 
     def _img2tz(self, params: bytes) -> list:
@@ -269,13 +287,16 @@ class FingerprintSimulator:
         self.profile = load_profile("fingerprint", profile, DEFAULTS)
         self.profile.update({k: v for k, v in overrides.items() if v is not None})
         self.faults = Faults(seed, on_change=self._faults_changed)
-        self.module = FingerprintModule(self.profile, self.faults, on_baud=self._baud_changed, seed=seed)
+        self.renderer = BackgroundRenderer("fingerprint")
+        self.module = FingerprintModule(self.profile, self.faults, on_baud=self._baud_changed, seed=seed,
+                                        renderer=self.renderer)
         self._endpoint = make_endpoint(transport, "fingerprint")
         try:
             self.faults.apply_text(self.profile["faults"])
             self.faults.apply_text(faults or "")
         except ValueError as exc:
             self._endpoint.close()
+            self.renderer.close()
             raise SpecError(str(exc)) from None
         self.runner = SimulatorRunner(self.module, self._endpoint, baudrate=self.module.baudrate,
                                       pacing=bool(self.profile["pacing"]), name="fingerprint")
@@ -304,10 +325,16 @@ class FingerprintSimulator:
         condition = condition or self.profile["finger"]["default_condition"]
         if condition not in CONDITIONS:
             raise ValueError(f"unknown finger condition {condition!r} (known: {', '.join(CONDITIONS)})")
-        self.module.finger = Presented(person, int(finger), condition)
+        self.module.present(Presented(person, int(finger), condition))
+
+    def wait_until_ready(self, timeout: float = 30.0) -> None:
+        """Block until the presented finger's image is rendered (GenImg answers "no finger" until then)."""
+        finger = self.module.finger
+        if finger is not None:
+            self.renderer.wait(self.module._image_key(finger), timeout)
 
     def lift(self) -> None:
-        self.module.finger = None
+        self.module.present(None)
 
     def enroll(self, person: str, finger: int, page: int) -> None:
         self.module.library[page] = (person, int(finger))
@@ -325,6 +352,7 @@ class FingerprintSimulator:
 
     def close(self) -> None:
         self.runner.close()
+        self.renderer.close()
 
     def __enter__(self) -> "FingerprintSimulator":
         return self

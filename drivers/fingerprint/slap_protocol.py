@@ -11,7 +11,8 @@ abandoned request are recognised and skipped. Requests and answers:
     0x01 HELLO          payload: access key (4)          → 0x81 INFO: UTF-8 JSON {model, ppi, width, height,
                                                             protocol}
     0x02 CAPTURE_SLAP   payload: slap code (1: 13/14/15)  → image answer, or ERROR no_hand when nothing is on
-    0x03 CAPTURE_FINGER payload: finger code (1: 1-10)       the platen (the host polls, as with GenImg)
+    0x03 CAPTURE_FINGER payload: finger code (1: 1-10)       the platen, or ERROR capturing while the scanner
+                                                            settles (the host polls, as with GenImg)
     image answer:       0x82 IMAGE_BEGIN JSON {width, height, ppi, kind, code, bytes, segments: [{finger,
                         box: [x, y, w, h], present}]} · 0x83 IMAGE_DATA raw 8-bit rows (≤ 60 000 bytes each)
                         · 0x84 IMAGE_END: CRC-32 (4) of the whole image
@@ -42,8 +43,10 @@ ERROR_NO_HAND = 1
 ERROR_BAD_REQUEST = 2
 ERROR_ACCESS_DENIED = 4
 ERROR_POOR_CAPTURE = 5
+ERROR_CAPTURING = 6  # auto-capture has not settled yet: ask again
 ERROR_CODES = {ERROR_NO_HAND: "nothing on the platen", ERROR_BAD_REQUEST: "request not understood",
-               ERROR_ACCESS_DENIED: "access key refused", ERROR_POOR_CAPTURE: "capture too poor to segment"}
+               ERROR_ACCESS_DENIED: "access key refused", ERROR_POOR_CAPTURE: "capture too poor to segment",
+               ERROR_CAPTURING: "capture in progress"}
 
 
 @dataclass(frozen=True)

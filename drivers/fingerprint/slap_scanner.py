@@ -24,6 +24,7 @@ from fieldkit.domain.fingers import Finger, Slap
 
 CAPABILITIES = ScannerCapabilities(model="FKSP/1 four-finger slap scanner", rolled=True, slap=True, ppi=500,
                                    bit_depth=8, image_size=(1500, 1600))
+POLL_INTERVAL = 0.05  # seconds between capture requests while the platen is empty
 MAX_IMAGE_BYTES = 4000 * 4000  # no enrolment scanner sends more than a 8 × 8 in platen at 500 ppi
 
 
@@ -120,11 +121,15 @@ class SlapScanner(SerialDevice):
             t0 = time.monotonic()
             seq = self._request(kind, bytes([code]))
             frame = self._read_frame(seq, Deadline(self.timeout), what)
-            if frame.type == sp.ERROR and frame.payload[:1] == bytes([sp.ERROR_NO_HAND]):
-                if deadline.remaining() < 0.1:
-                    raise CaptureRejected(f"{what}: nothing on the platen within {timeout:g} s", spec=self.spec,
-                                          hint="Ask the person to press the fingers flat on the platen.")
-                time.sleep(0.1)
+            waiting = frame.type == sp.ERROR and frame.payload[:1] in (bytes([sp.ERROR_NO_HAND]),
+                                                                       bytes([sp.ERROR_CAPTURING]))
+            if waiting:
+                if deadline.remaining() < POLL_INTERVAL:
+                    reason = "nothing on the platen" if frame.payload[0] == sp.ERROR_NO_HAND else \
+                        "the scanner did not settle on an image"
+                    raise CaptureRejected(f"{what}: {reason} within {timeout:g} s", spec=self.spec,
+                                          hint="Ask the person to press the fingers flat on the platen and hold still.")
+                time.sleep(POLL_INTERVAL)
                 continue
             if frame.type == sp.ERROR:
                 raise self._error(frame, what)

@@ -22,12 +22,14 @@ from drivers.fingerprint.images import CONDITIONS, resolve_image_source
 from drivers.fingerprint.simulator import noise
 from drivers.sim.faults import Faults
 from drivers.sim.profiles import load_profile
+from drivers.sim.render import BackgroundRenderer
 from drivers.sim.runner import Pause, Send, SimulatorRunner, Unplug, make_endpoint
 from fieldkit.domain.fingers import SLAP_FINGERS, Finger, Slap
 
 PPI = 500
 PLATEN = (1500, 1600)          # height, width in pixels
-ROLLED = (750, 800)            # 1.5 × 1.6 in for a single rolled finger
+ROLLED = (750, 800)            # 1.5 × 1.6 in image for a single rolled finger
+ROLLED_BOX = (160, 95, 480, 560)  # x, y, w, h of the finger in it (the print generator's largest size)
 MODEL = "FieldKit simulated 4-4-2 scanner"
 
 DEFAULTS = {"description": "", "baud": 12_000_000, "pacing": True, "access_key": 0, "faults": "",
@@ -43,11 +45,26 @@ def slap_layout(slap: Slap) -> list[tuple[Finger, tuple[int, int, int, int]]]:
     return list(zip(SLAP_FINGERS[slap], boxes))
 
 
+def _compose(shape: tuple[int, int], prints) -> np.ndarray:
+    """Lay prints on an empty platen; the platen takes the prints' own background grey, so no seams show."""
+    if prints:
+        background = int(np.median(np.concatenate([p[:4].ravel() for _, _, p in prints])))
+    else:
+        background = 232
+    image = np.full(shape, background, np.uint8)
+    for _, (x, y, w, h), print_ in prints:
+        region = image[y:y + h, x:x + w]
+        np.minimum(region, print_, out=region)  # where a ridge touches, it is darker than the platen
+    return image
+
+
 class SlapScannerModel:
     """FKSP/1 device logic; runs on the simulator thread."""
 
-    def __init__(self, profile: dict, faults: Faults, seed: int = 0):
+    def __init__(self, profile: dict, faults: Faults, seed: int = 0, renderer: BackgroundRenderer | None = None):
         self.profile = profile
+        self.renderer = renderer or BackgroundRenderer("slap")
+        self.impression = 0
         self.faults = faults
         self.image_source = resolve_image_source(profile["image_source"])
         self.rng = random.Random(seed)
@@ -94,12 +111,22 @@ class SlapScannerModel:
         info = {"model": MODEL, "ppi": PPI, "width": PLATEN[1], "height": PLATEN[0], "protocol": "FKSP/1"}
         return self._answer([sp.json_frame(sp.INFO, frame.seq, info)])
 
+    def present(self, hand) -> None:
+        if hand is not None:
+            self.impression += 1
+        self.hand = hand
+
     def _capture(self, seq: int, what: Slap | Finger) -> list:
-        if self.hand is None:
+        hand = self.hand
+        if hand is None:
             return self._answer([sp.error_frame(seq, sp.ERROR_NO_HAND, "nothing on the platen")])
-        person, condition, missing = self.hand
+        person, condition, missing = hand
+        key = (what, hand, self.impression)
+        rendered = self.renderer.get(key, lambda: self._render(what, person, condition, missing))
+        if rendered is None:  # auto-capture still settling: the host asks again
+            return self._answer([sp.error_frame(seq, sp.ERROR_CAPTURING, "capture in progress")])
         self.captures += 1
-        image, segments = self._render(what, person, condition, missing)
+        image, segments = rendered
         self.last_image = image
         header = {"width": image.shape[1], "height": image.shape[0], "ppi": PPI,
                   "kind": "slap" if isinstance(what, Slap) else "finger", "code": int(what),
@@ -113,21 +140,21 @@ class SlapScannerModel:
 
     def _render(self, what, person: str, condition: str, missing) -> tuple[np.ndarray, list[dict]]:
         if isinstance(what, Finger):
-            image = self.image_source(person, int(what), condition=condition, size=ROLLED, seed_offset=self.captures)
             present = what not in missing
-            if not present:
-                image = np.full(ROLLED, 255, np.uint8)
-            return image, [{"finger": int(what), "box": [0, 0, ROLLED[1], ROLLED[0]], "present": present}]
-        image = np.full(PLATEN, 255, np.uint8)
-        segments = []
-        for finger, (x, y, w, h) in slap_layout(what):
+            prints = [(what, (ROLLED_BOX), self._print(person, what, condition if present else "none", ROLLED_BOX))]
+            image = _compose(ROLLED, prints)
+            return image, [{"finger": int(what), "box": list(ROLLED_BOX), "present": present}]
+        prints, segments = [], []
+        for finger, box in slap_layout(what):
             present = finger not in missing
             if present:
-                print_ = self.image_source(person, int(finger), condition=condition, size=(h, w),
-                                           seed_offset=self.captures)
-                image[y:y + h, x:x + w] = np.minimum(image[y:y + h, x:x + w], print_)
-            segments.append({"finger": int(finger), "box": [x, y, w, h], "present": present})
-        return image, segments
+                prints.append((finger, box, self._print(person, finger, condition, box)))
+            segments.append({"finger": int(finger), "box": list(box), "present": present})
+        return _compose(PLATEN, prints), segments
+
+    def _print(self, person: str, finger: Finger, condition: str, box) -> np.ndarray:
+        x, y, w, h = box
+        return self.image_source(person, int(finger), condition=condition, size=(h, w), seed_offset=self.impression)
 
     def _answer(self, frames: list[bytes], delay: float = 0.0) -> list:
         if self.faults.fires("timeout"):
@@ -154,13 +181,15 @@ class SlapSimulator:
         if image_source is not None:
             self.profile["image_source"] = image_source
         self.faults = Faults(seed, on_change=lambda f: self._endpoint.set_busy(f.is_set("busy")))
-        self.model = SlapScannerModel(self.profile, self.faults, seed)
+        self.renderer = BackgroundRenderer("slap")
+        self.model = SlapScannerModel(self.profile, self.faults, seed, self.renderer)
         self._endpoint = make_endpoint(transport, "slap")
         try:
             self.faults.apply_text(self.profile["faults"])
             self.faults.apply_text(faults or "")
         except ValueError as exc:
             self._endpoint.close()
+            self.renderer.close()
             raise SpecError(str(exc)) from None
         self.runner = SimulatorRunner(self.model, self._endpoint, baudrate=int(self.profile["baud"]),
                                       pacing=bool(self.profile["pacing"]), name="slap")
@@ -181,10 +210,10 @@ class SlapSimulator:
         condition = condition or self.profile["default_condition"]
         if condition not in CONDITIONS:
             raise ValueError(f"unknown finger condition {condition!r} (known: {', '.join(CONDITIONS)})")
-        self.model.hand = (person, condition, tuple(Finger(f) for f in missing))
+        self.model.present((person, condition, tuple(Finger(f) for f in missing)))
 
     def lift(self) -> None:
-        self.model.hand = None
+        self.model.present(None)
 
     def unplug(self, replug_after: float | None = None) -> None:
         self.runner.unplug(replug_after)
@@ -194,6 +223,7 @@ class SlapSimulator:
 
     def close(self) -> None:
         self.runner.close()
+        self.renderer.close()
 
     def __enter__(self):
         return self
