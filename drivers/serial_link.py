@@ -213,7 +213,8 @@ def enumerate_serial_ports() -> list:
     for port in sorted(list_ports.comports(), key=lambda p: p.device):
         kind, what = _guess_kind(port.vid, port.pid, port.device)
         ids = f" [{port.vid:04X}:{port.pid:04X}]" if port.vid is not None and port.pid is not None else ""
-        desc = f"{what}: {port.description or port.device}{ids}"
+        label = port.description if port.description and port.description != "n/a" else "built-in port"
+        desc = f"{what}: {label}{ids}"
         found.append(DeviceInfo(spec=f"{kind}:serial:{port.device}", description=desc))
     return found
 

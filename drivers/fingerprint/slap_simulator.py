@@ -45,6 +45,13 @@ def slap_layout(slap: Slap) -> list[tuple[Finger, tuple[int, int, int, int]]]:
     return list(zip(SLAP_FINGERS[slap], boxes))
 
 
+def _lift_off(tip: np.ndarray) -> np.ndarray:
+    """In a plain slap the finger leaves the platen towards the first joint: fade the print's lower part."""
+    background = float(np.median(tip[:4]))
+    fade = np.clip(np.linspace(1.6, -0.2, tip.shape[0], dtype=np.float32), 0.0, 1.0)[:, None]
+    return np.clip(background - (background - tip.astype(np.float32)) * fade, 0, 255).astype(np.uint8)
+
+
 def _compose(shape: tuple[int, int], prints) -> np.ndarray:
     """Lay prints on an empty platen; the platen takes the prints' own background grey, so no seams show."""
     if prints:
@@ -148,7 +155,7 @@ class SlapScannerModel:
         for finger, box in slap_layout(what):
             present = finger not in missing
             if present:
-                prints.append((finger, box, self._print(person, finger, condition, box)))
+                prints.append((finger, box, _lift_off(self._print(person, finger, condition, box))))
             segments.append({"finger": int(finger), "box": list(box), "present": present})
         return _compose(PLATEN, prints), segments
 

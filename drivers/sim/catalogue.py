@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
+import tomllib
+from importlib import resources
+
 from drivers.sim.profiles import list_profiles
+
+# (spec prefix, package, profile folder, what it simulates)
+SIMULATORS = (
+    ("fingerprint:sim", "fingerprint", "profiles", "simulated R30x module"),
+    ("slap:sim", "fingerprint", "slap-profiles", "simulated slap scanner"),
+    ("qr:sim", "qr", "profiles", "simulated card-QR reader"),
+)
 
 
 def enumerate_simulators() -> list:
     from drivers.registry import DeviceInfo
 
     found = []
-    for profile in list_profiles("fingerprint"):
-        found.append(DeviceInfo(spec=f"fingerprint:sim:{profile}", description=_describe("fingerprint", profile),
-                                simulated=True))
-    for profile in list_profiles("fingerprint", "slap-profiles"):
-        found.append(DeviceInfo(spec=f"slap:sim:{profile}", description="simulated slap scanner: " + profile,
-                                simulated=True))
-    for profile in list_profiles("qr"):
-        spec = "qr:sim" if profile == "normal" else f"qr:sim:{profile}"
-        found.append(DeviceInfo(spec=spec, description="simulated card-QR reader (serial mode): " + profile,
-                                simulated=True))
+    for prefix, package, folder, what in SIMULATORS:
+        for profile in list_profiles(package, folder):
+            text = _description(package, folder, profile)
+            found.append(DeviceInfo(spec=f"{prefix}:{profile}", description=f"{what}: {text or profile}",
+                                    simulated=True))
     return found
 
 
-def _describe(kind: str, profile: str) -> str:
-    import tomllib
-    from importlib import resources
-
-    path = resources.files(f"drivers.{kind}").joinpath("data").joinpath("profiles").joinpath(f"{profile}.toml")
+def _description(package: str, folder: str, profile: str) -> str:
+    path = resources.files(f"drivers.{package}").joinpath("data").joinpath(folder).joinpath(f"{profile}.toml")
     try:
-        text = tomllib.loads(path.read_text(encoding="utf-8")).get("description", "")
+        return str(tomllib.loads(path.read_text(encoding="utf-8")).get("description", ""))
     except (OSError, tomllib.TOMLDecodeError):
-        text = ""
-    return f"simulated R30x module: {text}" if text else "simulated R30x module"
+        return ""

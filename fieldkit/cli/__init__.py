@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "fieldkit.cli.bench_command",
     "fieldkit.cli.record_commands",
     "fieldkit.cli.print_commands",
+    "fieldkit.cli.device_commands",
 )
 
 
