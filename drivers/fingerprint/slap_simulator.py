@@ -199,7 +199,7 @@ class SlapSimulator:
             self.renderer.close()
             raise SpecError(str(exc)) from None
         self.runner = SimulatorRunner(self.model, self._endpoint, baudrate=int(self.profile["baud"]),
-                                      pacing=bool(self.profile["pacing"]), name="slap")
+                                      pacing=bool(self.profile["pacing"]), name="slap", check_baud=False)
 
     @property
     def path(self) -> str:

@@ -34,6 +34,7 @@ class Serial(SerialBase):
                 raise SerialException(11, f"Could not exclusively lock port {self._port}: "
                                           "[Errno 11] Resource temporarily unavailable")
             line.host_open = True
+            line.host_baud = self._baudrate
             line.to_host.clear()
             self._generation = line.generation
         self._line = line
@@ -48,7 +49,9 @@ class Serial(SerialBase):
         self._line = None
 
     def _reconfigure_port(self, force_update=False) -> None:
-        pass  # no line settings on a pipe; pacing is the simulator's job
+        # no line settings on a pipe; the simulator reads the baud rate to garble a mismatched line
+        if self._line is not None:
+            self._line.host_baud = self._baudrate
 
     def _alive(self) -> bool:
         return self._line.plugged and self._line.generation == self._generation

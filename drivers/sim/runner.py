@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import random
 import threading
 import time
 from dataclasses import dataclass
@@ -55,8 +56,13 @@ def make_endpoint(transport: str, name: str):
 class SimulatorRunner:
     """Runs one device model on one endpoint, in its own thread."""
 
-    def __init__(self, model, endpoint, *, baudrate: int, pacing: bool = True, name: str = "sim"):
+    def __init__(self, model, endpoint, *, baudrate: int, pacing: bool = True, name: str = "sim",
+                 check_baud: bool = True):
         self.model = model
+        # A UART at the wrong baud rate turns every byte into noise in both directions; USB devices
+        # (check_baud=False) ignore the host's setting.
+        self.check_baud = check_baud
+        self._noise = random.Random(0)
         self.endpoint = endpoint
         self.pacer = LinePacer(baudrate, enabled=pacing)
         self._stop = threading.Event()
@@ -92,6 +98,19 @@ class SimulatorRunner:
             self._thread.join(timeout)
         self.endpoint.close()
 
+    def baud_mismatch(self) -> bool:
+        """True when the driver's port is set to another baud rate than this device's line."""
+        if not self.check_baud:
+            return False
+        host = self.endpoint.host_baudrate()
+        return host is not None and host != self.pacer.baudrate
+
+    def _through_line(self, data: bytes) -> bytes:
+        if not self.baud_mismatch():
+            return data
+        # sampled at the wrong rate, each byte becomes some other byte (and framing errors)
+        return bytes(self._noise.randrange(256) for _ in data)
+
     # --- thread ---------------------------------------------------------------------------------------
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -107,7 +126,7 @@ class SimulatorRunner:
                 log.exception("simulator endpoint failed")
                 return
             if data:
-                self._perform(self.model.on_bytes(data))
+                self._perform(self.model.on_bytes(self._through_line(data)))
             while True:
                 try:
                     actions = self._queue.get_nowait()
@@ -121,7 +140,7 @@ class SimulatorRunner:
                 return
             try:
                 if isinstance(action, Send):
-                    self.pacer.send(action.data, lambda chunk: self.endpoint.write(chunk, self._stop),
+                    self.pacer.send(self._through_line(action.data), lambda chunk: self.endpoint.write(chunk, self._stop),
                                     self._stop.wait)
                 elif isinstance(action, Call):
                     action.fn()

@@ -23,6 +23,7 @@ import pty
 import select
 import shutil
 import tempfile
+import termios
 import threading
 import time
 import tty
@@ -32,6 +33,11 @@ import serial
 # Let pyserial find drivers/sim/protocol_simpair.py for simpair:// URLs.
 if "drivers.sim" not in serial.protocol_handler_packages:
     serial.protocol_handler_packages.append("drivers.sim")
+
+
+# termios speed constants (B57600 …) → baud rate, to read back what the driver set on its end.
+_SPEEDS = {getattr(termios, name): int(name[1:]) for name in dir(termios)
+           if name.startswith("B") and name[1:].isdigit()}
 
 
 class LinkDown(Exception):
@@ -90,6 +96,16 @@ class PtyEndpoint:
                 pass
             os.close(master)
             os.close(slave)
+
+    def host_baudrate(self) -> int | None:
+        """The baud rate the driver configured on its end (Linux reports the slave's settings on the master)."""
+        master = self._master
+        if master is None:
+            return None
+        try:
+            return _SPEEDS.get(termios.tcgetattr(master)[5])
+        except (termios.error, OSError):
+            return None
 
     def set_busy(self, busy: bool) -> None:
         """Hold (or release) an exclusive lock on the port, as another program that opened it would."""
@@ -164,6 +180,7 @@ class MemoryLine:
         self.plugged = True
         self.busy = False
         self.host_open = False
+        self.host_baud: int | None = None
 
 
 _LINES: dict[str, MemoryLine] = {}
@@ -227,6 +244,9 @@ class MemoryEndpoint:
                 self.line.generation += 1
                 self.line.plugged = True
             self.line.cond.notify_all()
+
+    def host_baudrate(self) -> int | None:
+        return self.line.host_baud if self.line.host_open else None
 
     def set_busy(self, busy: bool) -> None:
         with self.line.cond:

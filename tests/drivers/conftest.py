@@ -15,9 +15,10 @@ def _device_threads() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if t.name.startswith(("device-", "sim-"))}
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def no_leftover_threads():
-    """Every device and simulator thread a test starts must be gone when it ends."""
+    """Every device and simulator thread a test starts must be gone when it ends (used by this branch's
+    driver test modules through `pytestmark`)."""
     before = _device_threads()
     yield
     end = time.monotonic() + 5
@@ -63,7 +64,8 @@ def make_scanner():
 
     def make(sim: FingerprintSimulator, **kwargs) -> UartFingerprintScanner:
         kwargs.setdefault("timeout", 0.5)
-        scanner = UartFingerprintScanner(sim.path, baudrate=sim.baudrate, **kwargs)
+        kwargs.setdefault("baudrate", sim.baudrate)
+        scanner = UartFingerprintScanner(sim.path, **kwargs)
         scanners.append(scanner)
         return scanner
 

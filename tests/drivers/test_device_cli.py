@@ -16,6 +16,8 @@ from drivers.fingerprint.uart_scanner import UartFingerprintScanner
 from drivers.qr.reader import QrReader
 from fieldkit.cli import main
 
+pytestmark = pytest.mark.usefixtures("no_leftover_threads")
+
 ROOT = Path(__file__).resolve().parents[2]
 FAST = {"FIELDKIT_FINGERPRINT": "fingerprint:sim:instant?transport=memory&images=placeholder",
         "FIELDKIT_SLAP_SCANNER": "slap:sim:instant?transport=memory&images=placeholder",

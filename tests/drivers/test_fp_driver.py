@@ -14,6 +14,8 @@ from drivers.fingerprint.scanner import FingerprintScanner
 from drivers.registry import open_device
 from fieldkit.domain.fingers import Finger, Slap
 
+pytestmark = pytest.mark.usefixtures("no_leftover_threads")
+
 
 def test_pty_path_is_a_real_terminal(make_sim):
     sim = make_sim(transport="pty")
@@ -205,3 +207,11 @@ def test_missing_port_and_bad_profile():
         open_device("fingerprint:sim:nosuch")
     with pytest.raises(SpecError, match="baud"):
         open_device("fingerprint:serial:/dev/x?baud=fast")
+
+
+def test_wrong_baud_rate_gets_no_answer(make_sim, make_scanner):
+    # the module hears noise and stays silent, as a real one does; the hint names the baud rate
+    sim = make_sim(baud=115200)
+    with pytest.raises(DeviceTimeout, match="VfyPwd: no answer.*Check the baud rate"):
+        make_scanner(sim, baudrate=57600)
+    assert make_scanner(sim, baudrate=115200).read_system_parameters().baudrate == 115200

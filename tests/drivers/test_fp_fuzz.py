@@ -20,6 +20,8 @@ from drivers.serial_link import SerialLink
 from drivers.sim.runner import Send, SimulatorRunner
 from drivers.sim.transport import MemoryEndpoint
 
+pytestmark = pytest.mark.usefixtures("no_leftover_threads")
+
 PARA = p.SystemParameters(4, 9, 1000, 3, p.DEFAULT_ADDRESS, 128, 57600).encode()
 
 

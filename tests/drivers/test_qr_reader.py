@@ -14,6 +14,8 @@ from drivers.qr.reader import QrReader
 from drivers.qr.simulator import QrSimulator
 from drivers.registry import open_device
 
+pytestmark = pytest.mark.usefixtures("no_leftover_threads")
+
 
 @pytest.fixture(params=["pty", "memory"])
 def qr_sim(request):

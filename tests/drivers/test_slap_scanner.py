@@ -16,6 +16,8 @@ from drivers.fingerprint.slap_simulator import SlapSimulator, slap_layout
 from drivers.registry import open_device
 from fieldkit.domain.fingers import Finger, Slap
 
+pytestmark = pytest.mark.usefixtures("no_leftover_threads")
+
 
 @pytest.fixture
 def slap_sim():
