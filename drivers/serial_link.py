@@ -175,31 +175,39 @@ class LinePacer:
     """Emulates a UART's speed on a transport that has none (a pty or memory pipe).
 
     Bytes are handed on in small chunks on an absolute schedule (`t_next += bytes * 10 / baud`, 8N1 = 10 bits
-    a byte), so sleep errors do not accumulate (see docs/devices-fingerprint-qr.md).
+    a byte), so sleep errors do not accumulate (see docs/devices-fingerprint-qr.md). The schedule runs over a
+    whole burst (one answer: an acknowledge and its data packets, sent back to back as a UART does): a late
+    wake-up at the end of one frame is made up in the next. `begin_burst()` starts a new schedule.
     """
 
     def __init__(self, baudrate: int, enabled: bool = True):
         self.baudrate = baudrate
         self.enabled = enabled
         self._line_free_at = 0.0
+        self._anchor: float | None = None
+        self._burst_bytes = 0
+
+    def begin_burst(self) -> None:
+        self._anchor = None
 
     def send(self, data: bytes, write: Callable[[bytes], None], wait: Callable[[float], bool]) -> bool:
         """Write `data` at line speed; `wait(seconds)` returns True if the simulator is stopping."""
         if not self.enabled:
             write(data)
             return True
-        start = max(time.monotonic(), self._line_free_at)
+        if self._anchor is None:
+            self._anchor = max(time.monotonic(), self._line_free_at)
+            self._burst_bytes = 0
         chunk = pace_chunk_size(self.baudrate)
-        sent = 0
-        while sent < len(data):
-            piece = data[sent:sent + chunk]
-            due = start + (sent + len(piece)) * 10 / self.baudrate
+        for offset in range(0, len(data), chunk):
+            piece = data[offset:offset + chunk]
+            self._burst_bytes += len(piece)
+            due = self._anchor + self._burst_bytes * 10 / self.baudrate
             delay = due - time.monotonic()
             if delay > 0 and wait(delay):
                 return False
             write(piece)
-            sent += len(piece)
-        self._line_free_at = start + len(data) * 10 / self.baudrate
+        self._line_free_at = self._anchor + self._burst_bytes * 10 / self.baudrate
         return True
 
 

@@ -135,6 +135,7 @@ class SimulatorRunner:
                 self._perform(actions)
 
     def _perform(self, actions: list) -> None:
+        self.pacer.begin_burst()
         for action in actions:
             if self._stop.is_set():
                 return
@@ -144,8 +145,10 @@ class SimulatorRunner:
                                     self._stop.wait)
                 elif isinstance(action, Call):
                     action.fn()
+                    self.pacer.begin_burst()  # e.g. a new baud rate: a new schedule
                 elif isinstance(action, Pause):
                     self._stop.wait(action.seconds)
+                    self.pacer.begin_burst()
                 elif isinstance(action, Unplug):
                     self.endpoint.unplug()
                     if action.replug_after is not None:
