@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import time
 
-from drivers.errors import DeviceTimeout
+from drivers.errors import CaptureRejected, DeviceTimeout
 from drivers.qr.lines import LineReader
-from drivers.qr.payload import CardQr, parse_card_qr
 from drivers.serial_device import SerialDevice
 from drivers.serial_link import Deadline
 from drivers.spec import DeviceSpec
@@ -35,10 +34,19 @@ class QrReader(SerialDevice):
         """The next scanned code's text, or None if nothing was scanned within `timeout` seconds."""
         return self._call(self._read_code, timeout)
 
-    def read_card(self, timeout: float = 10.0) -> CardQr | None:
-        """The next code parsed as an ID-card QR (CaptureRejected if it is some other code)."""
+    def read_card(self, timeout: float = 10.0, *, convert_address: bool = True):
+        """The next code parsed as an ID-card QR (`fieldkit.domain.card_qr.CardPrefill`), None if nothing was
+        scanned; CaptureRejected naming the field if the code is not a card QR."""
+        from fieldkit.domain.card_qr import QrParseError, parse_card_qr
+
         code = self.read_code(timeout)
-        return None if code is None else parse_card_qr(code)
+        if code is None:
+            return None
+        try:
+            return parse_card_qr(code, convert_address=convert_address)
+        except QrParseError as exc:
+            raise CaptureRejected(f"not a citizen-ID card QR: {exc}", spec=self.spec,
+                                  hint="Scan the QR code on the back of the chip ID card (căn cước).") from None
 
     def self_test(self) -> dict:
         def run() -> dict:

@@ -101,8 +101,8 @@ def test_sim_qr_standalone_presents_cards(data_dir):
     proc, info = _start_sim(data_dir, "qr", "--profile", "instant", "--scan-every", "0.2")
     try:
         with QrReader(info["serial path"]) as reader:
-            card = reader.read_card(timeout=5)
-            assert len(card.id_number) == 12
+            card = reader.read_card(timeout=5, convert_address=False)
+            assert len(card.personal_id) == 12
     finally:
         _stop(proc)
 
