@@ -200,18 +200,54 @@ def run_sim(args, ctx) -> int:
     return 0
 
 
-def _run_camera_sim(args) -> int:
-    """The camera simulator belongs to the camera backend; run its standalone entry point if it has one."""
-    import importlib
+def _camera_faults(text: str) -> dict:
+    """'frozen,drop_rate=0.2' → {'frozen': True, 'drop_rate': 0.2} for the camera simulator's faults.set()."""
+    faults: dict = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, raw = item.partition("=")
+        if not raw:
+            faults[name] = True
+            continue
+        lowered = raw.strip().lower()
+        if lowered in ("true", "false"):
+            faults[name] = lowered == "true"
+        else:
+            faults[name] = float(raw) if "." in raw else int(raw)
+    return faults
 
-    ref = BACKENDS.get(("camera", "sim"))
-    if ref is None:
+
+def _run_camera_sim(args) -> int:
+    """The camera simulator belongs to the camera backend: serve it as an MJPEG stream on 127.0.0.1 if present."""
+    if ("camera", "sim") not in BACKENDS:
         print("no camera simulator is installed in this build (no camera:sim backend registered)")
         return 2
-    module = importlib.import_module(ref.partition(":")[0])
-    standalone = getattr(module, "run_standalone", None)
-    if standalone is None:
-        print(f"the camera simulator ({ref}) has no standalone mode; open it from the app with the spec "
-              f"camera:sim:{args.profile or 'studio'}")
+    try:
+        from drivers.camera.mjpeg_server import MjpegServer
+        from drivers.camera.sim_camera import SimulatedCamera
+        from drivers.camera.sim_camera import load_profile as load_camera_profile
+    except ImportError as exc:
+        print(f"the camera simulator cannot run standalone in this build ({exc}); open it from the app with "
+              f"the spec camera:sim:{args.profile or 'studio'}")
         return 2
-    return int(standalone(profile=args.profile, faults=args.faults) or 0)
+    try:
+        camera = SimulatedCamera(load_camera_profile(args.profile or "studio"))
+        if args.faults:
+            camera.faults.set(**_camera_faults(args.faults))
+    except (DeviceError, ValueError, KeyError, OSError) as exc:
+        print(f"error: {exc}")
+        return 2
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    server = MjpegServer(camera).start()
+    try:
+        print(f"camera simulator running (profile {args.profile or 'studio'})", flush=True)
+        print(f"stream: {server.url}", flush=True)
+        print(f"open it with the spec: {server.spec}", flush=True)
+        print("stop with Ctrl-C", flush=True)
+        _wait_for_stop(stop, None, None)
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("simulator stopped", flush=True)
+    return 0

@@ -112,3 +112,25 @@ def test_sim_rejects_unknown_profile_and_faults(data_dir, capsys):
     assert "no fingerprint simulator profile 'nosuch'" in capsys.readouterr().out
     assert main(["sim", "qr", "--faults", "smoke"]) == 2
     assert "unknown fault 'smoke'" in capsys.readouterr().out
+
+
+def test_camera_fault_text():
+    from fieldkit.cli.device_commands import _camera_faults
+
+    assert _camera_faults("frozen,drop_rate=0.2,disconnect_every=30,unplugged=false") == {
+        "frozen": True, "drop_rate": 0.2, "disconnect_every": 30, "unplugged": False}
+
+
+def test_sim_camera_standalone_serves_a_stream(data_dir):
+    pytest.importorskip("drivers.camera.mjpeg_server")
+    import urllib.request
+
+    env = {**os.environ, "FIELDKIT_DATA": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "fieldkit", "sim", "camera"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = next(line.split(": ", 1)[1].strip() for line in proc.stdout if line.startswith("stream:"))
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert "multipart" in response.headers["Content-Type"]
+    finally:
+        _stop(proc)
