@@ -63,8 +63,42 @@ def configured_specs(settings) -> list[tuple[str, str, str]]:
     return found
 
 
+# Kinds whose backend package brings its own spec-level self-test (returns a dataclass or dict with `ok`).
+SPEC_SELF_TESTS = {"camera": "drivers.camera.selftest:self_test"}
+
+
+def _spec_self_test(spec: str) -> dict | None:
+    """The backend's own self-test for this spec, or None when it has none (then: open + device.self_test)."""
+    import dataclasses
+    import importlib
+
+    try:
+        kind = DeviceSpec.parse(spec).kind
+    except DeviceError:
+        return None
+    ref = SPEC_SELF_TESTS.get(kind)
+    if ref is None:
+        return None
+    module, _, attr = ref.partition(":")
+    try:
+        function = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        return None
+    t0 = time.monotonic()
+    outcome = function(spec)
+    result = dataclasses.asdict(outcome) if dataclasses.is_dataclass(outcome) else dict(outcome)
+    result.setdefault("seconds", round(time.monotonic() - t0, 4))
+    if not result.get("ok"):
+        result.setdefault("error", result.get("summary", "self-test failed"))
+        result.setdefault("error_type", "SelfTestFailed")
+    return result
+
+
 def self_test(spec: str) -> dict:
     """Open, self-test and close one device; never raises (a failure is the result)."""
+    own = _spec_self_test(spec)
+    if own is not None:
+        return {"spec": spec, **own}
     t0 = time.monotonic()
     result: dict = {"spec": spec}
     device = None
@@ -121,6 +155,8 @@ def _print_devices(listing: list[dict], tests: list[dict]) -> None:
     for t in tests:
         mark = "OK  " if t.get("ok") else "FAIL"
         print(f"  {mark} {t['label']:20} {t['spec']}  ({t['seconds'] * 1000:.0f} ms)")
+        if t.get("summary"):
+            print(f"         {t['summary']}")
         for step in t.get("steps", []):
             print(f"         {step['step']}: {step['seconds'] * 1000:.1f} ms")
         if not t.get("ok"):
