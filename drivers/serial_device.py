@@ -8,6 +8,8 @@ a ProtocolError or DeviceTimeout drains the line so the next answer lines up.
 
 from __future__ import annotations
 
+import threading
+
 from drivers.errors import DeviceDisconnected, DeviceNotFound, DeviceTimeout, ProtocolError
 from drivers.serial_link import SerialLink
 from drivers.worker import DeviceWorker
@@ -24,6 +26,7 @@ class SerialDevice:
         self._link: SerialLink | None = None
         self._ever_connected = False
         self._on_close = on_close
+        self._closing = threading.Event()
         self.worker = DeviceWorker(f"{self.kind}:{url}")
         if connect:
             try:
@@ -96,9 +99,15 @@ class SerialDevice:
     def connected(self) -> bool:
         return self._link is not None and self._link.is_open
 
+    def _pause(self, seconds: float) -> None:
+        """Wait between polls; a close() meanwhile ends the wait at once (the app never waits on a capture)."""
+        if self._closing.wait(seconds):
+            raise DeviceDisconnected("the device was closed while waiting", spec=self.spec)
+
     # --- lifecycle --------------------------------------------------------------------------------
     def close(self) -> None:
         """Close the port, stop the worker thread (and a simulator this driver started)."""
+        self._closing.set()
         if self.worker.alive:
             try:
                 self.worker.call(self._disconnect, timeout=5)

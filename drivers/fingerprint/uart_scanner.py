@@ -24,7 +24,7 @@ from drivers.fingerprint import protocol as p
 from drivers.fingerprint.scanner import Capture, ScannerCapabilities
 from drivers.serial_device import SerialDevice
 from drivers.serial_link import Deadline
-from drivers.spec import DeviceSpec
+from drivers.spec import DeviceSpec, parse_bool, parse_int
 from fieldkit.domain.fingers import Finger, Slap
 
 # Confirmation codes by what a technician should do about them.
@@ -193,7 +193,7 @@ class UartFingerprintScanner(SerialDevice):
             last = packet.code
             if deadline.remaining() < poll_interval:
                 break
-            time.sleep(poll_interval)  # the module needs no faster polling; this paces the sensor's light
+            self._pause(poll_interval)  # the module needs no faster polling; this paces the sensor's light
         if last == 0x03:
             raise error_for_code(0x03, "GenImg", self.spec)
         raise CaptureRejected(f"GenImg: no finger on the sensor within {timeout:g} s", spec=self.spec,
@@ -288,11 +288,6 @@ def _plain(value):
 
 # --- openers for drivers.registry --------------------------------------------------------------------
 
-def _int_auto(text: str) -> int:
-    """Decimal, or hex with 0x."""
-    return int(text, 16) if text.lower().startswith("0x") else int(text, 10)
-
-
 def _hex(text: str) -> int:
     return int(text, 16)
 
@@ -304,7 +299,7 @@ def open_scanner(spec: DeviceSpec, **kwargs) -> UartFingerprintScanner:
         raise SpecError("fingerprint:serial needs a port, e.g. fingerprint:serial:/dev/ttyUSB0", spec=str(spec))
     return UartFingerprintScanner(
         spec.target, baudrate=spec.option("baud", 57600, int), address=spec.option("address", p.DEFAULT_ADDRESS, _hex),
-        password=spec.option("password", 0, _int_auto), timeout=spec.option("timeout", 2.0, float),
+        password=spec.option("password", 0, parse_int), timeout=spec.option("timeout", 2.0, float),
         spec=str(spec), **kwargs)
 
 
@@ -316,12 +311,12 @@ def open_simulated_scanner(spec: DeviceSpec, **kwargs) -> UartFingerprintScanner
     """
     from drivers.fingerprint.simulator import FingerprintSimulator
 
-    pacing = spec.option("pacing", None, _bool)
+    pacing = spec.option("pacing", None, parse_bool)
     sim = FingerprintSimulator(spec.target or "normal", transport=spec.option("transport", "pty"),
                                faults=spec.option("faults", ""), baud=spec.option("baud", None, int),
                                pacing=pacing, image_source=spec.option("images", None))
     try:
-        scanner = UartFingerprintScanner(sim.path, baudrate=sim.baudrate, password=spec.option("password", 0, _int_auto),
+        scanner = UartFingerprintScanner(sim.path, baudrate=sim.baudrate, password=spec.option("password", 0, parse_int),
                                          timeout=spec.option("timeout", 2.0, float), spec=str(spec),
                                          on_close=sim.close, **kwargs)
     except BaseException:
@@ -329,12 +324,3 @@ def open_simulated_scanner(spec: DeviceSpec, **kwargs) -> UartFingerprintScanner
         raise
     scanner.simulator = sim
     return scanner
-
-
-def _bool(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(text)
