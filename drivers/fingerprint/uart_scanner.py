@@ -158,7 +158,10 @@ class UartFingerprintScanner(SerialDevice):
     def _ack(self, code: int, params: bytes = b"", timeout: float | None = None) -> p.Packet:
         name = p.COMMAND_NAMES.get(code, hex(code))
         self._send(code, params)
-        packet = self._read_packet(Deadline(timeout or self.timeout), name)
+        deadline = Deadline(timeout or self.timeout)
+        packet = self._read_packet(deadline, name)
+        while packet.pid in (p.PID_DATA, p.PID_END):  # the tail of an abandoned upload, not our answer
+            packet = self._read_packet(deadline, name)
         if packet.pid != p.PID_ACK or not packet.payload:
             raise ProtocolError(f"{name}: expected an acknowledge, got a {packet.label()} packet", spec=self.spec)
         return packet
@@ -202,6 +205,22 @@ class UartFingerprintScanner(SerialDevice):
     def _upload_image(self):
         packet_size = self.params.packet_size if self.params else 128
         line = p.line_time(p.IMAGE_BYTES, packet_size, self.baudrate)
+        try:
+            return self._receive_image(packet_size, line)
+        except (ProtocolError, DeviceTimeout):
+            # The module keeps sending the rest of the image and takes no command until it is done: let it
+            # finish, so the next command is answered instead of timing out behind it.
+            self._drain_until_quiet(quiet=max(0.05, 3 * (packet_size + 11) * 10 / self.baudrate),
+                                    limit=line + self.timeout)
+            raise
+
+    def _drain_until_quiet(self, quiet: float, limit: float) -> None:
+        end = Deadline(limit)
+        while not end.expired and self._link is not None and self._link.is_open:
+            if not self._link.read_some(Deadline(min(quiet, end.remaining()))):
+                return
+
+    def _receive_image(self, packet_size: int, line: float):
         ack = self._ack(p.UP_IMAGE)
         if ack.code != 0x00:
             raise error_for_code(ack.code, "UpImage", self.spec)

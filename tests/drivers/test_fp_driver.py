@@ -254,3 +254,16 @@ def test_close_during_a_capture_wait_returns_promptly(scanner):
     with pytest.raises(DeviceDisconnected, match="closed while waiting"):
         future.result(5)
     assert time.monotonic() - t0 < 3.0
+
+
+def test_recovers_right_after_a_corrupted_paced_image_upload(make_sim, make_scanner):
+    # 115 200 baud, paced: after a bad first packet the module still streams ~3 s of image; the driver lets
+    # it finish, so the next command is answered rather than lost behind it.
+    sim = make_sim("fast", image_source="placeholder", transport="memory")
+    scanner = make_scanner(sim, timeout=1.0)
+    sim.present_finger("synthetic-person-10", Finger.RIGHT_LITTLE)
+    scanner.capture_image(timeout=3)
+    sim.faults.set("checksum", times=1)
+    with pytest.raises(ProtocolError, match="checksum mismatch"):
+        scanner.upload_image()
+    assert scanner.echo()
