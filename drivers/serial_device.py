@@ -17,6 +17,7 @@ from drivers.worker import DeviceWorker
 
 class SerialDevice:
     kind = "device"
+    simulator = None  # for `sim` specs: the simulator behind this driver (the hardware lab toggles its faults)
 
     def __init__(self, url: str, *, baudrate: int, timeout: float, spec: str, connect: bool = True, on_close=None):
         self.url = url
