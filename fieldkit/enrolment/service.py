@@ -176,7 +176,10 @@ class KitSession:
     def save_draft(self, record: dict, blobs: dict[str, bytes] | None = None, record_id: str | None = None,
                    session_id: str | None = None, capture: dict | None = None,
                    expected_version: int | None = None) -> RecordRef:
-        """Encrypted autosave. A new record starts as a draft; a returned record becomes a draft again."""
+        """Encrypted autosave of the WHOLE record state (record, blobs, capture replace the previous ones).
+
+        A new record starts as a draft; a returned record becomes a draft again. Returns once durable.
+        """
         self.kit.require_role(*CAPTURE_ROLES)
         blobs, capture = dict(blobs or {}), dict(capture or {})
         key, kid = bytes(self.kit.data_key), self.kit.kit_id
