@@ -137,7 +137,7 @@ def throttle(data_dir: Path) -> LoginThrottle:
 
 
 def init_kit(data_dir: Path, name: str, role: str, passphrase: str,
-             kdf: crypto.KdfParams = crypto.DEFAULT_KDF) -> UnlockedKit:
+             kdf: crypto.KdfParams | None = None) -> UnlockedKit:
     """Create a new kit (device key, kit id, data key) with its first user, and return it unlocked.
 
     A wiped kit can be re-initialised (its old data is unreadable and is removed by the caller first).
@@ -174,6 +174,7 @@ def _new_slot(kit: UnlockedKit, name: str, role: str, passphrase: str, kdf: cryp
     if len(passphrase) < 8:
         raise KitError("a passphrase needs at least 8 characters")
     user = User(str(uuid.uuid4()), name.strip(), role)
+    kdf = kdf or crypto.DEFAULT_KDF  # looked up at call time (tests lower it for speed)
     salt = os.urandom(16)
     kek = crypto.stretch_passphrase(passphrase, salt, kdf)
     slot = {"user_id": user.user_id, "name": user.name, "role": role, "created_at": _now_ms(),
@@ -191,7 +192,7 @@ def _new_slot(kit: UnlockedKit, name: str, role: str, passphrase: str, kdf: cryp
 
 
 def add_user(kit: UnlockedKit, name: str, role: str, passphrase: str,
-             kdf: crypto.KdfParams = crypto.DEFAULT_KDF) -> User:
+             kdf: crypto.KdfParams | None = None) -> User:
     """A new user slot, made by a logged-in supervisor or technician (who holds the data key)."""
     kit.require_role(*ADMIN_ROLES)
     doc = load_kit_file(kit.data_dir)
@@ -241,8 +242,10 @@ def _open_slot(data_dir: Path, doc: dict, slot: dict, kek: bytes, data_key: byte
 
 
 def change_passphrase(data_dir: Path, name: str, old: str, new: str,
-                      kdf: crypto.KdfParams | None = None) -> None:
-    """Re-wrap `name`'s slot under a new passphrase; the data key and all data stay as they are."""
+                      kdf: crypto.KdfParams | None = None) -> UnlockedKit:
+    """Re-wrap `name`'s slot under a new passphrase; the data key and all data stay as they are.
+
+    Returns the user's unlocked keys (to sign the audit entry); the caller locks them."""
     kit = unlock(data_dir, name, old)
     if len(new) < 8:
         raise KitError("a passphrase needs at least 8 characters")
@@ -257,7 +260,7 @@ def change_passphrase(data_dir: Path, name: str, old: str, new: str,
         slot["cosign_key"] = _b64(crypto.encrypt(kek, kit.cosign_key.private_bytes_raw(),
                                                  _aad("cosign", kit.kit_id, slot["user_id"])))
     write_json_atomic(kit_file(data_dir), doc)
-    kit.lock()
+    return kit
 
 
 def supervisor_public_keys(data_dir: Path) -> dict[str, bytes]:
