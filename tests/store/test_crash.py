@@ -23,8 +23,8 @@ def test_the_checker_sees_a_lost_and_a_doubled_record(tmp_path):
     db = tmp_path / "k" / "fieldkit.db"
     ledger = Ledger(states={"gone": ("draft", 1)})
     conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO records (id, status, version, created_at, updated_at, packet_id) "
-                 "VALUES ('r1', 'sealed', 1, 0, 0, 'p1')")
+    conn.execute("INSERT INTO records (id, status, version, created_at, updated_at, packet_id, payload) "
+                 "VALUES ('r1', 'sealed', 1, 0, 0, 'p1', x'00')")
     conn.execute("INSERT INTO packets (packet_id, record_id, created_at, status, size, sha256) "
                  "VALUES ('p1', 'r1', 0, 'sealed', 1, 'x')")
     conn.commit()
