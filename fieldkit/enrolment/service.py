@@ -99,6 +99,17 @@ def _now() -> int:
     return int(time.time() * 1000)
 
 
+def _with_state(record: dict, version: int, status: str) -> dict:
+    """The store owns version and status: a record dict that carries them (fieldkit.domain.record's
+    to_dict()) gets the stored values, so from_dict() sees the truth."""
+    out = dict(record)
+    if "version" in out:
+        out["version"] = version
+    if "status" in out:
+        out["status"] = status
+    return out
+
+
 class EnrolmentService:
     """One per data directory: owns the Store (and its writer thread). Close it when done."""
 
@@ -184,6 +195,10 @@ class KitSession:
         blobs, capture = dict(blobs or {}), dict(capture or {})
         key, kid = bytes(self.kit.data_key), self.kit.kit_id
         tokens = search.index_tokens(self._search_key, vault.searchable_texts(record))
+
+        if record_id and record.get("record_id") not in (None, record_id):
+            raise ValueError("record_id differs from the record's own record_id")
+        record_id = record_id or record.get("record_id")
 
         def job(conn):
             now = _now()
@@ -290,7 +305,8 @@ class KitSession:
                                                         row["version"], row["payload"])
             self._audit_in(conn, "approve", record_id, {"status": approved.value, "version": row["version"],
                                                         "payload": self._payload_hash(row["payload"])})
-            content = SealInput(record_id, row["version"], record, blobs, capture, audit.excerpt(conn, record_id))
+            content = SealInput(record_id, row["version"], _with_state(record, row["version"], sealed.value), blobs,
+                                capture, audit.excerpt(conn, record_id))
             packet_id, packet = seal_packet(content, signers, hub_key, suite)
             digest = hashlib.sha256(packet).hexdigest()
             conn.execute("INSERT INTO packets (packet_id, record_id, kit_id, created_at, priority, status, size,"
@@ -342,6 +358,7 @@ class KitSession:
         key, kid = bytes(self.kit.data_key), self.kit.kit_id
         if row["payload"]:
             record, capture, blobs = vault.open_payload(key, kid, record_id, row["version"], row["payload"])
+            record = _with_state(record, row["version"], row["status"])
         note = vault.open_json(key, "note", kid, record_id, 0, row["note"]) if row["note"] else ""
         return RecordView(record_id, row["status"], row["version"], record, capture, blobs, note, row["packet_id"])
 

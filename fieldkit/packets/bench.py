@@ -1,4 +1,4 @@
-"""Benchmarks (functions that return and print figures; wired into `fieldkit bench` later).
+"""Benchmarks (functions that return flat dicts of figures, for `fieldkit bench`, and print them).
 
 - bench_seal_enqueue(): approve = decrypt draft + sign + co-sign + HPKE-seal + durable enqueue + erase draft,
   per enrolment of realistic size (goal ≤ 50 ms).
@@ -41,6 +41,10 @@ def _blobs(rng: random.Random) -> dict[str, bytes]:
     return blobs
 
 
+def _flat(prefix: str, stats: dict) -> dict:
+    return {f"{prefix} {key}": value for key, value in stats.items() if key != "n"}
+
+
 def _stats(samples_s: list[float]) -> dict:
     ms = sorted(s * 1000 for s in samples_s)
     return {"n": len(ms), "median_ms": round(statistics.median(ms), 2),
@@ -68,8 +72,9 @@ def bench_seal_enqueue(n: int = 40, suites: tuple[str, ...] = ("x25519", "mlkem7
                 sizes = [p.size for p in service.queue().next_packets_to_send(n)]
             finally:
                 service.close()
-        out[suite] = {"seal_enqueue": _stats(approvals), "draft_save": _stats(saves),
-                      "packet_bytes": int(statistics.median(sizes))}
+        out.update(_flat(f"{suite} seal+enqueue", _stats(approvals)))
+        out.update(_flat(f"{suite} draft save", _stats(saves)))
+        out[f"{suite} packet_bytes"] = int(statistics.median(sizes))
     print(f"seal+enqueue: {out}")
     return out
 
@@ -132,10 +137,11 @@ def bench_queue_list(records: int = 100_000, repeats: int = 30) -> dict:
                     t = time.perf_counter()
                     count = len(sup.list_for_review(f))
                     samples.append(time.perf_counter() - t)
-                results[label] = {**_stats(samples), "rows": count}
+                results.update(_flat(label, _stats(samples)))
+                results[f"{label} rows"] = count
         finally:
             service.close()
-    out = {"records": records, "fill_s": round(fill_s, 1), "goal_ms": 50, "queries": results}
+    out = {"records": records, "fill_s": round(fill_s, 1), "goal_ms": 50, **results}
     print(f"queue list: {out}")
     return out
 
@@ -144,6 +150,9 @@ def bench_crash(trials: int = 1000) -> dict:
     from fieldkit.enrolment.crash_harness import run_trials
     with tempfile.TemporaryDirectory() as tmp:
         out = run_trials(Path(tmp), trials, seed=trials)
+    problems = out.pop("problems")
+    out["problems"] = len(problems)
+    out["first_problem"] = problems[0] if problems else ""
     print(f"crash: {out}")
     return out
 

@@ -155,3 +155,22 @@ def test_failed_login_is_audited_and_throttled(service, data_dir):
         service.unlock("sup", "wrong-passphrase")
     actions = [r[0] for r in service.store.reader().execute("SELECT action FROM audit_log ORDER BY seq")]
     assert actions == ["login_failed"] * 4
+
+
+def test_domain_record_dict_shape(service, officer, supervisor):
+    """fieldkit.domain.record's to_dict(): demographics nested, record_id/version/status carried in the dict."""
+    import uuid
+    rid = str(uuid.uuid4())
+    record = {"record_id": rid, "version": 1, "status": "draft",
+              "demographics": {"birth_name": "Hà Thị Mỹ Duyên", "other_names": ["Mỹ Dung"], "personal_id": "001190054321",
+                               "date_of_birth": "1990", "sex": "F"}}
+    ref = officer.save_draft(record, {})
+    assert ref.record_id == rid
+    officer.save_draft(record, {})  # same id from the dict: an edit, not a new record
+    officer.submit_for_review(rid)
+    (row,) = supervisor.list_for_review(ReviewFilter(search="dung"))
+    assert (row.record_id, row.name, row.birth_date) == (rid, "Hà Thị Mỹ Duyên", "1990")
+    view = supervisor.get_record(rid)
+    assert (view.record["version"], view.record["status"]) == (2, "pending_review")
+    with pytest.raises(ValueError):
+        officer.save_draft(record, {}, record_id=str(uuid.uuid4()))
