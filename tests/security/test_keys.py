@@ -120,3 +120,10 @@ def test_reinit_after_wipe(data_dir, kit):
 def test_kdf_params_are_stored_per_slot(data_dir, kit):
     doc = keystore.load_kit_file(data_dir)
     assert all(KdfParams.from_dict(s["kdf"]) == FAST_TEST_KDF for s in doc["slots"])
+
+
+def test_passphrase_typed_nfc_or_nfd_unlocks(data_dir, kit):
+    import unicodedata
+    tech = keystore.unlock(data_dir, "tech", PASS["tech"])
+    keystore.add_user(tech, "thu", "officer", "mật khẩu của Thư", FAST_TEST_KDF)
+    assert keystore.unlock(data_dir, "thu", unicodedata.normalize("NFD", "mật khẩu của Thư")).user.name == "thu"

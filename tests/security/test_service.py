@@ -127,6 +127,13 @@ def test_queue_api_for_sync(service, officer, supervisor):
     assert q.purge_acknowledged(older_than_ms=0) == 0
     assert q.purge_acknowledged(older_than_ms=2**62) == 1
     assert q.stats()["acknowledged"] == {"packets": 1, "bytes": 0}
+    refused = q.next_packets_to_send(1)[0]
+    q.mark_uploading(refused.packet_id)
+    q.mark_refused(refused.packet_id, "unknown supervisor", b"hub-signed")
+    assert refused.packet_id not in [p.packet_id for p in q.next_packets_to_send()]
+    assert q.refused() == [(refused.packet_id, "unknown supervisor")]
+    assert supervisor.get_record(refused.record_id).status == "sealed"  # kept on the kit
+    q.record_sync({"route": "usb-export", "written": 1}, action="export")
     assert integrity_check(service.store.reader()) == "ok"
 
 
