@@ -14,6 +14,7 @@ A state a method returns is on disk (one writer transaction, WAL + synchronous=F
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from fieldkit.store import search
 from fieldkit.store.queue import PacketQueue
 from fieldkit.store.store import Store
 
+log = logging.getLogger(__name__)  # record ids and codes only: never people (fieldkit.logs redacts anyway)
 S = Status
 EDITABLE = (S.DRAFT.value, S.CAPTURED.value, S.RETURNED.value)
 CAPTURE_ROLES = ("officer", "supervisor")
@@ -126,6 +128,7 @@ class EnrolmentService:
             kit = keystore.unlock(self.data_dir, name, passphrase)
         except (BadPassphrase, Throttled) as exc:
             reason = "throttled" if isinstance(exc, Throttled) else "bad_passphrase"
+            log.warning("login refused: %s", reason)
             users = {u.name: u.user_id for u in keystore.list_users(self.data_dir)}
             self.store.write(lambda c: audit.append(c, self.kit_id, users.get(name or ""), "login_failed", None,
                                                     {"reason": reason}))
@@ -251,7 +254,9 @@ class KitSession:
             self._audit_in(conn, action, record_id, {"status": status.value, "version": row["version"],
                                                      "payload": "" if erase else self._payload_of(conn, record_id)})
             return RecordRef(record_id, row["version"], status.value)
-        return self.service.store.write(job)
+        ref = self.service.store.write(job)
+        log.info("record %s: %s -> %s", record_id, action, ref.status)
+        return ref
 
     def _payload_of(self, conn, record_id: str) -> str:
         blob = conn.execute("SELECT payload FROM records WHERE id = ?", (record_id,)).fetchone()[0]
@@ -318,8 +323,10 @@ class KitSession:
             rows.clear_tokens(conn, record_id)
             self._audit_in(conn, "seal", record_id, {"status": sealed.value, "version": row["version"],
                                                      "packet_id": packet_id, "sha256": digest, "suite": suite})
-            return RecordRef(record_id, row["version"], sealed.value)
-        return self.service.store.write(job)
+            return RecordRef(record_id, row["version"], sealed.value), packet_id, len(packet)
+        ref, packet_id, size = self.service.store.write(job)
+        log.info("record %s approved and sealed as packet %s (%d bytes, %s)", record_id, packet_id, size, suite)
+        return ref
 
     # -- reading ---------------------------------------------------------------------------------------------
     def list_for_review(self, f: ReviewFilter | None = None) -> list[RecordSummary]:
