@@ -127,3 +127,22 @@ def test_passphrase_typed_nfc_or_nfd_unlocks(data_dir, kit):
     tech = keystore.unlock(data_dir, "tech", PASS["tech"])
     keystore.add_user(tech, "thu", "officer", "mật khẩu của Thư", FAST_TEST_KDF)
     assert keystore.unlock(data_dir, "thu", unicodedata.normalize("NFD", "mật khẩu của Thư")).user.name == "thu"
+
+
+def test_nameless_guessing_blocks_named_logins_too(data_dir, kit):
+    for _ in range(3):
+        with pytest.raises(keystore.BadPassphrase):
+            keystore.unlock(data_dir, None, "guess-guess")
+    with pytest.raises(Throttled):
+        keystore.unlock(data_dir, "sup", PASS["sup"])
+
+
+def test_interrupted_wipe_is_finished_by_init(data_dir, kit):
+    from fieldkit.security.files import write_atomic
+    old = keystore.kit_file(data_dir).read_bytes()
+    write_atomic(keystore.key_dir(data_dir) / keystore.WIPED_FILE, b"wiped\n")  # crash right after the marker
+    with pytest.raises(keystore.KitWiped):
+        keystore.unlock(data_dir, "sup", PASS["sup"])
+    keystore.init_kit(data_dir, "t2", "technician", "fresh-passphrase", FAST_TEST_KDF)
+    assert keystore.kit_file(data_dir).read_bytes() != old
+    assert not (keystore.key_dir(data_dir) / "hub.json").exists()
