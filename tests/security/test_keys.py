@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from fieldkit.security import keystore
@@ -100,13 +102,16 @@ def test_wipe_makes_everything_unreadable(service, officer, supervisor, data_dir
     kit_json = keystore.kit_file(data_dir).read_bytes()
     with pytest.raises(keystore.NotAllowed):
         wipe_kit(officer.kit)
+    wrapped = [base64.b64decode(slot["wrapped_key"]) for slot in keystore.load_kit_file(data_dir)["slots"]]
     wipe_kit(supervisor.kit, service.store)
     assert keystore.is_wiped(data_dir) and not keystore.kit_file(data_dir).exists()
     with pytest.raises(keystore.KitWiped, match="re-initialise"):
         keystore.unlock(data_dir, "sup", PASS["sup"])
     # Even with the passphrase and a copy of the old slot parameters, the slot is gone: only an old copy
     # of the key file (as a thief might have taken before) would help, which is what the test proves.
-    assert kit_json not in b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
+    everything = b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
+    assert kit_json not in everything
+    assert not any(w in everything or base64.b64encode(w) in everything for w in wrapped)  # no slot survives
     assert ref.record_id  # the database is still there, as ciphertext
 
 
