@@ -137,6 +137,14 @@ class EnrolmentService:
         session._audit("login", None, {"role": kit.user.role})
         return session
 
+    def change_passphrase(self, name: str, old: str, new: str) -> None:
+        """Re-wrap `name`'s key slot (no data re-encrypted); audited as `passwd`."""
+        kit = keystore.change_passphrase(self.data_dir, name, old, new)
+        try:
+            KitSession(self, kit)._audit("passwd", None, {})
+        finally:
+            kit.lock()
+
     def session_for(self, kit: UnlockedKit) -> "KitSession":
         """A session around keys unlocked elsewhere (e.g. right after `fieldkit init`)."""
         return KitSession(self, kit)
@@ -185,6 +193,12 @@ class KitSession:
     @staticmethod
     def _payload_hash(blob: bytes | None) -> str:
         return hashlib.sha256(blob).hexdigest()[:32] if blob else ""
+
+    def add_user(self, name: str, role: str, passphrase: str) -> keystore.User:
+        """A new user slot (supervisor or technician only); audited as `user_add` (user id and role)."""
+        user = keystore.add_user(self.kit, name, role, passphrase)
+        self._audit("user_add", None, {"user_id": user.user_id, "role": user.role})
+        return user
 
     # -- officer ---------------------------------------------------------------------------------------------
     def save_draft(self, record: dict, blobs: dict[str, bytes] | None = None, record_id: str | None = None,

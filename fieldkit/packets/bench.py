@@ -27,7 +27,6 @@ def _kit(root: Path, suite: str):
     from fieldkit.packets.envelope import generate_hub_keys
     from fieldkit.security.hub_keys import store_hub_keys
     from fieldkit.settings import load_settings
-    from fieldkit.security.keystore import device_public_key  # noqa: F401
     prepare_kit(root)
     hub = generate_hub_keys(suite)
     store_hub_keys(root, hub_url="http://127.0.0.1:9", signing_public_key=hub[3], hpke_public_keys={suite: hub[1]})
