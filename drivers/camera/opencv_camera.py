@@ -96,6 +96,7 @@ class OpenCVCamera(Camera):
                                            else f"video source {self.source}")
         self._factory = capture_factory or cv2_capture_factory(self.options.api)
         self._cap = None
+        self._backend = "none"  # the capture backend's name, kept while disconnected
         self._wanted = (self.options.width, self.options.height, self.options.fps)  # re-applied on reconnect
         self._size = (0, 0)
         self._fps = 0.0
@@ -211,6 +212,10 @@ class OpenCVCamera(Camera):
                 cap.release()
             raise DeviceNotFound(f"cannot open {self.description}", spec=self.spec)
         self._cap = cap
+        try:
+            self._backend = cap.getBackendName()
+        except (cv2.error, AttributeError):
+            self._backend = "unknown"
         self._apply_io(*self._wanted)
         self._frozen.reset()
         self._drops.restart()
@@ -351,13 +356,7 @@ class OpenCVCamera(Camera):
                 self._apply_io(*previous, None)
 
     def _info_io(self) -> CameraInfo:
-        backend = "none"
-        if self._cap is not None:
-            try:
-                backend = self._cap.getBackendName()
-            except (cv2.error, AttributeError):
-                backend = "unknown"
-        return CameraInfo(spec=self.spec, backend=backend, source=str(self.source), width=self._size[0],
+        return CameraInfo(spec=self.spec, backend=self._backend, source=str(self.source), width=self._size[0],
                           height=self._size[1], fps=self._fps, simulated=self.simulator is not None,
                           description=self.description)
 

@@ -184,7 +184,7 @@ class Scene:
     exposure: float = 1.0          # gain on the whole frame
     face_light: float = 1.0        # gain on the sitter only (< 1 when backlit)
     background_light: float = 1.0  # gain on the background only
-    light_gradient: float = 0.0    # -1..1: image-right side of the face brighter by this fraction, left darker
+    light_gradient: float = 0.0    # -1..1: image-right face edge brighter by this fraction, left edge darker
     blur: float = 0.0              # Gaussian sigma in pixels of a 480-line frame
     occlusion: str | None = None   # None, "eyes" (dark bar) or "mouth" (hand)
     noise: float = 2.0             # sensor noise sigma in grey levels
@@ -298,7 +298,7 @@ def _sitter_layer(scene: Scene, sitter_id: str, cx: float, cy: float, size: floa
     warped = cv2.warpPerspective(cut.bgra, matrix, (width, height), flags=cv2.INTER_LINEAR,
                                  borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     alpha = warped[:, :, 3:4].astype(np.float32) * (1 / 255)
-    ramp = np.clip((np.arange(width, dtype=np.float32) - cx) / size, -1.5, 1.5)
+    ramp = np.clip((np.arange(width, dtype=np.float32) - cx) / (0.5 * size), -1.0, 1.0)  # +-1 at the face edges
     gain = scene.face_light * (1 + scene.light_gradient * ramp)
     bgr = warped[:, :, :3].astype(np.float32) * gain[None, :, None]
     return bgr, alpha
