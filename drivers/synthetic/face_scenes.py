@@ -291,17 +291,26 @@ def _draw_occlusion(bgra: np.ndarray, kind: str, box, eyes) -> None:
 
 
 def _sitter_layer(scene: Scene, sitter_id: str, cx: float, cy: float, size: float,
-                  width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
-    """The warped sitter in frame coordinates: (BGR float32 with lighting applied, alpha float32 HxWx1)."""
+                  width: int, height: int):
+    """The warped sitter inside its bounding rectangle of the frame, so blending touches only those pixels.
+
+    Returns (x0, y0, BGR float32 with lighting applied, alpha float32 hxwx1) or None when off-frame."""
     cut = _scaled_cutout(sitter_id, scene.occlusion, max(8, round(size)))
     matrix = _pose_matrix(scene, cut.face_centre, size, (cx, cy))
-    warped = cv2.warpPerspective(cut.bgra, matrix, (width, height), flags=cv2.INTER_LINEAR,
+    h, w = cut.bgra.shape[:2]
+    corners = cv2.perspectiveTransform(np.array([[[0, 0], [w, 0], [w, h], [0, h]]], np.float64), matrix)[0]
+    x0, y0 = (max(0, int(np.floor(v))) for v in corners.min(axis=0))
+    x1, y1 = min(width, int(np.ceil(corners[:, 0].max())) + 1), min(height, int(np.ceil(corners[:, 1].max())) + 1)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64)
+    warped = cv2.warpPerspective(cut.bgra, shift @ matrix, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
                                  borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     alpha = warped[:, :, 3:4].astype(np.float32) * (1 / 255)
-    ramp = np.clip((np.arange(width, dtype=np.float32) - cx) / (0.5 * size), -1.0, 1.0)  # +-1 at the face edges
+    ramp = np.clip((np.arange(x0, x1, dtype=np.float32) - cx) / (0.5 * size), -1.0, 1.0)  # +-1 at the face edges
     gain = scene.face_light * (1 + scene.light_gradient * ramp)
     bgr = warped[:, :, :3].astype(np.float32) * gain[None, :, None]
-    return bgr, alpha
+    return x0, y0, bgr, alpha
 
 
 def face_boxes(scene: Scene, width: int, height: int) -> list[tuple[str, Box]]:
@@ -453,12 +462,15 @@ class SceneRenderer:
     def _compose(self, scene: Scene, width: int, height: int) -> np.ndarray:
         out = background(scene.background, width, height, self.seed) * np.float32(scene.background_light)
         for sitter_id, cx, cy, size in _placements(scene, width, height):
-            bgr, alpha = _sitter_layer(scene, sitter_id, cx, cy, size, width, height)
-            out = out * (1 - alpha) + bgr * alpha
-        if scene.exposure != 1:
-            out *= np.float32(scene.exposure)
+            layer = _sitter_layer(scene, sitter_id, cx, cy, size, width, height)
+            if layer is None:
+                continue
+            x0, y0, bgr, alpha = layer
+            roi = out[y0:y0 + bgr.shape[0], x0:x0 + bgr.shape[1]]
+            roi += (bgr - roi) * alpha  # alpha blend in place
         if scene.blur > 0:
             out = cv2.GaussianBlur(out, (0, 0), scene.blur * height / REFERENCE_HEIGHT)
-        image = np.clip(out, 0, 255).astype(np.uint8)
+        # Exposure gain and the saturating cast to 8 bits in one OpenCV pass (values are never negative).
+        image = cv2.convertScaleAbs(out, alpha=scene.exposure)
         image.setflags(write=False)
         return image
