@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,7 @@ class SimFaults:
     disconnect_every: int = 0      # unplug by itself after this many delivered frames (0 = never)
     unplugged_reopens: int = 2     # ... and come back on the reopen attempt after this many failed ones
     freeze_every: int = 0          # freeze by itself after this many delivered frames (0 = never)
+    stall_seconds: float = 0.0     # every read hangs this long first (a USB hiccup; the caller times out)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -89,7 +91,7 @@ class SimFaults:
     def _check(self) -> None:
         if not 0 <= self.drop_rate < 1:
             raise ValueError(f"drop_rate {self.drop_rate} must be in [0, 1)")
-        if min(self.disconnect_every, self.unplugged_reopens, self.freeze_every) < 0:
+        if min(self.disconnect_every, self.unplugged_reopens, self.freeze_every, self.stall_seconds) < 0:
             raise ValueError("fault counts must not be negative")
 
     def set(self, **changes: Any) -> None:
@@ -200,6 +202,9 @@ class SimCapture:
     def grab(self) -> bool:
         if not self._open:
             return False
+        stall = self._device.faults.stall_seconds
+        if stall:
+            time.sleep(stall)  # a hung read, as a real driver's select() waits on a stalled camera
         self._pending = self._device.next_frame()
         if self._pending is None:
             self._open = False  # an unplugged camera's handle never comes back: the driver must reopen

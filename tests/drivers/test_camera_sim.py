@@ -11,7 +11,7 @@ import pytest
 
 from drivers.camera.base import FrozenFeed
 from drivers.camera.sim_camera import enumerate_profiles, profile_names
-from drivers.errors import DeviceDisconnected, SpecError
+from drivers.errors import DeviceDisconnected, DeviceTimeout, SpecError
 from drivers.registry import open_device
 
 SHIPPED = {"studio", "dim-hall", "backlit", "two-people", "empty", "flaky"}
@@ -260,3 +260,25 @@ def test_a_short_freeze_is_reported_and_its_end_too(open_camera):
     cam.read_frame()
     assert [d["state"] for e, d in events if e == "status"] == ["frozen", "live"]
     assert cam.state == "open" and cam.stats().frozen_count == 1
+
+
+def test_a_stalled_camera_times_out_and_the_next_read_works(open_camera):
+    cam = open_camera("camera:sim:studio?width=320&height=240")
+    cam.simulator.faults.set(stall_seconds=0.3)
+    with pytest.raises(DeviceTimeout, match="did not answer"):
+        cam.read_frame(timeout=0.05)
+    cam.simulator.faults.set(stall_seconds=0)
+    assert cam.read_frame(timeout=2).sequence == 2  # the stalled read finished first, in order
+
+
+def test_the_camera_doc_names_every_profile_scene_field_and_fault():
+    import dataclasses
+    from pathlib import Path
+
+    from drivers.camera.sim_camera import SimFaults
+    from drivers.synthetic.face_scenes import Scene
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "devices-camera.md").read_text(encoding="utf-8")
+    missing = [f"camera:sim:{name}" for name in profile_names() if f"`camera:sim:{name}`" not in doc]
+    missing += [f.name for cls in (Scene, SimFaults) for f in dataclasses.fields(cls) if f"`{f.name}`" not in doc]
+    assert missing == []
