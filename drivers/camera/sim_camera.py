@@ -77,7 +77,7 @@ class SimFaults:
     """Faults on demand. Change them with set(); the simulator reads them on every frame."""
 
     unplugged: bool = False        # off the bus: reads fail, open handles die, reopening fails
-    frozen: bool = False           # the sensor repeats its last picture (a reopen resets it)
+    frozen: bool = False           # the sensor repeats its last picture (a reopen, not the first open, resets it)
     drop_rate: float = 0.0         # chance that a frame is lost before the driver gets it
     disconnect_every: int = 0      # unplug by itself after this many delivered frames (0 = never)
     unplugged_reopens: int = 2     # ... and come back on the reopen attempt after this many failed ones
@@ -155,7 +155,7 @@ class SimulatedCamera:
                 else:
                     self._failed_reopens += 1
             opened = not self.faults.unplugged
-            if opened:
+            if opened and self.opens > 1:
                 self.faults.set(frozen=False)  # reopening resets a hung sensor
             return SimCapture(self, opened)
 

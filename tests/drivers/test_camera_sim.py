@@ -179,10 +179,11 @@ def test_slow_preview_consumer_gets_the_newest_frame_not_a_backlog(open_camera):
         if len(seen) >= 4:
             enough.set()
 
-    cam.start_stream(slow_consumer, fps=100)
+    cam.start_stream(slow_consumer, fps=50)
     assert enough.wait(5)
     cam.stop_stream()
-    assert all(read - sequence <= 1 for sequence, read in seen)  # always the newest (or the one after)
+    # Always the newest frame (the device may have read one more meanwhile): the lag never grows.
+    assert all(read - sequence <= 2 for sequence, read in seen)
     sequences = [s for s, _ in seen]
     assert sequences == sorted(sequences) and max(b - a for a, b in zip(sequences, sequences[1:])) > 2
     assert cam.stats().superseded > 0
@@ -282,3 +283,15 @@ def test_the_camera_doc_names_every_profile_scene_field_and_fault():
     missing = [f"camera:sim:{name}" for name in profile_names() if f"`camera:sim:{name}`" not in doc]
     missing += [f.name for cls in (Scene, SimFaults) for f in dataclasses.fields(cls) if f"`{f.name}`" not in doc]
     assert missing == []
+
+
+def test_self_test_reports_health_and_problems_without_raising(tmp_path):
+    from drivers.camera.selftest import self_test
+
+    good = self_test("camera:sim:studio?width=320&height=240", frames=5)
+    assert good.ok and (good.width, good.height, good.frames) == (320, 240, 5) and "320x240" in good.summary
+    frozen = self_test("camera:sim:studio?width=320&height=240&frozen=1&frozen_frames=3", frames=6)
+    assert not frozen.ok and frozen.frozen and "FROZEN" in frozen.summary
+    missing = self_test(f"camera:opencv:{tmp_path / 'none.avi'}")
+    assert not missing.ok and "cannot open" in missing.summary
+    assert leftover_threads() == []
