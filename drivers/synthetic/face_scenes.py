@@ -148,7 +148,7 @@ def load_cutout(sitter_id: str) -> Cutout:
     image = photo.load()
     photo_height = image.shape[0]
     # The torso continues below the photo's bottom edge, so a near sitter never floats in the frame.
-    extend = 2 * (photo.face_box[3] - photo.face_box[1])
+    extend = 4 * (photo.face_box[3] - photo.face_box[1])
     image = cv2.copyMakeBorder(image, 0, extend, 0, 0, cv2.BORDER_REPLICATE)
     alpha = _soft_mask(image.shape[:2], photo, photo_height)
     ys, xs = np.nonzero(alpha > 2)
@@ -242,7 +242,8 @@ def _placements(scene: Scene, width: int, height: int) -> list[tuple[str, float,
 
 def _pose_matrix(scene: Scene, centre: Point, face_width: float, target: Point) -> np.ndarray:
     """Homography from a scaled cut-out (face centre at `centre`) to the frame (face centre at `target`)."""
-    focal = 2.5 * face_width  # a short focal length exaggerates perspective a little, as a webcam does
+    # About a webcam's perspective at arm's length; shorter would bend the (flat) torso too much under pitch.
+    focal = 4.0 * face_width
     yaw, pitch, roll = (np.radians(a) for a in (scene.yaw, scene.pitch, scene.roll))
     to_origin = np.array([[1, 0, -centre[0]], [0, 1, -centre[1]], [0, 0, 1]], np.float64)
     yaw_m = np.array([[np.cos(yaw), 0, 0], [0, 1, 0], [-np.sin(yaw) / focal, 0, 1]])
