@@ -1,1 +1,1 @@
-"""Synthetic biometric material for the device simulators (face scenes, fingerprints)."""
+"""Synthetic test material for the simulators: fingerprints (and camera scenes), deterministic and offline."""
