@@ -1,10 +1,12 @@
-"""The OpenCV VideoCapture camera driver: `camera:opencv:0`, `camera:opencv:/path/clip.avi`, `.../frame_%03d.png`.
+"""The OpenCV VideoCapture camera driver: `camera:opencv:0`, `camera:opencv:/path/clip.avi`, `.../frame_%03d.png`,
+`camera:opencv:http://host:port/stream.mjpg` (network cameras; no `?` in the URL: options follow the spec's `?`).
 
 Options: `?width=1280&height=720&fps=30` (asked of the camera; it may pick the nearest mode it has),
 `fail_reads=3` (failed reads in a row that mean "unplugged"), `frozen_frames=15` (identical frames before a
 "frozen" status), `frozen_error_frames=60` (before FrozenFeed and a reopen), `frozen_mad=0.25`,
 `reconnect_backoff=0.25` / `reconnect_max=4` (seconds between reopen attempts, doubling), `loop=1` (files:
-start again at the end instead of reporting a disconnect), `api=any|v4l2|dshow|msmf|ffmpeg|images`.
+start again at the end instead of reporting a disconnect), `api=any|v4l2|dshow|msmf|ffmpeg|images`,
+`timeout_ms=5000` (network streams: open and read time limits).
 
 The driver talks to anything with the VideoCapture interface (isOpened/read/set/get/release), supplied by
 `capture_factory(source)`; the simulator plugs in there, so this exact code runs against it.
@@ -63,6 +65,7 @@ class CameraOptions:
         self.reconnect_backoff = max(0.0, o("reconnect_backoff", 0.25, float))
         self.reconnect_max = max(self.reconnect_backoff, o("reconnect_max", 4.0, float))
         self.loop = o("loop", False, _flag)
+        self.timeout_ms = max(100, o("timeout_ms", 5000, int))
         api = o("api", "any").lower()
         if api not in APIS:
             raise SpecError(f"option api={api!r} unknown (use {', '.join(APIS)})", spec=str(spec))
@@ -76,8 +79,13 @@ def parse_source(target: str) -> int | str:
     return int(target) if target.isdigit() else target
 
 
-def cv2_capture_factory(api: int = cv2.CAP_ANY) -> CaptureFactory:
+def cv2_capture_factory(api: int = cv2.CAP_ANY, timeout_ms: int = 5000) -> CaptureFactory:
+    """cv2.VideoCapture; network streams (rtsp://, http://) get open and read time limits, or a dead
+    server could hold the device thread for FFmpeg's default of 30 s."""
     def open_capture(source):
+        if isinstance(source, str) and "://" in source:
+            return cv2.VideoCapture(source, api, [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, timeout_ms,
+                                                  cv2.CAP_PROP_READ_TIMEOUT_MSEC, timeout_ms])
         return cv2.VideoCapture(source, api)
 
     return open_capture
@@ -94,7 +102,7 @@ class OpenCVCamera(Camera):
         self.simulator = simulator
         self.description = description or (f"camera {self.source}" if isinstance(self.source, int)
                                            else f"video source {self.source}")
-        self._factory = capture_factory or cv2_capture_factory(self.options.api)
+        self._factory = capture_factory or cv2_capture_factory(self.options.api, self.options.timeout_ms)
         self._cap = None
         self._backend = "none"  # the capture backend's name, kept while disconnected
         self._wanted = (self.options.width, self.options.height, self.options.fps)  # re-applied on reconnect

@@ -35,7 +35,7 @@ from drivers.synthetic.face_scenes import Scene, SceneRenderer
 PROFILE_DIR = Path(__file__).with_name("profiles")
 MODES = ((320, 240), (640, 480), (800, 600), (1280, 720), (1920, 1080))  # what the simulated sensor offers
 DRIVER_OPTIONS = ("width", "height", "fps", "fail_reads", "frozen_frames", "frozen_error_frames", "frozen_mad",
-                  "reconnect_backoff", "reconnect_max", "loop", "api")
+                  "reconnect_backoff", "reconnect_max", "loop", "api", "timeout_ms")
 
 
 # --- profiles -----------------------------------------------------------------------------------------
