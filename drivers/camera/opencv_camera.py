@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import glob
 import logging
+import os
 import platform
 import threading
 import time
@@ -383,13 +384,36 @@ def open_opencv_camera(spec: DeviceSpec, capture_factory: CaptureFactory | None 
     return OpenCVCamera(spec, capture_factory)
 
 
-def enumerate_cameras() -> list[DeviceInfo]:
-    """Cameras the system shows. Linux: /dev/video* nodes (no probing: opening a node can take seconds)."""
+def enumerate_cameras(sysfs: str = "/sys/class/video4linux", dev: str = "/dev") -> list[DeviceInfo]:
+    """Cameras the system shows, without opening any (opening a node can take seconds).
+
+    Linux: one entry per capture node (sysfs `index` 0; a UVC camera also makes a metadata node), named from
+    sysfs, and spelled with its /dev/v4l/by-id link when there is one: that path survives an unplug/replug
+    that renumbers /dev/videoN. Other systems: nothing is listed; open `camera:opencv:0` directly."""
     if platform.system() != "Linux":
         return []
+    by_id = {}
+    for link in sorted(glob.glob(os.path.join(dev, "v4l", "by-id", "*"))):
+        by_id.setdefault(os.path.basename(os.path.realpath(link)), link)
     found = []
-    for node in sorted(glob.glob("/dev/video*")):
-        suffix = node.removeprefix("/dev/video")
-        if suffix.isdigit():
-            found.append(DeviceInfo(spec=f"camera:opencv:{suffix}", description=f"video device {node}"))
+    for node in sorted(glob.glob(os.path.join(sysfs, "video*")), key=_node_number):
+        name = os.path.basename(node)
+        if _read_text(os.path.join(node, "index"), "0") != "0":
+            continue
+        label = _read_text(os.path.join(node, "name"), name)
+        target = by_id.get(name, str(_node_number(node)))
+        found.append(DeviceInfo(spec=f"camera:opencv:{target}", description=f"{label} ({dev}/{name})"))
     return found
+
+
+def _node_number(path: str) -> int:
+    digits = os.path.basename(path).removeprefix("video")
+    return int(digits) if digits.isdigit() else -1
+
+
+def _read_text(path: str, default: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read().strip() or default
+    except OSError:
+        return default

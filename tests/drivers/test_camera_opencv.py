@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import threading
 
 import cv2
@@ -219,6 +220,20 @@ def test_dropped_frames_are_counted_from_the_source_counter(tmp_path, open_camer
     assert cam.stats().dropped == 3
 
 
-def test_enumeration_lists_only_real_video_nodes():
-    for info in enumerate_cameras():
-        assert info.spec.startswith("camera:opencv:") and not info.simulated
+@pytest.mark.skipif(platform.system() != "Linux", reason="sysfs/v4l enumeration is Linux-only")
+def test_enumeration_lists_capture_nodes_by_their_stable_path(tmp_path):
+    sysfs, dev = tmp_path / "sys", tmp_path / "dev"
+    for node, index, name in (("video0", 0, "HD Webcam"), ("video1", 1, "HD Webcam"), ("video2", 0, "Doc Cam")):
+        (sysfs / node).mkdir(parents=True)
+        (sysfs / node / "index").write_text(f"{index}\n")
+        (sysfs / node / "name").write_text(f"{name}\n")
+        (dev / node).parent.mkdir(exist_ok=True)
+        (dev / node).touch()
+    (dev / "v4l" / "by-id").mkdir(parents=True)
+    link = dev / "v4l" / "by-id" / "usb-Acme_HD_Webcam-video-index0"
+    link.symlink_to(dev / "video0")
+    found = enumerate_cameras(str(sysfs), str(dev))
+    assert [(i.spec, i.description.split(" (")[0]) for i in found] == [
+        (f"camera:opencv:{link}", "HD Webcam"), ("camera:opencv:2", "Doc Cam")]
+    assert not any(i.simulated for i in found)
+    assert enumerate_cameras(str(tmp_path / "none"), str(dev)) == []
