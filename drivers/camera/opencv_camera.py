@@ -84,6 +84,8 @@ def cv2_capture_factory(api: int = cv2.CAP_ANY, timeout_ms: int = 5000) -> Captu
     """cv2.VideoCapture; network streams (rtsp://, http://) get open and read time limits, or a dead
     server could hold the device thread for FFmpeg's default of 30 s."""
     def open_capture(source):
+        if isinstance(source, str) and source.startswith("/dev/") and api == cv2.CAP_ANY:
+            return cv2.VideoCapture(source, cv2.CAP_V4L2)  # a device node, not a file for FFmpeg to decode
         if isinstance(source, str) and "://" in source:
             return cv2.VideoCapture(source, api, [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, timeout_ms,
                                                   cv2.CAP_PROP_READ_TIMEOUT_MSEC, timeout_ms])
