@@ -84,14 +84,36 @@ def cv2_capture_factory(api: int = cv2.CAP_ANY, timeout_ms: int = 5000) -> Captu
     """cv2.VideoCapture; network streams (rtsp://, http://) get open and read time limits, or a dead
     server could hold the device thread for FFmpeg's default of 30 s."""
     def open_capture(source):
-        if isinstance(source, str) and source.startswith("/dev/") and api == cv2.CAP_ANY:
-            return cv2.VideoCapture(source, cv2.CAP_V4L2)  # a device node, not a file for FFmpeg to decode
+        if isinstance(source, str) and source.startswith("/dev/"):
+            # OpenCV's V4L2 backend opens by index only. Resolve the (by-id) link on every open, so a camera
+            # renumbered by an unplug/replug is found again; a link that is gone means "not plugged in".
+            index = device_node_index(source)
+            return cv2.VideoCapture(index, api) if index is not None else _NotOpened()
         if isinstance(source, str) and "://" in source:
             return cv2.VideoCapture(source, api, [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, timeout_ms,
                                                   cv2.CAP_PROP_READ_TIMEOUT_MSEC, timeout_ms])
         return cv2.VideoCapture(source, api)
 
     return open_capture
+
+
+def device_node_index(path: str) -> int | None:
+    """N for a path that is, or links to, a videoN device node; None when it does not resolve to one."""
+    real = os.path.realpath(path)
+    digits = os.path.basename(real).removeprefix("video")
+    if not os.path.exists(real) or not os.path.basename(real).startswith("video") or not digits.isdigit():
+        return None
+    return int(digits)
+
+
+class _NotOpened:
+    """What cv2.VideoCapture looks like when nothing could be opened."""
+
+    def isOpened(self) -> bool:  # noqa: N802 - the cv2 name
+        return False
+
+    def release(self) -> None:
+        pass
 
 
 class OpenCVCamera(Camera):
@@ -103,8 +125,8 @@ class OpenCVCamera(Camera):
         self.options = CameraOptions(spec)
         self.source = parse_source(spec.target)
         self.simulator = simulator
-        self.description = description or (f"camera {self.source}" if isinstance(self.source, int)
-                                           else f"video source {self.source}")
+        is_camera = isinstance(self.source, int) or self.source.startswith("/dev/")
+        self.description = description or (f"camera {self.source}" if is_camera else f"video source {self.source}")
         self._factory = capture_factory or cv2_capture_factory(self.options.api, self.options.timeout_ms)
         self._cap = None
         self._backend = "none"  # the capture backend's name, kept while disconnected

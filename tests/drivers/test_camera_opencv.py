@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from drivers.camera.base import FrozenFeed
-from drivers.camera.opencv_camera import OpenCVCamera, cv2_capture_factory, enumerate_cameras
+from drivers.camera.opencv_camera import OpenCVCamera, cv2_capture_factory, device_node_index, enumerate_cameras
 from drivers.errors import DeviceDisconnected, DeviceNotFound, SpecError
 from drivers.registry import open_device
 from drivers.spec import DeviceSpec
@@ -237,3 +237,10 @@ def test_enumeration_lists_capture_nodes_by_their_stable_path(tmp_path):
         (f"camera:opencv:{link}", "HD Webcam"), ("camera:opencv:2", "Doc Cam")]
     assert not any(i.simulated for i in found)
     assert enumerate_cameras(str(tmp_path / "none"), str(dev)) == []
+    # The driver opens a by-id link by the index it points at now, so a renumbered camera is found again.
+    assert device_node_index(str(link)) == 0
+    link.unlink()
+    link.symlink_to(dev / "video2")
+    assert device_node_index(str(link)) == 2
+    link.unlink()
+    assert device_node_index(str(link)) is None  # unplugged: the link is gone
