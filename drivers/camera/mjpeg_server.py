@@ -77,6 +77,10 @@ class MjpegServer:
         return f"camera:opencv:{self.url}"
 
     def start(self) -> "MjpegServer":
+        # Warm up first (photo load, composite, noise bank: up to a second on a busy machine), so a client's
+        # first frame is not late enough to trip its open timeout.
+        device = self.device
+        device.renderer.frame(device.scene, device.width, device.height, 0)
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="camera-mjpeg-server", daemon=True)
         self._thread.start()

@@ -43,7 +43,7 @@ def read_or_disconnected(cam):
 
 
 def test_driver_reads_the_stream_and_survives_an_unplug(server):
-    cam = open_device(server.spec + "?reconnect_backoff=0&timeout_ms=2000")
+    cam = open_device(server.spec + "?reconnect_backoff=0&timeout_ms=5000")
     try:
         assert cam.device_info().backend == "FFMPEG"
         frames = [cam.read_frame(timeout=5) for _ in range(3)]
@@ -63,4 +63,4 @@ def test_unknown_path_is_not_found(server):
     from drivers.errors import DeviceNotFound
 
     with pytest.raises(DeviceNotFound):
-        open_device(server.spec.replace("stream.mjpg", "other.mjpg") + "?timeout_ms=2000")
+        open_device(server.spec.replace("stream.mjpg", "other.mjpg") + "?timeout_ms=5000")
