@@ -375,6 +375,8 @@ class OpenCVCamera(Camera):
 
     def _still_io(self, width, height) -> Frame:
         """A fresh frame, at another resolution if asked; the preview mode is restored afterwards."""
+        if self._cap is None:
+            self._reconnect_io()
         previous = self._size
         switch = bool(width and height and (width, height) != previous)
         if switch:
