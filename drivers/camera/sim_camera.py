@@ -83,6 +83,7 @@ class SimFaults:
     unplugged_reopens: int = 2     # ... and come back on the reopen attempt after this many failed ones
     freeze_every: int = 0          # freeze by itself after this many delivered frames (0 = never)
     stall_seconds: float = 0.0     # every read hangs this long first (a USB hiccup; the caller times out)
+    warmup_frames: int = 0         # after each open the picture starts dark and brightens over this many frames
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -91,7 +92,8 @@ class SimFaults:
     def _check(self) -> None:
         if not 0 <= self.drop_rate < 1:
             raise ValueError(f"drop_rate {self.drop_rate} must be in [0, 1)")
-        if min(self.disconnect_every, self.unplugged_reopens, self.freeze_every, self.stall_seconds) < 0:
+        if min(self.disconnect_every, self.unplugged_reopens, self.freeze_every, self.stall_seconds,
+               self.warmup_frames) < 0:
             raise ValueError("fault counts must not be negative")
 
     def set(self, **changes: Any) -> None:
@@ -128,6 +130,7 @@ class SimulatedCamera:
         self.delivered = 0     # frames handed to a reader
         self.opens = 0
         self._failed_reopens = 0
+        self._since_open = 0   # frames delivered since the last open (auto-exposure warm-up)
         self._last: np.ndarray | None = None
         self._lock = threading.RLock()
 
@@ -155,6 +158,8 @@ class SimulatedCamera:
                 else:
                     self._failed_reopens += 1
             opened = not self.faults.unplugged
+            if opened:
+                self._since_open = 0
             if opened and self.opens > 1:
                 self.faults.set(frozen=False)  # reopening resets a hung sensor
             return SimCapture(self, opened)
@@ -172,8 +177,11 @@ class SimulatedCamera:
                 image = self._last.copy()
             else:
                 image = self.renderer.frame(self._scene, self.width, self.height, self.produced)
+                if self._since_open < faults.warmup_frames:  # auto-exposure still settling
+                    image = cv2.convertScaleAbs(image, alpha=(self._since_open + 1) / (faults.warmup_frames + 1))
                 self._last = image
             self.delivered += 1
+            self._since_open += 1
             if faults.disconnect_every and self.delivered % faults.disconnect_every == 0:
                 faults.set(unplugged=True)
             if faults.freeze_every and self.delivered % faults.freeze_every == 0:

@@ -14,7 +14,8 @@ ellipse around the head joined to a body polygon), then per scene:
 - background -> procedural: plain studio wall, cluttered room, dim hall, bright window (backlight).
 
 Rendering is split so preview rates are cheap: the composite for a scene and frame size is computed once
-and cached; each frame only adds sensor noise from a small precomputed bank (two saturating adds).
+and cached; each frame only adds sensor noise from a small precomputed bank (two saturating adds). A
+swaying sitter cycles through 8 cached positions.
 `face_boxes()` gives the ground-truth face boxes of a scene in frame coordinates for tests and calibration.
 """
 
@@ -188,6 +189,7 @@ class Scene:
     blur: float = 0.0              # Gaussian sigma in pixels of a 480-line frame
     occlusion: str | None = None   # None, "eyes" (dark bar) or "mouth" (hand)
     noise: float = 2.0             # sensor noise sigma in grey levels
+    sway: float = 0.0              # the sitter drifts on a small loop of this radius (pixels of a 480-line frame)
 
     def __post_init__(self) -> None:
         for name in ("sitter", "second_sitter"):
@@ -204,8 +206,8 @@ class Scene:
             raise ValueError("pose out of range: |yaw|, |pitch| <= 60 and |roll| <= 90 degrees")
         if not -1 <= self.light_gradient <= 1:
             raise ValueError(f"light_gradient {self.light_gradient} out of range -1..1")
-        if min(self.exposure, self.face_light, self.background_light, self.blur, self.noise) < 0:
-            raise ValueError("exposure, lights, blur and noise must not be negative")
+        if min(self.exposure, self.face_light, self.background_light, self.blur, self.noise, self.sway) < 0:
+            raise ValueError("exposure, lights, blur, noise and sway must not be negative")
 
     def replace(self, **changes) -> "Scene":
         """A copy with `changes`; unknown field names raise ValueError naming them."""
@@ -413,7 +415,10 @@ class SceneRenderer:
 
     NOISE_BANK = 5  # distinct noise fields; consecutive frames never share one
 
-    def __init__(self, seed: int = 0, cache_size: int = 4):
+    SWAY_PHASES = 8      # positions on the sway loop (each a cached composite)
+    FRAMES_PER_PHASE = 3
+
+    def __init__(self, seed: int = 0, cache_size: int = 12):
         self.seed = seed
         self._composites: OrderedDict = OrderedDict()
         self._noise: dict = {}
@@ -436,13 +441,22 @@ class SceneRenderer:
 
     def frame(self, scene: Scene, width: int, height: int, index: int) -> np.ndarray:
         """Frame number `index` of `scene`: the composite plus noise field `index`. A new array each call."""
-        base = self.composite(scene, width, height)
+        base = self.composite(self._swayed(scene, width, height, index), width, height)
         if scene.noise <= 0:
             return base.copy()
         plus, minus = self._noise_bank(width, height, scene.noise)
         k = len(plus)
         out = cv2.add(base, plus[index % k])
         return cv2.subtract(out, minus[(index * 2 + 1) % k], dst=out)
+
+    def _swayed(self, scene: Scene, width: int, height: int, index: int) -> Scene:
+        """The scene with the sitter moved to its place on the sway loop for frame `index`."""
+        if scene.sway <= 0:
+            return scene
+        angle = 2 * np.pi * ((index // self.FRAMES_PER_PHASE) % self.SWAY_PHASES) / self.SWAY_PHASES
+        radius = scene.sway * height / REFERENCE_HEIGHT
+        return scene.replace(sway=0.0, offset_x=scene.offset_x + radius * np.cos(angle) / width,
+                             offset_y=scene.offset_y + 0.5 * radius * np.sin(angle) / height)
 
     def _noise_bank(self, width: int, height: int, sigma: float):
         key = (width, height, round(sigma, 1))

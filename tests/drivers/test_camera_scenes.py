@@ -128,3 +128,14 @@ def test_consecutive_frames_differ_by_sensor_noise_only(renderer):
 def test_bad_scene_settings_are_refused_by_name(changes, word):
     with pytest.raises(ValueError, match=word):
         Scene().replace(**changes)
+
+
+def test_sway_moves_the_sitter_a_little_and_repeats(renderer):
+    scene = Scene(sway=6, noise=0)
+    centres = []
+    for index in range(0, 24, 3):
+        grey = cv2.cvtColor(renderer.frame(scene, W, H, index), cv2.COLOR_BGR2GRAY).astype(np.float32)
+        moments = cv2.moments(255 - grey)  # the dark sitter on a light wall
+        centres.append(moments["m10"] / moments["m00"])
+    assert 1 < max(centres) - min(centres) < 12
+    assert renderer.frame(scene, W, H, 0).tobytes() == renderer.frame(scene, W, H, 24).tobytes()

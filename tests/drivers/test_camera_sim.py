@@ -295,3 +295,13 @@ def test_self_test_reports_health_and_problems_without_raising(tmp_path):
     missing = self_test(f"camera:opencv:{tmp_path / 'none.avi'}")
     assert not missing.ok and "cannot open" in missing.summary
     assert leftover_threads() == []
+
+
+def test_auto_exposure_warm_up_after_each_open(open_camera):
+    cam = open_camera("camera:sim:studio?width=320&height=240&warmup_frames=3&reconnect_backoff=0")
+    levels = [cam.read_frame().image.mean() for _ in range(5)]
+    assert levels[0] < levels[1] < levels[2] < levels[3] and abs(levels[4] - levels[3]) < 2
+    cam.reconnect()
+    assert cam.read_frame().image.mean() < 0.5 * levels[4]  # dark again after a reopen
+    cam.simulator.set_scene(sway=3)
+    assert cam.read_frame().image.shape == (240, 320, 3)
