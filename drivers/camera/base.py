@@ -8,6 +8,7 @@ tests; the UI submits the same methods to `camera.worker` and gets a Future, or 
     "frame"   sequence, timestamp, width, height, interval_ms, dropped         (every frame read)
     "status"  state (connected | disconnected | reconnecting | frozen | live | settings | closed), detail
     "fault"   error (the message a technician sees), kind (the exception class name)
+    "log"     line: the device conversation (open, property set -> value read back, release) for the lab's log
 """
 
 from __future__ import annotations
@@ -80,9 +81,6 @@ class CameraInfo:
     fps: float
     simulated: bool
     description: str
-
-
-FrameSink = "Callable[[Frame], Any] | queue.Queue"
 
 
 class Camera(ABC):

@@ -240,6 +240,7 @@ class OpenCVCamera(Camera):
     # --- on the device thread -----------------------------------------------------------------------------
     def _open_io(self) -> None:
         cap = self._factory(self.source)
+        self.worker.emit("log", line=f"open {self.source!r} -> {'ok' if cap is not None and cap.isOpened() else 'failed'}")
         if cap is None or not cap.isOpened():
             if cap is not None:
                 cap.release()
@@ -259,13 +260,15 @@ class OpenCVCamera(Camera):
     def _apply_io(self, width, height, fps) -> tuple[int, int]:
         """Ask for a mode, then read back what the camera really does (it may ignore or round it)."""
         cap = self._require_cap()
-        if width and height:
-            cap.set(cv2.CAP_PROP_FRAME_WIDTH, float(width))
-            cap.set(cv2.CAP_PROP_FRAME_HEIGHT, float(height))
-        if fps:
-            cap.set(cv2.CAP_PROP_FPS, float(fps))
+        asked = [(cv2.CAP_PROP_FRAME_WIDTH, "WIDTH", width), (cv2.CAP_PROP_FRAME_HEIGHT, "HEIGHT", height),
+                 (cv2.CAP_PROP_FPS, "FPS", fps)]
+        for prop, name, value in asked:
+            if value and (name == "FPS" or (width and height)):
+                accepted = cap.set(prop, float(value))
+                self.worker.emit("log", line=f"set {name}={value:g} -> {'accepted' if accepted else 'refused'}")
         self._size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
         self._fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        self.worker.emit("log", line=f"get WIDTH={self._size[0]} HEIGHT={self._size[1]} FPS={self._fps:g}")
         if (width and height and self._size != (width, height)) or (fps and abs(self._fps - fps) > 0.5):
             self.worker.emit("status", state="settings",
                              detail=f"asked {width}x{height} @ {fps} fps, camera gives "
@@ -399,6 +402,7 @@ class OpenCVCamera(Camera):
         cap, self._cap = self._cap, None
         self._state = state
         if cap is not None:
+            self.worker.emit("log", line=f"release ({state})")
             try:
                 cap.release()
             except cv2.error:

@@ -305,3 +305,13 @@ def test_auto_exposure_warm_up_after_each_open(open_camera):
     assert cam.read_frame().image.mean() < 0.5 * levels[4]  # dark again after a reopen
     cam.simulator.set_scene(sway=3)
     assert cam.read_frame().image.shape == (240, 320, 3)
+
+
+def test_device_log_shows_the_conversation(open_camera):
+    cam = open_camera("camera:sim:studio?width=640&height=480")
+    events = events_of(cam)
+    cam.set_resolution(1280, 720)
+    cam.close()
+    lines = [d["line"] for e, d in events if e == "log"]
+    assert lines == ["set WIDTH=1280 -> accepted", "set HEIGHT=720 -> accepted", "get WIDTH=1280 HEIGHT=720 FPS=30",
+                     "release (closed)"]
