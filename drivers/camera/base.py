@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 import numpy as np
 
@@ -83,6 +83,9 @@ class CameraInfo:
     description: str
 
 
+FrameSink = Union[Callable[[Frame], Any], "queue.Queue[Frame]"]
+
+
 class Camera(ABC):
     """What the app, CLI and hardware lab may call on any camera."""
 
@@ -100,7 +103,7 @@ class Camera(ABC):
         """A fresh frame for the record, optionally at a different resolution (restored afterwards)."""
 
     @abstractmethod
-    def start_stream(self, sink, fps: float | None = None) -> "FrameStream":
+    def start_stream(self, sink: FrameSink, fps: float | None = None) -> "FrameStream":
         """Preview: read at `fps` on the device thread and hand the newest frame to `sink`.
 
         `sink` is a callable (called on the stream's delivery thread) or a queue.Queue; either way the
