@@ -50,7 +50,7 @@ def bench_preview_fps(seconds: float = 1.5) -> dict:
     for width, height in SIZES:
         cam = open_device(f"camera:sim:studio?width={width}&height={height}&fps=30")
         try:
-            cam.read_frame()  # warm-up: loads the photo and builds the composite and noise bank
+            cam.read_frame()  # warm-up: loads the photo and builds the composite and noise field
             label = f"{width}x{height}"
             figures[f"read_fps_{label}"] = round(_rate(lambda i: cam.read_frame(), seconds), 1)
             yaws = [-20 + (i % 41) for i in range(41)]

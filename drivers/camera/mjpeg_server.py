@@ -77,7 +77,7 @@ class MjpegServer:
         return f"camera:opencv:{self.url}"
 
     def start(self) -> "MjpegServer":
-        # Warm up first (photo load, composite, noise bank: up to a second on a busy machine), so a client's
+        # Warm up first (photo load, composite, noise field: up to a second on a busy machine), so a client's
         # first frame is not late enough to trip its open timeout.
         device = self.device
         device.renderer.frame(device.scene, device.width, device.height, 0)

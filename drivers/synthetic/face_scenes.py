@@ -14,7 +14,8 @@ ellipse around the head joined to a body polygon), then per scene:
 - background -> procedural: plain studio wall, cluttered room, dim hall, bright window (backlight).
 
 Rendering is split so preview rates are cheap: the composite for a scene and frame size is computed once
-and cached; each frame only adds sensor noise from a small precomputed bank (two saturating adds). A
+and cached; each frame only adds sensor noise read at a moving offset from one precomputed field (two
+saturating adds). A
 swaying sitter cycles through 8 cached positions.
 `face_boxes()` gives the ground-truth face boxes of a scene in frame coordinates for tests and calibration.
 """
@@ -413,7 +414,7 @@ class SceneRenderer:
     Thread-safe: the simulator renders on its device thread while the lab changes the scene.
     """
 
-    NOISE_BANK = 5  # distinct noise fields; consecutive frames never share one
+    NOISE_MARGIN = 17  # the noise field is this much larger than the frame; each frame reads it at an offset
 
     SWAY_PHASES = 8      # positions on the sway loop (each a cached composite)
     FRAMES_PER_PHASE = 3
@@ -440,14 +441,17 @@ class SceneRenderer:
         return image
 
     def frame(self, scene: Scene, width: int, height: int, index: int) -> np.ndarray:
-        """Frame number `index` of `scene`: the composite plus noise field `index`. A new array each call."""
+        """Frame number `index` of `scene`: the composite plus this frame's noise. A new array each call."""
         base = self.composite(self._swayed(scene, width, height, index), width, height)
         if scene.noise <= 0:
             return base.copy()
-        plus, minus = self._noise_bank(width, height, scene.noise)
-        k = len(plus)
-        out = cv2.add(base, plus[index % k])
-        return cv2.subtract(out, minus[(index * 2 + 1) % k], dst=out)
+        plus, minus = self._noise_field(width, height, scene.noise)
+        m = self.NOISE_MARGIN
+        # Two different offsets per frame into one field: consecutive frames get unrelated noise per pixel.
+        py, px = (index * 7) % m, (index * 11 + index // m) % m
+        my, mx = (index * 5 + 3) % m, (index * 3 + 1) % m
+        out = cv2.add(base, plus[py:py + height, px:px + width])
+        return cv2.subtract(out, minus[my:my + height, mx:mx + width], dst=out)
 
     def _swayed(self, scene: Scene, width: int, height: int, index: int) -> Scene:
         """The scene with the sitter moved to its place on the sway loop for frame `index`."""
@@ -458,21 +462,23 @@ class SceneRenderer:
         return scene.replace(sway=0.0, offset_x=scene.offset_x + radius * np.cos(angle) / width,
                              offset_y=scene.offset_y + 0.5 * radius * np.sin(angle) / height)
 
-    def _noise_bank(self, width: int, height: int, sigma: float):
+    def _noise_field(self, width: int, height: int, sigma: float):
+        """Gaussian sensor noise split into saturating +/- uint8 parts, a margin larger than the frame.
+
+        Kept for the last two frame sizes (preview and still), so a still capture does not rebuild the preview's."""
         key = (width, height, round(sigma, 1))
         with self._lock:
-            bank = self._noise.get(key)
-        if bank is None:
+            field = self._noise.get(key)
+        if field is None:
             rng = np.random.default_rng(self.seed + 7919)
-            plus, minus = [], []
-            for _ in range(self.NOISE_BANK):
-                n = rng.standard_normal((height, width, 3), dtype=np.float32) * sigma
-                plus.append(np.clip(n, 0, 255).astype(np.uint8))
-                minus.append(np.clip(-n, 0, 255).astype(np.uint8))
-            bank = (plus, minus)
+            m = self.NOISE_MARGIN
+            n = rng.standard_normal((height + m, width + m, 3), dtype=np.float32) * np.float32(sigma)
+            field = (np.clip(n, 0, 255).astype(np.uint8), np.clip(-n, 0, 255).astype(np.uint8))
             with self._lock:
-                self._noise = {key: bank}  # one size at a time: 1280x720 banks are 14 MB
-        return bank
+                self._noise[key] = field
+                while len(self._noise) > 2:
+                    self._noise.pop(next(iter(self._noise)))
+        return field
 
     def _compose(self, scene: Scene, width: int, height: int) -> np.ndarray:
         out = background(scene.background, width, height, self.seed) * np.float32(scene.background_light)
