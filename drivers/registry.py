@@ -17,9 +17,14 @@ from drivers.spec import DeviceSpec
 BACKENDS: dict[tuple[str, str], str] = {
     # filled by the driver modules' authors, e.g.
     # ("fingerprint", "serial"): "drivers.fingerprint.uart_scanner:open_scanner",
+    ("camera", "opencv"): "drivers.camera.opencv_camera:open_opencv_camera",
+    ("camera", "sim"): "drivers.camera.sim_camera:open_sim_camera",
 }
 
-ENUMERATORS: tuple[str, ...] = ()
+ENUMERATORS: tuple[str, ...] = (
+    "drivers.camera.opencv_camera:enumerate_cameras",
+    "drivers.camera.sim_camera:enumerate_profiles",
+)
 
 
 @dataclass(frozen=True)
