@@ -90,12 +90,10 @@ def rescale_person(image: np.ndarray, factor: float) -> np.ndarray:
 
 def second_face(image: np.ndarray, size: float = 0.6, other: str = "astronaut") -> np.ndarray:
     """Someone else in the picture: a second real face, `size` times as wide, beside the applicant."""
-    from fieldkit.quality.landmarks import find_faces  # noqa: PLC0415
+    from fieldkit.quality.samples import sample_landmarks
 
-    source = real_photo(other)
-    face = find_faces(source, upsample=1)[0]
     h, w = image.shape[:2]
-    small = compose_on_background(source, face.landmarks, plain_background((w, h)))
+    small = compose_on_background(real_photo(other), sample_landmarks(other), plain_background((w, h)))
     scaled = cv2.resize(small.image, None, fx=size, fy=size, interpolation=cv2.INTER_AREA)
     mask = cv2.resize(small.person_mask, None, fx=size, fy=size, interpolation=cv2.INTER_AREA)
     out = image.copy()

@@ -127,12 +127,20 @@ def find_faces(image: np.ndarray, upsample: int = 0, max_width: int | None = Non
     return faces
 
 
-def box_around_landmarks(landmarks: np.ndarray) -> tuple[int, int, int, int]:
-    """A dlib-like detection box rebuilt from landmarks, used to track a face from frame to frame.
+# dlib's HOG box relative to the landmarks, measured on the sample photos and portraits (10 detections):
+# side 1.06-1.56 (mean 1.3) x the eye-to-chin distance, centre 0.31 x that distance below the eye midpoint.
+_BOX_SIDE_PER_EYE_CHIN = 1.3
+_BOX_CENTRE_BELOW_EYES = 0.31
 
-    dlib's HOG box spans roughly the brows to the chin and the jaw width; measured on real photos the
-    landmark extent matches it to within a few pixels, so the extent itself is the box.
+
+def box_around_landmarks(landmarks: np.ndarray) -> tuple[int, int, int, int]:
+    """The box dlib's detector would give for these landmarks: used to track a face between frames.
+
+    The shape predictor was trained on detector boxes, so feeding it a box of the same proportions
+    keeps the tracked landmarks from creeping frame after frame.
     """
-    x0, y0 = landmarks.min(axis=0)
-    x1, y1 = landmarks.max(axis=0)
-    return int(round(x0)), int(round(y0)), int(round(x1)), int(round(y1))
+    eyes = (landmarks[36:42].mean(axis=0) + landmarks[42:48].mean(axis=0)) / 2
+    eye_chin = float(np.linalg.norm(landmarks[8] - eyes))
+    half = _BOX_SIDE_PER_EYE_CHIN * eye_chin / 2
+    cx, cy = eyes[0], eyes[1] + _BOX_CENTRE_BELOW_EYES * eye_chin
+    return int(round(cx - half)), int(round(cy - half)), int(round(cx + half)), int(round(cy + half))

@@ -76,18 +76,25 @@ def person_mask(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(mask, (0, 0), 3)
 
 
-def place_affine(landmarks: np.ndarray, size: tuple[int, int] = PORTRAIT_SIZE) -> np.ndarray:
-    """The 2x3 transform that puts this face at the ICAO position in an image of `size`."""
-    width, height = size
-    scale = HEAD_WIDTH_SHARE * width / geometry.head_width(landmarks)
+def place_affine(landmarks: np.ndarray, window: geometry.Window) -> np.ndarray:
+    """The 2x3 transform that puts this face at the ICAO position inside `window`."""
+    scale = HEAD_WIDTH_SHARE * window.width / geometry.head_width(landmarks)
     mx, my = geometry.eye_midpoint(landmarks)
-    return np.array([[scale, 0, width / 2 - scale * mx], [0, scale, height * EYES_FROM_TOP - scale * my]])
+    target_x = window.x + window.width / 2
+    target_y = window.y + window.height * EYES_FROM_TOP
+    return np.array([[scale, 0, target_x - scale * mx], [0, scale, target_y - scale * my]])
 
 
-def compose_on_background(source: np.ndarray, landmarks: np.ndarray, background: np.ndarray) -> Portrait:
-    """Cut the person out of `source` and set them, at ICAO geometry, on `background` (same size as output)."""
+def compose_on_background(source: np.ndarray, landmarks: np.ndarray, background: np.ndarray,
+                          framing: str = "portrait", offset: tuple[float, float] = (0.0, 0.0)) -> Portrait:
+    """Cut the person out of `source` and set them at ICAO geometry on `background` (the output size).
+
+    With framing='camera' the person fills the centred 3:4 window of a landscape frame; `offset`
+    moves them by (dx, dy) pixels (a person swaying in front of the camera).
+    """
     height, width = background.shape[:2]
-    affine = place_affine(landmarks, (width, height))
+    affine = place_affine(landmarks, geometry.portrait_window((width, height), framing))
+    affine[:, 2] += offset
     person = cv2.warpAffine(source, affine, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     mask = cv2.warpAffine(person_mask(source.shape[:2], landmarks), affine, (width, height))
     alpha = (mask.astype(np.float32) / 255)[..., None]
@@ -105,11 +112,34 @@ def plain_background(size: tuple[int, int] = PORTRAIT_SIZE, seed: int = 0) -> np
 
 @cache
 def _portrait_cached(name: str) -> Portrait:
-    source = _real_photo_cached(name)
-    faces = find_faces(source, upsample=1)
+    return compose_on_background(_real_photo_cached(name), sample_landmarks(name), plain_background())
+
+
+@cache
+def _sample_landmarks_cached(name: str) -> np.ndarray:
+    faces = find_faces(_real_photo_cached(name), upsample=1)
     if not faces:
         raise RuntimeError(f"no face found in sample photo {name}")
-    return compose_on_background(source, faces[0].landmarks, plain_background())
+    return faces[0].landmarks
+
+
+def sample_landmarks(name: str) -> np.ndarray:
+    """Landmarks of the face in a shipped sample photo (detector at upsample 1, cached; a copy)."""
+    return _sample_landmarks_cached(name).copy()
+
+
+def camera_frames(count: int, size: tuple[int, int] = (640, 480), name: str = "grace_hopper",
+                  seed: int = 0, sway_px: float = 2.0) -> list[np.ndarray]:
+    """`count` landscape camera frames of a real face swaying slightly (random walk of `sway_px`)."""
+    rng = np.random.default_rng(seed)
+    source, landmarks = _real_photo_cached(name), sample_landmarks(name)
+    background = plain_background(size, seed)
+    offset = np.zeros(2)
+    frames = []
+    for _ in range(count):
+        offset = np.clip(offset + rng.normal(0, sway_px, 2), -6 * sway_px, 6 * sway_px)
+        frames.append(compose_on_background(source, landmarks, background, "camera", tuple(offset)).image)
+    return frames
 
 
 def icao_portrait(name: str = "grace_hopper") -> Portrait:

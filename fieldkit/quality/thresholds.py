@@ -50,10 +50,11 @@ _TABLE = (
               "quarter the size of the applicant's is someone standing close behind"),
     Threshold("inter_eye", 90, None, "px", f"{ICAO_9303} / {ISO_19794_5}: at least 90 px between eye centres"),
     # Pose: ICAO asks +-5 deg yaw/pitch, +-8 deg roll. The estimate comes from a generic 3D head and
-    # scatters by identity (measured on the two real photos and their mirrors: yaw +-4 deg, pitch +-10 deg
-    # after bias removal), so yaw and pitch are enforced with that margin added. See fieldkit.quality.pose.
-    Threshold("yaw", -8.0, 8.0, "deg", f"{ISO_19794_5} +-5 deg; +3 deg estimator margin (chosen)"),
-    Threshold("pitch", -12.0, 12.0, "deg", f"{ISO_19794_5} +-5 deg; +7 deg estimator margin (chosen)"),
+    # scatters by identity and by frame (measured: pitch differs by 13 deg between the two real people
+    # after bias removal; grace_hopper's yaw reads -4..-10 deg over scales and frames), so yaw and pitch
+    # are enforced with that scatter added: a 5 deg turn cannot be told from a frontal face this way.
+    Threshold("yaw", -10.0, 10.0, "deg", f"{ISO_19794_5} +-5 deg; +5 deg estimator scatter (chosen)"),
+    Threshold("pitch", -12.0, 12.0, "deg", f"{ISO_19794_5} +-5 deg; +7 deg estimator scatter (chosen)"),
     Threshold("roll", -8.0, 8.0, "deg", f"{ISO_19794_5} +-8 deg"),
     Threshold("eyes_open", 0.045, None, "eye opening / eye-to-chin",
               f"{OFIQ} (EyesOpen measure); limit chosen: open eyes measured 0.06-0.08, closed < 0.03"),
