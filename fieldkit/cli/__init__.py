@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "fieldkit.cli.app_command",
     "fieldkit.cli.doctor_command",
     "fieldkit.cli.settings_command",
+    "fieldkit.cli.face_commands",
 )
 
 

@@ -11,6 +11,7 @@ left 36-41, eye on the image's right 42-47, outer lips 48-59, inner lips 60-67.
 from __future__ import annotations
 
 import threading
+import warnings
 from dataclasses import dataclass
 from functools import cache
 
@@ -52,7 +53,10 @@ class Face:
 def _models():
     # face_recognition_models finds the model files; importing face_recognition.api loads all three
     # dlib models (~100 MB) once per process.
-    with _load_lock:
+    with _load_lock, warnings.catch_warnings():
+        # face_recognition_models imports pkg_resources (setuptools < 81 is pinned for it): its
+        # deprecation warning is known and says nothing to a technician.
+        warnings.simplefilter("ignore", UserWarning)
         import face_recognition.api as api  # noqa: PLC0415 - heavy, load on first use
     return api.face_detector, api.pose_predictor_68_point
 

@@ -38,9 +38,9 @@ class LiveConfig:
     detect_width: int = 320  # px: width of the reduced frame the detector sees
     redetect_every: int = 10  # frames between detections while tracking (also catches a second face)
     background_every: int = 5  # frames between background checks
-    landmark_samples: int = 3  # jittered landmark runs per frame (1, 3 or 9): steadier pose, +3 ms each
+    landmark_samples: int = 1  # landmark runs per frame (1, 3 or 9 jittered boxes): steadier pose, +3-8 ms each
     drift_limit: float = 0.5  # lost track when the new box moves by more than this share of its size
-    smoothing: float = 0.5  # weight of the new landmarks in the running average while tracking
+    smoothing: float = 0.35  # weight of the new landmarks in the running average (averages out dlib jitter)
     framing: str = "camera"
 
 
@@ -121,6 +121,10 @@ class LiveAssessor:
         faces = [Face(b, np.zeros((68, 2))) for b in boxes]  # areas only: count checks need no landmarks
         landmarks = stable_landmarks(grey, boxes[0], self.config.landmark_samples)  # type: ignore[arg-type]
         previous = self._track
+        if previous is not None and self._moved(box_around_landmarks(landmarks), previous.box) <= self.config.drift_limit:
+            # Same face as before: keep averaging rather than jump to one noisy landmark run.
+            w = self.config.smoothing
+            landmarks = w * landmarks + (1 - w) * previous.landmarks
         self._track = _Track(landmarks, box_around_landmarks(landmarks), face_count_checks(faces), len(boxes))
         if previous is not None:  # keep the background result; it is refreshed on its own schedule
             self._track.background, self._track.background_age = previous.background, previous.background_age
@@ -130,15 +134,18 @@ class LiveAssessor:
         track = self._track
         assert track is not None
         landmarks = stable_landmarks(grey, track.box, self.config.landmark_samples)
-        new_box = box_around_landmarks(landmarks)
-        size = max(track.box[2] - track.box[0], 1)
-        moved = max(abs(a - b) for a, b in zip(new_box, track.box)) / size
+        moved = self._moved(box_around_landmarks(landmarks), track.box)
         if moved > self.config.drift_limit or not self._looks_like_face(grey, landmarks):
             return False
         w = self.config.smoothing
         track.landmarks = w * landmarks + (1 - w) * track.landmarks
         track.box = box_around_landmarks(track.landmarks)
         return True
+
+    @staticmethod
+    def _moved(box: tuple[int, int, int, int], previous: tuple[int, int, int, int]) -> float:
+        """Largest edge movement between two boxes, as a share of the previous box's width."""
+        return max(abs(a - b) for a, b in zip(box, previous)) / max(previous[2] - previous[0], 1)
 
     @staticmethod
     def _looks_like_face(grey: np.ndarray, landmarks: np.ndarray) -> bool:
