@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import cv2
 import numpy as np
 
@@ -19,7 +21,9 @@ class NoFaceError(ValueError):
 
 def face_encoding(image: np.ndarray, face: Face | None = None) -> np.ndarray:
     """The float32 encoding of the largest face in a BGR image (or of `face`, already found)."""
-    import face_recognition  # noqa: PLC0415 - loads the dlib models on first use
+    with warnings.catch_warnings():  # face_recognition_models' pkg_resources deprecation notice
+        warnings.simplefilter("ignore", UserWarning)
+        import face_recognition  # noqa: PLC0415 - loads the dlib models on first use
 
     if face is None:
         faces = find_faces(image, upsample=1, landmark_samples=1)

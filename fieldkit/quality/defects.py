@@ -41,7 +41,7 @@ def _perspective(image: np.ndarray, corners_to: np.ndarray) -> np.ndarray:
     return cv2.warpPerspective(image, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE)
 
 
-def turn_head(image: np.ndarray, strength: float = 0.3) -> np.ndarray:
+def turn_head(image: np.ndarray, strength: float = 0.45) -> np.ndarray:
     """Head turned sideways (yaw), as a perspective warp: one side of the image recedes."""
     h, w = image.shape[:2]
     d = strength * h / 2

@@ -38,7 +38,7 @@ class LiveConfig:
     detect_width: int = 320  # px: width of the reduced frame the detector sees
     redetect_every: int = 10  # frames between detections while tracking (also catches a second face)
     background_every: int = 5  # frames between background checks
-    landmark_samples: int = 1  # landmark runs per frame (1, 3 or 9 jittered boxes): steadier pose, +3-8 ms each
+    landmark_samples: int = 3  # landmark runs per frame (1, 3 or 9 jittered boxes): steadier pose, +3-8 ms each
     drift_limit: float = 0.5  # lost track when the new box moves by more than this share of its size
     smoothing: float = 0.35  # weight of the new landmarks in the running average (averages out dlib jitter)
     framing: str = "camera"
