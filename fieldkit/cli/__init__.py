@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "fieldkit.cli.doctor_command",
     "fieldkit.cli.settings_command",
     "fieldkit.cli.face_commands",
+    "fieldkit.cli.print_commands",
 )
 
 
