@@ -71,3 +71,28 @@ def test_comparator_without_threshold_is_refused(store):
 def test_no_face_is_a_clear_error():
     with pytest.raises(NoFaceError):
         face_encoding(defects.no_face(real_photo("astronaut")))
+
+
+@pytest.fixture(scope="module")
+def print_templates():
+    """Minutiae templates of synthetic prints (branch fpquality): two presses of one finger, one of another person."""
+    from drivers.synthetic.fingerprints import synthesize_print
+    from fieldkit.biometrics.minutiae import extract_minutiae
+
+    return {
+        "a_first": extract_minutiae(synthesize_print("syn-dup-a", 2, impression=0)).to_bytes(),
+        "a_again": extract_minutiae(synthesize_print("syn-dup-a", 2, impression=1)).to_bytes(),
+        "b": extract_minutiae(synthesize_print("syn-dup-b", 2, impression=0)).to_bytes(),
+    }
+
+
+def test_kit_matcher_flags_the_same_finger_enrolled_under_another_name(store, encodings, print_templates):
+    from fieldkit.dedup.fingerprints import minutiae_comparator
+
+    compare, threshold = minutiae_comparator()
+    detector = DuplicateDetector(store, fingerprint_comparator=compare, fingerprint_threshold=threshold)
+    detector.enrol("R-a", encodings["grace_hopper"], {"2": print_templates["a_first"]})
+    detector.enrol("R-b", None, {"2": print_templates["b"]})
+    flagged = detector.flag_duplicates("R-new", encodings["astronaut"], {"2": print_templates["a_again"]})
+    assert [(c.record_id, c.modality) for c in flagged] == [("R-a", "fingerprint")]
+    assert flagged[0].score >= threshold
