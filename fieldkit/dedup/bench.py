@@ -8,6 +8,7 @@ Run: `.venv/bin/python -m fieldkit.dedup.bench`.
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 
@@ -60,6 +61,7 @@ def bench_face_search(n: int = 100_000, queries: int = 50, k: int = 10, seed: in
         "real_probe_top1": top[0],
         "real_probe_distance": round(top[1], 3),
         "memory_mb": round(index._matrix.nbytes / 1e6, 1),
+        "load_average_1min": round(os.getloadavg()[0], 2),  # 2 shared cores: context for the figures
     }
     print(f"1:N face search over {result['templates']} templates: median {result['query_ms_median']} ms, "
           f"p95 {result['query_ms_p95']} ms (goal <= {GOAL_MS}); altered astronaut -> {top[0]} at {top[1]:.3f}; "

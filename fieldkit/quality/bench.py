@@ -6,6 +6,7 @@ Run: `.venv/bin/python -m fieldkit.quality.bench` (to be wired into `fieldkit be
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 
@@ -24,7 +25,7 @@ def _time_ms(func, *args) -> float:
 
 def bench_face_assessment(frames: int = 60, sizes: tuple[tuple[int, int], ...] = ((640, 480), (1280, 720))) -> dict:
     """Per-frame timings on synthetic camera frames of a real face; prints and returns the figures."""
-    results = {}
+    results = {"load_average_1min": round(os.getloadavg()[0], 2)}  # 2 shared cores: context for the figures
     for size in sizes:
         clip = camera_frames(frames, size)
         full = [_time_ms(assess_face, f, "camera") for f in clip[:10]]

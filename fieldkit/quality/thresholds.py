@@ -86,3 +86,10 @@ THRESHOLDS: dict[str, Threshold] = {t.code: t for t in _TABLE}
 EXPOSURE_DARK_LEVEL = 25  # OFIQ: luminance <= 25 counts as under-exposed
 EXPOSURE_BRIGHT_LEVEL = 247  # OFIQ: luminance >= 247 counts as over-exposed
 SHARPNESS_FACE_WIDTH = 160  # px: faces are rescaled to this width so sharpness does not depend on face size
+
+
+def thresholds_markdown_table() -> str:
+    """The table as Markdown, for docs/face-quality.md (a test keeps the doc equal to it)."""
+    lines = ["| check | accept | unit | source |", "|---|---|---|---|"]
+    lines += [f"| `{t.code}` | {t.describe()} | {t.unit} | {t.source} |" for t in _TABLE]
+    return "\n".join(lines)

@@ -102,3 +102,12 @@ def test_thresholds_table_names_a_source_for_every_limit():
 def test_bad_input_is_refused_clearly():
     with pytest.raises(ValueError, match="8-bit"):
         assess_face(np.zeros((10, 10, 3), dtype=np.float32))
+
+
+def test_docs_show_the_thresholds_table_in_force():
+    from pathlib import Path
+
+    from fieldkit.quality.thresholds import thresholds_markdown_table
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "face-quality.md").read_text(encoding="utf-8")
+    assert thresholds_markdown_table() in doc
