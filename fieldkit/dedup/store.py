@@ -73,20 +73,36 @@ class TemplateStore:
         return self.faces is not None
 
     def unlock(self) -> int:
-        """Decrypt every template into memory; returns how many were loaded."""
+        """Decrypt every template into memory; returns how many were loaded.
+
+        If any template fails to decrypt (wrong key, tampered row), nothing stays in memory and the
+        error propagates: a half-loaded gallery would miss duplicates silently.
+        """
         with self._lock:
             faces, prints = FaceIndex(), {}
             ids, vectors = [], []
-            rows = self._db.execute("SELECT record_id, kind, ciphertext FROM templates").fetchall()
-            for record_id, kind, ciphertext in rows:
-                plain = self._decrypt(bytes(ciphertext), template_aad(record_id, kind))
-                if kind == "face":
-                    ids.append(record_id)
-                    vectors.append(encoding_from_bytes(plain))
-                else:
-                    prints.setdefault(record_id, {})[kind] = bytearray(plain)
-            if ids:
-                faces.add_many(ids, np.stack(vectors))
+            try:
+                rows = self._db.execute("SELECT record_id, kind, ciphertext FROM templates").fetchall()
+                for record_id, kind, ciphertext in rows:
+                    plain = self._decrypt(bytes(ciphertext), template_aad(record_id, kind))
+                    if kind == "face":
+                        ids.append(record_id)
+                        vectors.append(encoding_from_bytes(plain))
+                    else:
+                        prints.setdefault(record_id, {})[kind] = bytearray(plain)
+                if ids:
+                    stacked = np.stack(vectors)
+                    faces.add_many(ids, stacked)
+                    stacked.fill(0)
+            except BaseException:
+                faces.wipe()
+                for templates in prints.values():
+                    for buf in templates.values():
+                        buf[:] = bytes(len(buf))
+                raise
+            finally:
+                for vec in vectors:
+                    vec.fill(0)
             self.faces, self._prints = faces, prints
             return len(rows)
 
@@ -154,7 +170,9 @@ class TemplateStore:
     # -- reading (unlocked only) ------------------------------------------------------------------
 
     def count(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM templates").fetchone()[0]
+        """Templates stored on disk (works locked: counts rows, decrypts nothing)."""
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM templates").fetchone()[0]
 
     def fingerprint_gallery(self, exclude: str | None = None) -> list[tuple[str, str, bytes]]:
         """(record id, kind, template) of every stored fingerprint except `exclude`'s."""

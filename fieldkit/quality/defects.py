@@ -9,7 +9,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from fieldkit.quality.samples import BACKGROUND_BGR, compose_on_background, icao_portrait, plain_background, real_photo
+from fieldkit.quality.samples import (
+    compose_on_background, icao_portrait, plain_background, real_photo, sample_landmarks,
+)
 
 
 def blur(image: np.ndarray, sigma: float = 4.0) -> np.ndarray:
@@ -90,8 +92,6 @@ def rescale_person(image: np.ndarray, factor: float) -> np.ndarray:
 
 def second_face(image: np.ndarray, size: float = 0.6, other: str = "astronaut") -> np.ndarray:
     """Someone else in the picture: a second real face, `size` times as wide, beside the applicant."""
-    from fieldkit.quality.samples import sample_landmarks
-
     h, w = image.shape[:2]
     small = compose_on_background(real_photo(other), sample_landmarks(other), plain_background((w, h)))
     scaled = cv2.resize(small.image, None, fx=size, fy=size, interpolation=cv2.INTER_AREA)
@@ -141,6 +141,3 @@ def good_portrait() -> tuple[np.ndarray, np.ndarray]:
     portrait = icao_portrait("grace_hopper")
     return portrait.image, portrait.person_mask
 
-
-__all__ = [name for name in dir() if not name.startswith("_") and name not in ("cv2", "np", "annotations")]
-_ = BACKGROUND_BGR  # re-exported for callers that build their own plates

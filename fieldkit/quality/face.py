@@ -10,7 +10,7 @@ which looks at the whole window; fieldkit.quality.live reuses these pieces frame
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,7 +32,6 @@ class FaceAssessment:
     pose: HeadPose | None = None
     window: geometry.Window | None = None
     faces_found: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def acceptable(self) -> bool:

@@ -18,18 +18,17 @@ instruction for the citizen. One LiveAssessor per camera; it is not thread-safe.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from fieldkit.quality import geometry
-from fieldkit.quality.checks import CheckResult
+from fieldkit.quality.checks import CheckResult, not_evaluated
 from fieldkit.quality.face import (
     CHECK_ORDER, FaceAssessment, background_check, face_count_checks, face_pixel_checks, landmark_checks,
     order_checks,
 )
-from fieldkit.quality.checks import not_evaluated
 from fieldkit.quality.landmarks import Face, box_around_landmarks, detect_boxes, stable_landmarks, to_grey
 
 
@@ -72,7 +71,6 @@ class _Track:
     faces_found: int
     background: CheckResult | None = None
     background_age: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 class LiveAssessor:
@@ -149,13 +147,13 @@ class LiveAssessor:
 
     @staticmethod
     def _looks_like_face(grey: np.ndarray, landmarks: np.ndarray) -> bool:
-        # The predictor always returns 68 points, even on a blank wall; a face has eyes darker than
-        # the cheeks below them. Cheap sanity test; the periodic re-detection is the real safeguard.
+        # The predictor always returns 68 points, even on a blank wall after the citizen stepped away:
+        # points on a face span dark (eyes, brows, lips) and light (skin) values, points on a plain
+        # wall do not. A cheap test; the periodic re-detection is the real safeguard.
         h, w = grey.shape
         pts = np.clip(np.round(landmarks).astype(int), 0, [w - 1, h - 1])
-        eyes = grey[pts[36:48, 1], pts[36:48, 0]].astype(np.float32)
-        contrast = float(np.ptp(grey[pts[:, 1], pts[:, 0]].astype(np.float32)))
-        return contrast > 12 and eyes.size > 0
+        values = grey[pts[:, 1], pts[:, 0]].astype(np.float32)
+        return float(np.ptp(values)) > 12
 
     # -- checks and drawing -------------------------------------------------------------------------
 
