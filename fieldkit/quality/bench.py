@@ -34,18 +34,20 @@ def bench_face_assessment(frames: int = 60, sizes: tuple[tuple[int, int], ...] =
         per_frame = [live.process(f).elapsed_ms for f in clip]
         mean = statistics.fmean(per_frame)
         key = f"{size[0]}x{size[1]}"
-        results[key] = {
-            "full_ms_median": round(statistics.median(full), 1),
-            "live_ms_mean": round(mean, 1),
-            "live_ms_p95": round(sorted(per_frame)[int(0.95 * (len(per_frame) - 1))], 1),
-            "live_ms_max": round(max(per_frame), 1),
-            "live_fps": round(1000 / mean, 1),
-            "goal_fps": GOAL_FPS,
-            "meets_goal": 1000 / mean >= GOAL_FPS,
+        # Flat keys: `fieldkit bench` prints one figure per key.
+        figures = {
+            f"{key}_full_ms_median": round(statistics.median(full), 1),
+            f"{key}_live_ms_mean": round(mean, 1),
+            f"{key}_live_ms_p95": round(sorted(per_frame)[int(0.95 * (len(per_frame) - 1))], 1),
+            f"{key}_live_ms_max": round(max(per_frame), 1),
+            f"{key}_live_fps": round(1000 / mean, 1),
         }
-        r = results[key]
-        print(f"face assessment {key}: full {r['full_ms_median']} ms/frame; live mean {r['live_ms_mean']} ms "
-              f"(p95 {r['live_ms_p95']}, max {r['live_ms_max']}) = {r['live_fps']} fps (goal >= {GOAL_FPS})")
+        results.update(figures)
+        print(f"face assessment {key}: full {figures[key + '_full_ms_median']} ms/frame; live mean "
+              f"{figures[key + '_live_ms_mean']} ms (p95 {figures[key + '_live_ms_p95']}, max "
+              f"{figures[key + '_live_ms_max']}) = {figures[key + '_live_fps']} fps (goal >= {GOAL_FPS})")
+    results["goal_fps"] = GOAL_FPS
+    results["meets_goal"] = all(v >= GOAL_FPS for k, v in results.items() if k.endswith("_live_fps"))
     return results
 
 
