@@ -21,6 +21,7 @@ from fieldkit.quality.pose import HeadPose, head_pose
 from fieldkit.quality.thresholds import THRESHOLDS
 
 CHECK_ORDER = tuple(THRESHOLDS)  # the order of the thresholds table is the order of the report
+SMALL_IMAGE_PX = 1000  # images up to this size get a second, upsampled detection pass when no face is found
 
 
 @dataclass
@@ -118,6 +119,10 @@ def assess_face(image: np.ndarray, framing: str = "portrait", upsample: int = 0,
     window = geometry.portrait_window(size, framing)
     if faces is None:
         faces = find_faces(grey, upsample=upsample)
+        if not faces and upsample == 0 and max(size) <= SMALL_IMAGE_PX:
+            # HOG at upsample 0 misses faces under ~80 px; in a small image look again at double size
+            # so a face that is merely too small is reported as "come closer", not "no face".
+            faces = find_faces(grey, upsample=1)
     results = face_count_checks(faces)
     if not faces:
         others = [not_evaluated(code) for code in CHECK_ORDER if code not in ("faces_found", "single_face")]

@@ -54,3 +54,23 @@ def test_unreadable_files_exit_two_with_a_clear_message(tmp_path, data_dir, caps
 def test_missing_file_exits_two(tmp_path, data_dir, capsys):
     assert main(["check-face", str(tmp_path / "nowhere.jpg")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_doctor_reports_the_face_pipeline(data_dir, capsys):
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "== Face quality" in out and "dlib face models loaded" in out
+    assert "OpenCV JPEG 2000 writer: ok" in out  # auto-capture's default encoder works in this build
+
+
+def test_a_small_face_is_reported_as_too_small_not_missing(tmp_path, data_dir, capsys):
+    # A tiny real photo: the face is ~20 px between the eyes, below HOG's reach at upsample 0.
+    from fieldkit.quality.samples import real_photo
+
+    path = tmp_path / "tiny.png"
+    cv2.imwrite(str(path), cv2.resize(real_photo("astronaut"), (256, 256), interpolation=cv2.INTER_AREA))
+    assert main(["check-face", str(path), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    checks = {c["code"]: c for c in report["checks"]}
+    assert checks["faces_found"]["passed"] and not checks["inter_eye"]["passed"]
+    assert checks["inter_eye"]["reason_vi"] == "lại gần hơn"
