@@ -1,7 +1,7 @@
 """`fieldkit check-face IMAGE [--json]`: every face-quality check with its value, verdict and reason.
 
-Exit codes: 0 the photo is acceptable, 1 it is not (some check failed), 2 the file cannot be read as
-an image. For technicians, scripts and tests; the officer sees the same checks live in the camera view.
+Exit codes: 0 the photo is acceptable, 1 it is not (some check failed), 2 bad input (the file cannot be
+read as an image, or an option is out of range). For technicians, scripts and tests; the officer sees the same checks live in the camera view.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_NOT_ACCEPTABLE, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_NOT_ACCEPTABLE, EXIT_BAD_INPUT = 0, 1, 2
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a portrait is a few MB at most; refuse to decode anything huge
 
 
@@ -20,7 +20,9 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--framing", choices=("portrait", "camera"), default="portrait",
                    help="portrait: the image is the finished photo (default); camera: a camera frame, "
-                        "geometry judged inside its centred 3:4 window")
+                        "geometry judged inside its centred 3:4 guide")
+    p.add_argument("--guide-height", type=float, default=1.0, metavar="FRACTION",
+                   help="camera framing: guide height as a fraction of the frame height (default 1.0)")
     p.set_defaults(func=run)
 
 
@@ -57,10 +59,14 @@ def run(args, ctx) -> int:
         image = read_image(args.image)
     except ValueError as exc:
         print(f"check-face: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return EXIT_BAD_INPUT
     from fieldkit.quality.face import assess_face  # noqa: PLC0415 - loads dlib models
 
-    assessment = assess_face(image, framing=args.framing)
+    try:
+        assessment = assess_face(image, framing=args.framing, guide_height=args.guide_height)
+    except ValueError as exc:  # e.g. a guide height out of range
+        print(f"check-face: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.json:
         report = {"image": args.image, "width": image.shape[1], "height": image.shape[0],
                   "framing": args.framing, **assessment.as_dict()}

@@ -110,13 +110,17 @@ def order_checks(results: list[CheckResult]) -> list[CheckResult]:
 
 
 def assess_face(image: np.ndarray, framing: str = "portrait", upsample: int = 0,
-                faces: list[Face] | None = None) -> FaceAssessment:
-    """Run every check on one BGR (or grey) image; `faces` skips detection when already known."""
+                faces: list[Face] | None = None, guide_height: float = 1.0) -> FaceAssessment:
+    """Run every check on one BGR (or grey) image; `faces` skips detection when already known.
+
+    `framing` and `guide_height` choose the window the ICAO geometry is measured in
+    (geometry.portrait_window).
+    """
     if image is None or image.ndim not in (2, 3) or image.dtype != np.uint8:
         raise ValueError("expected an 8-bit grey or BGR image")
     grey = to_grey(image)
     size = (grey.shape[1], grey.shape[0])
-    window = geometry.portrait_window(size, framing)
+    window = geometry.portrait_window(size, framing, guide_height)
     if faces is None:
         faces = find_faces(grey, upsample=upsample)
         if not faces and upsample == 0 and max(size) <= SMALL_IMAGE_PX:

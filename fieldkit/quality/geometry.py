@@ -28,15 +28,25 @@ class Window:
     height: float
 
 
-def portrait_window(image_size: tuple[int, int], framing: str) -> Window:
-    """The region the ICAO geometry is measured in: whole image ('portrait') or centred 3:4 ('camera')."""
+def portrait_window(image_size: tuple[int, int], framing: str, guide_height: float = 1.0) -> Window:
+    """The region the ICAO geometry is measured in.
+
+    'portrait': the whole image. 'camera': the guide the preview draws, a 3:4 box centred in the frame
+    whose height is `guide_height` x the frame height. A camera standing at ICAO's recommended 1.2-2.5 m
+    sees a smaller head than one at arm's length, so the kit calibrates `guide_height` for its rig:
+    the guide is where a well-placed head fills 50-75 % of the width.
+    """
     width, height = image_size
-    if framing == "portrait" or width / height <= PORTRAIT_ASPECT:
+    if framing == "portrait":
         return Window(0, 0, width, height)
     if framing != "camera":
         raise ValueError(f"unknown framing {framing!r}: use 'portrait' or 'camera'")
-    w = height * PORTRAIT_ASPECT
-    return Window((width - w) / 2, 0, w, height)
+    if not 0.1 <= guide_height <= 1.0:
+        raise ValueError("guide_height is a fraction of the frame height between 0.1 and 1")
+    h = height * guide_height
+    w = min(h * PORTRAIT_ASPECT, width)
+    h = w / PORTRAIT_ASPECT
+    return Window((width - w) / 2, (height - h) / 2, w, h)
 
 
 def eye_midpoint(landmarks: np.ndarray) -> np.ndarray:

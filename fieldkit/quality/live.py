@@ -41,6 +41,7 @@ class LiveConfig:
     drift_limit: float = 0.5  # lost track when the new box moves by more than this share of its size
     smoothing: float = 0.35  # weight of the new landmarks in the running average (averages out dlib jitter)
     framing: str = "camera"
+    guide_height: float = 1.0  # portrait guide height / frame height: calibrate for the camera rig
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,15 @@ class LiveAssessor:
         start = time.perf_counter()
         grey = to_grey(frame)
         size = (grey.shape[1], grey.shape[0])
-        window = geometry.portrait_window(size, self.config.framing)
+        window = geometry.portrait_window(size, self.config.framing, self.config.guide_height)
         detected = self._track is None or self._since_detect >= self.config.redetect_every
-        if not detected and not self._follow(grey):
-            detected = True
         if detected:
-            self._detect(grey)
+            if not self._detect(grey) and self._track is not None and not self._follow(grey):
+                self._track = None  # the scheduled detection missed and the landmarks lost the face too
+        elif not self._follow(grey):
+            detected = True
+            if not self._detect(grey):
+                self._track = None
         self._since_detect += 1
         assessment = self._assess(grey, size, window)
         overlay = self._overlay(assessment, window)
@@ -105,16 +109,25 @@ class LiveAssessor:
 
     # -- detection and tracking -------------------------------------------------------------------
 
-    def _detect(self, grey: np.ndarray) -> None:
-        self._since_detect = 0
+    def _detection_width(self, frame_width: int) -> int:
+        """Width of the reduced frame for detection: `detect_width`, or wider when the tracked face would
+        shrink below what HOG finds at upsample 0 (~80 px; 90 px kept as margin), or after a miss."""
         width = self.config.detect_width * (2 if self._wide_next else 1)
-        scale = min(1.0, width / grey.shape[1])
+        if self._track is not None:
+            face_px = max(self._track.box[2] - self._track.box[0], 1)
+            width = max(width, int(90 * frame_width / face_px))
+        return min(width, frame_width)
+
+    def _detect(self, grey: np.ndarray) -> bool:
+        """Run the detector; on a hit replace the track and return True. A miss leaves the track as is."""
+        self._since_detect = 0
+        scale = self._detection_width(grey.shape[1]) / grey.shape[1]
         small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else grey
         boxes = [tuple(int(round(v / scale)) for v in b) for b in detect_boxes(small, 0)]
         if not boxes:
-            self._track = None
+            # Next time look at double resolution (a small or distant face), then back to normal.
             self._wide_next = not self._wide_next and scale < 1
-            return
+            return False
         self._wide_next = False
         faces = [Face(b, np.zeros((68, 2))) for b in boxes]  # areas only: count checks need no landmarks
         landmarks = stable_landmarks(grey, boxes[0], self.config.landmark_samples)  # type: ignore[arg-type]
@@ -126,6 +139,7 @@ class LiveAssessor:
         self._track = _Track(landmarks, box_around_landmarks(landmarks), face_count_checks(faces), len(boxes))
         if previous is not None:  # keep the background result; it is refreshed on its own schedule
             self._track.background, self._track.background_age = previous.background, previous.background_age
+        return True
 
     def _follow(self, grey: np.ndarray) -> bool:
         """Place landmarks from the last box; False when the face was lost."""

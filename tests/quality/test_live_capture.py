@@ -84,3 +84,16 @@ def test_jpeg_fallback_fits_the_budget_and_impossible_budgets_fail(good):
     assert encoded.format == "jpeg" and len(encoded.data) <= 20_000 and encoded.psnr_db > 30
     with pytest.raises(EncodingError):
         encode_portrait(np.ascontiguousarray(good[0]), 300, fmt="jpeg")
+
+
+def test_guide_height_sets_the_window_the_geometry_is_judged_in(clip):
+    from fieldkit.quality.geometry import Window, portrait_window
+
+    assert portrait_window((1280, 720), "camera", 0.5) == Window(505.0, 180.0, 270.0, 360.0)
+    assert portrait_window((640, 480), "camera") == Window(140.0, 0.0, 360.0, 480.0)
+    with pytest.raises(ValueError):
+        portrait_window((640, 480), "camera", 0.0)
+    # The clip's sitter fills a full-height guide; against a guide half as tall the head is too big.
+    full = LiveAssessor(LiveConfig(guide_height=1.0)).process(clip[0]).assessment.check("head_size")
+    half = LiveAssessor(LiveConfig(guide_height=0.5)).process(clip[0]).assessment.check("head_size")
+    assert full.passed and not half.passed and half.reason_en == "move back"
