@@ -86,14 +86,15 @@ def place_affine(landmarks: np.ndarray, window: geometry.Window) -> np.ndarray:
 
 
 def compose_on_background(source: np.ndarray, landmarks: np.ndarray, background: np.ndarray,
-                          framing: str = "portrait", offset: tuple[float, float] = (0.0, 0.0)) -> Portrait:
+                          framing: str = "portrait", offset: tuple[float, float] = (0.0, 0.0),
+                          guide_height: float = 1.0) -> Portrait:
     """Cut the person out of `source` and set them at ICAO geometry on `background` (the output size).
 
     With framing='camera' the person fills the centred 3:4 window of a landscape frame; `offset`
     moves them by (dx, dy) pixels (a person swaying in front of the camera).
     """
     height, width = background.shape[:2]
-    affine = place_affine(landmarks, geometry.portrait_window((width, height), framing))
+    affine = place_affine(landmarks, geometry.portrait_window((width, height), framing, guide_height))
     affine[:, 2] += offset
     person = cv2.warpAffine(source, affine, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     mask = cv2.warpAffine(person_mask(source.shape[:2], landmarks), affine, (width, height))
@@ -129,8 +130,9 @@ def sample_landmarks(name: str) -> np.ndarray:
 
 
 def camera_frames(count: int, size: tuple[int, int] = (640, 480), name: str = "grace_hopper",
-                  seed: int = 0, sway_px: float = 2.0) -> list[np.ndarray]:
-    """`count` landscape camera frames of a real face swaying slightly (random walk of `sway_px`)."""
+                  seed: int = 0, sway_px: float = 2.0, guide_height: float = 1.0) -> list[np.ndarray]:
+    """`count` landscape camera frames of a real face swaying slightly (random walk of `sway_px`),
+    placed at ICAO geometry inside the camera guide of height `guide_height` x the frame height."""
     rng = np.random.default_rng(seed)
     source, landmarks = _real_photo_cached(name), sample_landmarks(name)
     background = plain_background(size, seed)
@@ -138,7 +140,8 @@ def camera_frames(count: int, size: tuple[int, int] = (640, 480), name: str = "g
     frames = []
     for _ in range(count):
         offset = np.clip(offset + rng.normal(0, sway_px, 2), -6 * sway_px, 6 * sway_px)
-        frames.append(compose_on_background(source, landmarks, background, "camera", tuple(offset)).image)
+        frames.append(compose_on_background(source, landmarks, background, "camera", tuple(offset),
+                                            guide_height).image)
     return frames
 
 
