@@ -35,6 +35,14 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               "an index range scan of 50 rows + 50 AES-GCM decrypts ≈ sub-millisecond"),
     Benchmark("crash", "fieldkit.packets.bench:bench_crash", "1 000 SIGKILLs: 0 lost, 0 duplicated, integrity ok",
               "each trial pays a fork, a database open and an integrity check (~0.1 s)"),
+    Benchmark("preview_fps", "drivers.camera.bench:bench_preview_fps", "camera preview ≥ 25 fps through the driver",
+              "the sensor's own frame rate (30 fps on a typical USB camera)"),
+    Benchmark("face_assessment", "fieldkit.quality.bench:bench_face_assessment",
+              "live assessment ≥ 15 fps on 2 cores (≤ 66 ms per frame)",
+              "HOG detection ≈ 28 ms on ~512 px at upsample 0; landmarks 3–7 ms"),
+    Benchmark("face_search_1n", "fieldkit.dedup.bench:bench_face_search", "1:N at 100 000 templates ≤ 20 ms",
+              "memory bandwidth: 100 000 × 128 float32 = 51 MB read per search"),
+
 )
 
 
