@@ -83,6 +83,54 @@ def bench_matcher(people: int = 20, fingers: tuple[int, ...] = (2, 7, 3), impres
     return result
 
 
+def bench_module_window(people: int = 10, fingers: tuple[int, ...] = (2, 7), verbose: bool = True) -> dict:
+    """The single-finger path: 256 x 288 4-bit module windows (impressions 1, 2) against 480 x 400 enrolment prints."""
+    from drivers.synthetic.fingerprints import downsample_for_uart
+
+    enrolled = {(p, f): extract_minutiae(synthesize_print(f"bench-{p}", f)) for p in range(people) for f in fingers}
+    genuine, impostor = [], []
+    for p in range(people):
+        for f in fingers:
+            for i in (1, 2):
+                probe = extract_minutiae(downsample_for_uart(synthesize_print(f"bench-{p}", f, impression=i)))
+                for key, template in enrolled.items():
+                    if key == (p, f):
+                        genuine.append(match_score(probe, template))
+                    elif i == 1:
+                        impostor.append(match_score(probe, template))
+    genuine, impostor = np.array(genuine), np.array(impostor)
+    fmr, fnmr = error_rates(genuine, impostor, MATCH_THRESHOLD)
+    eer, eer_threshold = equal_error_rate(genuine, impostor)
+    result = {"genuine": _summary(genuine), "impostor": _summary(impostor), "fmr": fmr, "fnmr": fnmr,
+              "eer": eer, "eer_threshold": eer_threshold}
+    if verbose:
+        g, i = result["genuine"], result["impostor"]
+        print(f"module window (256x288, 4-bit) vs enrolment print: {people} people x {len(fingers)} fingers")
+        print(f"  genuine  n={g['n']:5d}  min {g['min']:.0f}  p5 {g['p5']:.0f}  median {g['median']:.0f}")
+        print(f"  impostor n={i['n']:5d}  median {i['median']:.0f}  p95 {i['p95']:.0f}  max {i['max']:.0f}")
+        print(f"  threshold {MATCH_THRESHOLD:.0f}: FMR {fmr:.4%}  FNMR {fnmr:.4%}   EER {eer:.4%} (at {eer_threshold:.0f})")
+    return result
+
+
+def bench_conditions(people: int = 8, finger: int = 2,
+                     conditions: tuple[str, ...] = ("dry", "wet", "smudged", "partial", "rotated"),
+                     verbose: bool = True) -> dict:
+    """Genuine scores of degraded captures against a good enrolment print: what quality gating protects."""
+    enrolled = [extract_minutiae(synthesize_print(f"bench-{p}", finger)) for p in range(people)]
+    result = {}
+    for condition in conditions:
+        scores = np.array([match_score(extract_minutiae(synthesize_print(f"bench-{p}", finger, condition=condition,
+                                                                         impression=1)), enrolled[p])
+                           for p in range(people)])
+        result[condition] = {"median": float(np.median(scores)), "min": float(scores.min()),
+                             "fnmr": float(np.mean(scores < MATCH_THRESHOLD))}
+        if verbose:
+            r = result[condition]
+            print(f"  {condition:<8} vs good enrolment: genuine median {r['median']:.0f}, min {r['min']:.0f}, "
+                  f"FNMR {r['fnmr']:.0%} (n={people})")
+    return result
+
+
 def bench_wsq(samples: int = 5, verbose: bool = True) -> dict:
     """WSQ ratio, PSNR and encode/decode time on 480 x 400 captures and on 256 x 288 module windows."""
     from drivers.synthetic.fingerprints import downsample_for_uart
@@ -136,6 +184,8 @@ def main() -> None:
     bench_wsq()
     bench_matcher()
     bench_matcher(people=10, fingers=(2, 7), condition="rotated")
+    bench_module_window()
+    bench_conditions()
 
 
 if __name__ == "__main__":
