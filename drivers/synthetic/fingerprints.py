@@ -285,7 +285,7 @@ def _render(ridges, mask, condition, rng) -> np.ndarray:
         ink = cv2.GaussianBlur(ink, (0, 0), 2.0) + 1.8 * _blotches(shape, rng, 45, 0.6)
     elif condition == "smudged":
         # the finger slid during the capture: ridges smeared along one direction, grey film over the image
-        length = 21
+        length = 27
         kernel = np.zeros((length, length), np.float32)
         kernel[length // 2, :] = 1.0
         rot = cv2.getRotationMatrix2D((length // 2, length // 2), float(rng.uniform(0, 180)), 1.0)
