@@ -291,7 +291,13 @@ def _render(ridges, mask, condition, rng) -> np.ndarray:
         rot = cv2.getRotationMatrix2D((length // 2, length // 2), float(rng.uniform(0, 180)), 1.0)
         kernel = cv2.warpAffine(kernel, rot, (length, length))
         kernel /= kernel.sum()
-        ink = cv2.filter2D(cv2.GaussianBlur(ink, (0, 0), 1.5), -1, kernel) * 2.0 + 0.4
+        smeared = cv2.filter2D(cv2.GaussianBlur(ink, (0, 0), 1.5), -1, kernel)
+        # a second, shifted contact (the finger rocked): ridges cancel where the shift is half a period
+        shift = rng.uniform(4.0, 6.0)
+        angle = rng.uniform(0, 2 * np.pi)
+        ghost = cv2.warpAffine(smeared, np.float32([[1, 0, shift * np.cos(angle)], [0, 1, shift * np.sin(angle)]]),
+                               (shape[1], shape[0]), borderMode=cv2.BORDER_REFLECT)
+        ink = (0.7 * smeared + 0.3 * ghost) * 2.0 + 0.4
         contrast = 0.7
     if condition == "partial":
         # only one edge of the fingertip touched the platen

@@ -131,6 +131,32 @@ def bench_conditions(people: int = 8, finger: int = 2,
     return result
 
 
+def bench_quality(people: int = 8, verbose: bool = True) -> dict:
+    """Quality score range per synthetic condition, on 480 x 400 captures and on 256 x 288 module windows."""
+    from drivers.synthetic.fingerprints import CONDITIONS, downsample_for_uart
+    from fieldkit.biometrics.fp_quality import assess_print
+
+    result, times = {}, []
+    for condition in CONDITIONS:
+        full, window = [], []
+        for p in range(people):
+            image = synthesize_print(f"bench-{p}", 1 + p % 10, condition=condition, impression=p)
+            t0 = time.perf_counter()
+            full.append(assess_print(image).score)
+            times.append(time.perf_counter() - t0)
+            window.append(assess_print(downsample_for_uart(image)).score)
+        result[condition] = {"full": (min(full), int(np.median(full)), max(full)),
+                             "window": (min(window), int(np.median(window)), max(window))}
+        if verbose:
+            f, w = result[condition]["full"], result[condition]["window"]
+            print(f"  quality {condition:<9} 480x400 min/median/max {f[0]:3d}/{f[1]:3d}/{f[2]:3d}   "
+                  f"256x288 {w[0]:3d}/{w[1]:3d}/{w[2]:3d}")
+    result["assess_ms"] = 1000 * float(np.mean(times))
+    if verbose:
+        print(f"  quality assessment {result['assess_ms']:.0f} ms per 480x400 print")
+    return result
+
+
 def bench_wsq(samples: int = 5, verbose: bool = True) -> dict:
     """WSQ ratio, PSNR and encode/decode time on 480 x 400 captures and on 256 x 288 module windows."""
     from drivers.synthetic.fingerprints import downsample_for_uart
@@ -164,6 +190,7 @@ def bench_synthesis(count: int = 5, verbose: bool = True) -> dict:
     from drivers.synthetic.fingerprints import master_print
 
     masters, impressions = [], []
+    master_print("synth-bench-warm-up", 2)       # builds the cached Gabor spectra once, as a running simulator has
     for p in range(count):
         person = f"synth-bench-{p}-{time.time_ns()}"      # never cached yet
         t0 = time.perf_counter()
@@ -181,6 +208,7 @@ def bench_synthesis(count: int = 5, verbose: bool = True) -> dict:
 
 def main() -> None:
     bench_synthesis()
+    bench_quality()
     bench_wsq()
     bench_matcher()
     bench_matcher(people=10, fingers=(2, 7), condition="rotated")

@@ -18,6 +18,7 @@ PERIOD_RANGE = (7.0, 13.0)    # plausible ridge period at 500 ppi (0.35-0.65 mm 
 DEFAULT_PERIOD = 9.0          # typical adult ridge period at 500 ppi
 GABOR_BINS = 16
 MIN_FOREGROUND_STD = 9.0      # grey-level std of a block below which it is treated as empty platen
+MIN_CONTACT_DARKENING = 30.0  # grey levels below the platen that mark skin contact without ridge contrast
 
 
 class FingerprintImageError(ValueError):
@@ -63,9 +64,16 @@ def block_reduce(values: np.ndarray, block: int, func=np.mean) -> np.ndarray:
 
 
 def segment(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Foreground mask by block variance (ridges vary, an empty platen does not), smoothed and filled."""
+    """Foreground mask by block variance (ridges vary, an empty platen does not), smoothed and filled.
+
+    A block that is clearly darker than the platen also counts when it varies a little: a smeared or wet
+    finger has lost its ridge contrast but is still a finger on the glass, and "no finger" would mislead.
+    """
     std = block_reduce(gray.astype(np.float32), BLOCK, np.std)
-    blocks = (std > MIN_FOREGROUND_STD).astype(np.uint8)
+    mean = block_reduce(gray.astype(np.float32), BLOCK, np.mean)
+    platen = float(np.percentile(mean, 95))
+    darker = (mean < platen - MIN_CONTACT_DARKENING) & (std > MIN_FOREGROUND_STD / 2)
+    blocks = ((std > MIN_FOREGROUND_STD) | darker).astype(np.uint8)
     blocks = cv2.morphologyEx(blocks, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     blocks = cv2.morphologyEx(blocks, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(blocks, connectivity=4)
