@@ -206,6 +206,36 @@ def bench_synthesis(count: int = 5, verbose: bool = True) -> dict:
     return result
 
 
+def bench_fingerprints(people: int = 12) -> dict:
+    """Flat figures for `fieldkit bench` (name -> number): synthesis, quality separation, matcher, WSQ."""
+    synthesis = bench_synthesis(verbose=False)
+    quality = bench_quality(people=6, verbose=False)
+    matcher = bench_matcher(people=people, verbose=False)
+    window = bench_module_window(people=max(4, people // 2), verbose=False)
+    wsq_figures = bench_wsq(verbose=False)
+    figures = {
+        "master_print_s": round(synthesis["master_s"], 3),
+        "impression_ms": round(synthesis["impression_ms"], 1),
+        "quality_good_min": quality["good"]["full"][0],
+        "quality_worst_defect_max": max(quality[c]["full"][2] for c in ("dry", "smudged", "partial", "no_finger")),
+        "quality_assess_ms": round(quality["assess_ms"], 1),
+        "match_threshold": matcher["threshold"],
+        "genuine_min": matcher["genuine"]["min"], "genuine_median": matcher["genuine"]["median"],
+        "impostor_max": matcher["impostor"]["max"], "impostor_p95": matcher["impostor"]["p95"],
+        "genuine_n": matcher["genuine"]["n"], "impostor_n": matcher["impostor"]["n"],
+        "fmr": matcher["fmr"], "fnmr": matcher["fnmr"], "eer": matcher["eer"],
+        "window_genuine_min": window["genuine"]["min"], "window_impostor_max": window["impostor"]["max"],
+        "window_fnmr": window["fnmr"], "window_fmr": window["fmr"],
+        "extract_ms": round(matcher["extract_ms_mean"], 1), "compare_ms": round(matcher["compare_ms_mean"], 2),
+        "compare_p95_ms": round(matcher["compare_ms_p95"], 2), "template_bytes": round(matcher["template_bytes_mean"]),
+    }
+    for label, key in (("480x400", "480x400"), ("256x288", "256x288 (4-bit)")):
+        figures[f"wsq_ratio_{label}"] = round(wsq_figures[key]["ratio"], 1)
+        figures[f"wsq_psnr_db_{label}"] = round(wsq_figures[key]["psnr_db"], 1)
+        figures[f"wsq_encode_ms_{label}"] = round(wsq_figures[key]["encode_ms"], 1)
+    return figures
+
+
 def main() -> None:
     bench_synthesis()
     bench_quality()
