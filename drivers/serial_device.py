@@ -56,7 +56,7 @@ class SerialDevice:
             raise
         except (ProtocolError, DeviceTimeout) as exc:
             self._resync()
-            self.worker.emit("status", state="error", message=str(exc))
+            self.worker.emit("status", state="error", detail=str(exc))
             raise
 
     def _ensure_connected(self) -> None:
@@ -75,14 +75,18 @@ class SerialDevice:
             self._disconnect()
             raise
         self._ever_connected = True
-        self.worker.emit("status", state="connected", message=f"{self.url} at {self.baudrate} baud")
+        self.worker.emit("status", state="connected", detail=f"{self.url} at {self.baudrate} baud")
 
     def _disconnect(self, reason: str | None = None) -> None:
         link, self._link = self._link, None
         if link is not None:
             link.close()
             if reason:
-                self.worker.emit("status", state="disconnected", message=reason)
+                self.worker.emit("status", state="disconnected", detail=reason)
+
+    def _close_now(self) -> None:
+        self._disconnect()
+        self.worker.emit("status", state="closed", detail=self.spec)
 
     def _resync(self) -> None:
         self._reset_parser()
@@ -111,7 +115,7 @@ class SerialDevice:
         self._closing.set()
         if self.worker.alive:
             try:
-                self.worker.call(self._disconnect, timeout=5)
+                self.worker.call(self._close_now, timeout=5)
             except TimeoutError:
                 pass  # the worker is stuck in a device call; closing the worker below still ends it
         self.worker.close()

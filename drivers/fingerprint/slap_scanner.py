@@ -116,7 +116,7 @@ class SlapScanner(SerialDevice):
     def _poll_capture(self, kind: int, code: int, timeout: float, what: str) -> tuple[dict, np.ndarray, float]:
         """Ask until the scanner sees a hand (it answers ERROR no_hand at once while the platen is empty)."""
         deadline = Deadline(timeout)
-        self.worker.emit("status", state="waiting_for_finger", message=f"{what}: place the hand (up to {timeout:g} s)")
+        self.worker.emit("status", state="waiting_for_finger", detail=f"{what}: place the hand (up to {timeout:g} s)")
         while True:
             t0 = time.monotonic()
             seq = self._request(kind, bytes([code]))
@@ -134,7 +134,7 @@ class SlapScanner(SerialDevice):
             if frame.type == sp.ERROR:
                 raise self._error(frame, what)
             header, image = self._receive_image(seq, frame, what)
-            self.worker.emit("status", state="finger_captured", message=f"{what}: image received")
+            self.worker.emit("status", state="finger_captured", detail=f"{what}: image received")
             return header, image, time.monotonic() - t0
 
     def _receive_image(self, seq: int, begin: sp.Frame, what: str) -> tuple[dict, np.ndarray]:

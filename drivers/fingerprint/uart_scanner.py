@@ -185,11 +185,11 @@ class UartFingerprintScanner(SerialDevice):
     def _capture_image(self, timeout: float, poll_interval: float) -> None:
         deadline = Deadline(timeout)
         last = None
-        self.worker.emit("status", state="waiting_for_finger", message=f"place the finger (up to {timeout:g} s)")
+        self.worker.emit("status", state="waiting_for_finger", detail=f"place the finger (up to {timeout:g} s)")
         while True:
             packet = self._ack(p.GEN_IMG)
             if packet.code == 0x00:
-                self.worker.emit("status", state="finger_captured", message="image taken")
+                self.worker.emit("status", state="finger_captured", detail="image taken")
                 return
             if packet.code not in (0x02, 0x03):
                 raise error_for_code(packet.code, "GenImg", self.spec)

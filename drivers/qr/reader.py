@@ -68,7 +68,7 @@ class QrReader(SerialDevice):
             line = self._lines.next_line(line_idle=idle >= POLL_SLICE)
             if line is not None:
                 self._link.report_rx(line.encode(), label="code", redact=True)
-                self.worker.emit("status", state="scanned", message=f"code of {len(line)} characters")
+                self.worker.emit("status", state="scanned", detail=f"code of {len(line)} characters")
                 return line
             if self._lines.pending and idle >= self.timeout:
                 pending = self._lines.pending
