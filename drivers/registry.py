@@ -15,8 +15,6 @@ from drivers.errors import DeviceError, SpecError
 from drivers.spec import DeviceSpec
 
 BACKENDS: dict[tuple[str, str], str] = {
-    # filled by the driver modules' authors, e.g.
-    # ("fingerprint", "serial"): "drivers.fingerprint.uart_scanner:open_scanner",
     ("fingerprint", "serial"): "drivers.fingerprint.uart_scanner:open_scanner",
     ("fingerprint", "sim"): "drivers.fingerprint.uart_scanner:open_simulated_scanner",
     ("slap", "serial"): "drivers.fingerprint.slap_scanner:open_slap_scanner",
