@@ -1,4 +1,4 @@
-"""The hub's own keys: an Ed25519 key that signs receipts and the HPKE key pair kits seal packets to.
+"""The hub's own keys: an Ed25519 key that signs receipts and one HPKE key pair per packet suite.
 
 Kept in `<data>/hub-keys.json`, readable by the hub's user only (0600). Every hub process serving one
 database must use the same file (copy it when adding a process): receipts and packets must not depend on
@@ -9,27 +9,22 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from fieldkit.packets.suites import SUITES_BY_NAME, generate_keypair
 from sync.protocol import b64d, b64e, public_key_bytes, sha256_hex
 
 KEYS_FILE = "hub-keys.json"
 
-# (suite) -> (private key bytes, public key bytes) for packet encryption.
-EncryptionKeyFactory = Callable[[str], tuple[bytes, bytes]]
-
 
 @dataclass(frozen=True)
 class HubKeys:
-    signing_key: Ed25519PrivateKey
-    encryption_suite: str
-    encryption_private: bytes
-    encryption_public: bytes
+    signing_key: Ed25519PrivateKey = field(repr=False)
+    hpke_private: dict[str, bytes] = field(repr=False)  # suite name -> raw private key
+    hpke_public: dict[str, bytes] = field(repr=False)
 
     @property
     def signing_public(self) -> bytes:
@@ -45,38 +40,33 @@ class HubKeys:
     def public_info(self) -> dict:
         """What a kit receives at enrolment."""
         return {"hub_id": self.hub_id, "signing_public_key": b64e(self.signing_public),
-                "encryption_suite": self.encryption_suite, "encryption_public_key": b64e(self.encryption_public)}
+                "hpke_public_keys": {s: b64e(k) for s, k in self.hpke_public.items()}}
 
 
-def default_encryption_keys(suite: str) -> tuple[bytes, bytes]:
-    """An HPKE key pair from the packet module (imported late: the packet code is not needed to import sync)."""
-    from fieldkit.packets.envelope import generate_hub_keys
+def generate_hub_keys() -> HubKeys:
+    private, public = {}, {}
+    for name, suite in SUITES_BY_NAME.items():
+        private[name], public[name] = generate_keypair(suite)
+    return HubKeys(Ed25519PrivateKey.generate(), private, public)
 
-    keys = generate_hub_keys(suite)
-    return keys.private_bytes, keys.public_bytes
 
-
-def load_or_create_hub_keys(data_dir: Path, suite: str = "x25519",
-                            make_encryption_keys: EncryptionKeyFactory | None = None) -> HubKeys:
+def load_or_create_hub_keys(data_dir: Path) -> HubKeys:
     path = Path(data_dir) / KEYS_FILE
     if path.exists():
         return _load(path)
-    make = make_encryption_keys or default_encryption_keys
-    private, public = make(suite)
-    signing = Ed25519PrivateKey.generate()
-    raw_signing = signing.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                        serialization.NoEncryption())
-    doc = {"version": 1, "signing_private_key": b64e(raw_signing), "encryption_suite": suite,
-           "encryption_private_key": b64e(private), "encryption_public_key": b64e(public)}
+    keys = generate_hub_keys()
+    doc = {"version": 1, "signing_private_key": b64e(keys.signing_key.private_bytes_raw()),
+           "hpke": {s: {"private": b64e(keys.hpke_private[s]), "public": b64e(keys.hpke_public[s])}
+                    for s in keys.hpke_private}}
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f"{KEYS_FILE}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(doc, fh)
         fh.flush()
         os.fsync(fh.fileno())
     try:
-        os.link(tmp, path)  # never overwrite keys another process created meanwhile
+        os.link(tmp, path)  # never replace keys another process created meanwhile
     except FileExistsError:
         pass
     finally:
@@ -87,5 +77,5 @@ def load_or_create_hub_keys(data_dir: Path, suite: str = "x25519",
 def _load(path: Path) -> HubKeys:
     doc = json.loads(path.read_text(encoding="utf-8"))
     signing = Ed25519PrivateKey.from_private_bytes(b64d(doc["signing_private_key"], "hub signing key"))
-    return HubKeys(signing, doc["encryption_suite"], b64d(doc["encryption_private_key"], "hub HPKE key"),
-                   b64d(doc["encryption_public_key"], "hub HPKE public key"))
+    return HubKeys(signing, {s: b64d(v["private"], "hub HPKE key") for s, v in doc["hpke"].items()},
+                   {s: b64d(v["public"], "hub HPKE key") for s, v in doc["hpke"].items()})
