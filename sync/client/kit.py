@@ -61,6 +61,10 @@ class Outbox(Protocol):
 
     def mark_uploading(self, packet_id: str) -> None: ...
 
+    def mark_upload_failed(self, packet_id: str, error: str) -> None:
+        """The upload was interrupted (link fault): the packet waits for the next pass; keep the error."""
+        ...
+
     def mark_acknowledged(self, packet_id: str, receipt: dict) -> None:
         """Record the hub's verified receipt; only now may the packet ever be purged."""
         ...

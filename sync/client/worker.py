@@ -117,6 +117,9 @@ class SyncWorker:
             return self._stuck(packet, str(exc), result)
         except HubRefused as exc:
             return self._stuck(packet, f"{exc.code}: {exc.message}", result)
+        except HubUnreachable as exc:
+            self.outbox.mark_upload_failed(packet.packet_id, str(exc))
+            raise
         self._apply(packet, delivery.receipt.to_json_obj(), delivery.accepted, delivery.receipt.receipt.reason, result)
         return True
 

@@ -44,6 +44,13 @@ class MemoryOutbox:
             self.state[packet_id] = "uploading"
             self.events.append(("uploading", packet_id))
 
+    def mark_upload_failed(self, packet_id: str, error: str) -> None:
+        with self._lock:
+            if self.state[packet_id] == "uploading":
+                self.state[packet_id] = "queued"
+            self.reasons[packet_id] = error
+            self.events.append(("failed", packet_id))
+
     def mark_acknowledged(self, packet_id: str, receipt: dict) -> None:
         with self._lock:
             self.state[packet_id] = "acknowledged"
