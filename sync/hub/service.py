@@ -159,8 +159,8 @@ class HubService:
             offset = int(offset_text) if offset_text is not None else -1
         except ValueError:
             offset = -1
-        if offset < 0:
-            raise HubError(400, "bad_offset", "query parameter offset must be a non-negative integer")
+        if not 0 <= offset <= MAX_PACKET_BYTES:
+            raise HubError(400, "bad_offset", "query parameter offset must be an integer from 0 to the packet size")
         if not data:
             raise HubError(400, "empty_chunk", "a chunk carries at least one byte")
         if len(data) > MAX_CHUNK_BYTES:
