@@ -8,6 +8,7 @@ server runs) waits its turn instead of failing.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -21,6 +22,8 @@ class SqliteHubStorage(SqlHubStorage):
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        if not self.path.exists():  # the hub's database holds kits' packets: owner-only from the start
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
         self._conn.execute("PRAGMA journal_mode=WAL")
