@@ -22,6 +22,9 @@ COMMAND_MODULES = (
     "fieldkit.cli.app_command",
     "fieldkit.cli.doctor_command",
     "fieldkit.cli.settings_command",
+    "fieldkit.cli.kit_commands",
+    "fieldkit.cli.queue_commands",
+    "fieldkit.cli.audit_commands",
 )
 
 
