@@ -183,6 +183,9 @@ class HubService:
                            offset=upload.received, size=upload.size)
         data = self.storage.upload_bytes(upload.upload_id)
         if len(data) != upload.size or sha256_hex(data) != upload.sha256:
+            done = self._known_fate(kit, upload.packet_id, upload.sha256)
+            if done is not None:  # another hub process finished this upload a moment ago
+                return 200, done
             # The bytes are wrong, not the packet: start over, and say so.
             self.storage.delete_upload(upload.upload_id)
             raise HubError(422, "hash_mismatch", "received bytes do not match the declared sha256; upload again")

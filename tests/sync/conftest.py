@@ -41,18 +41,32 @@ def pg_dsn() -> str:
 
 
 @pytest.fixture
-def pg_conninfo():
-    """A fresh schema in the test PostgreSQL, as a conninfo whose search_path points at it."""
+def pg_schema():
+    """A fresh schema in the test PostgreSQL, dropped after the test."""
     import psycopg
-    from psycopg.conninfo import make_conninfo
 
     dsn = pg_dsn()
     schema = "t_" + secrets.token_hex(6)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-    yield make_conninfo(dsn, options=f"-c search_path={schema}")
+    yield schema
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def pg_conninfo(pg_schema):
+    """A conninfo whose search_path points at this test's schema."""
+    from psycopg.conninfo import make_conninfo
+
+    return make_conninfo(pg_dsn(), options=f"-c search_path={pg_schema}")
+
+
+@pytest.fixture
+def pg_url(pg_schema):
+    """The same as a postgresql:// URL, as `fieldkit-hub --db` takes it."""
+    dsn = pg_dsn()
+    return dsn + ("&" if "?" in dsn else "?") + f"options=-csearch_path%3D{pg_schema}"
 
 
 def open_test_storage(kind: str, tmp_path, request):

@@ -207,3 +207,53 @@ def test_acknowledged_packets_are_purged_after_retention(enrolled_kit, hub_serve
     assert kit.outbox.state[packet.packet_id] == "acknowledged"
     clock[0] += 31 * 86400
     assert worker.run_once().purged == 1 and kit.outbox.state[packet.packet_id] == "purged"
+
+
+def test_two_hub_processes_share_one_database(enrolled_kit, hub_service, hub_server, hub_keys, storage_kind,
+                                              tmp_path, request, client_for):
+    """Chunks spread over two hubs, then finalised at both at once: one packet, one receipt."""
+    import threading
+
+    from sync.hub.app import build_app
+    from sync.hub.server import HubServer
+    from sync.hub.service import HubService
+    from sync.hub.verify import EnvelopeVerifier
+    from tests.sync.conftest import open_test_storage
+
+    kit = enrolled_kit
+    packet_id, data = kit.seal(face_bytes=30_000)
+    second_storage = open_test_storage(storage_kind, tmp_path, request)
+    second = HubServer(build_app(HubService(second_storage, hub_keys, EnvelopeVerifier(hub_keys.hpke_private))))
+    second.start()
+    try:
+        a, b = client_for(hub_server.url, kit.identity), client_for(second.url, kit.identity)
+        meta = {"packet_id": packet_id, "size": len(data), "sha256": sha256_hex(data)}
+        upload = a.request("POST", f"{API}/uploads", json_body=meta)[1]["upload_id"]
+        assert b.request("POST", f"{API}/uploads", json_body=meta)[1]["upload_id"] == upload
+        for n, offset in enumerate(range(0, len(data), 8192)):
+            client = (a, b)[n % 2]
+            client.request("PUT", f"{API}/uploads/{upload}?offset={offset}", body=data[offset:offset + 8192])
+        answers = {}
+
+        def finalize(name, client):
+            try:
+                answers[name] = client.request("POST", f"{API}/uploads/{upload}/finalize")[1]
+            except HubRefused as exc:  # the loser may find the upload already finished
+                answers[name] = exc
+
+        threads = [threading.Thread(target=finalize, args=(n, c)) for n, c in (("a", a), ("b", b))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        receipts = [v["receipt"] for v in answers.values() if isinstance(v, dict)]
+        assert receipts and all(r == receipts[0] for r in receipts)
+        for v in answers.values():
+            assert isinstance(v, dict) or v.code == "unknown_upload"
+        # Whatever happened to the loser, asking again gives the one receipt.
+        again = b.request("POST", f"{API}/uploads", json_body=meta)[1]
+        assert again["receipt"] == receipts[0]
+        assert hub_service.storage.count_packets() == second_storage.count_packets() == 1
+    finally:
+        second.stop()
+        second_storage.close()
