@@ -9,6 +9,7 @@ at the top and loses at most the chunk that was on the wire.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,13 +51,36 @@ def verify_receipt(obj: Any, packet: OutgoingPacket, kit_id: str, hub_signing_ke
     return signed
 
 
+@dataclass
+class ChunkSizer:
+    """Chunk size that follows the link: about `target_s` seconds of transfer per chunk.
+
+    Long chunks keep the per-request round trip small next to the transfer (goodput); short ones bound
+    what an interruption wastes. Sizes grow at most x2 per chunk and stay within [min_bytes, max_bytes].
+    """
+
+    initial_bytes: int = DEFAULT_CHUNK_BYTES
+    min_bytes: int = 16 * 1024
+    max_bytes: int = 512 * 1024
+    target_s: float = 8.0
+
+    def __post_init__(self) -> None:
+        self.current = max(1, min(self.initial_bytes, self.max_bytes))
+
+    def observe(self, nbytes: int, seconds: float) -> None:
+        if nbytes < self.current or seconds <= 0:
+            return  # a short last chunk says little about the link
+        wanted = int(nbytes / seconds * self.target_s)
+        self.current = max(min(self.min_bytes, self.max_bytes), min(wanted, 2 * self.current, self.max_bytes))
+
+
 class PacketUploader:
     def __init__(self, client: HubClient, hub_signing_key: bytes, status: SyncStatus | None = None,
-                 chunk_bytes: int = DEFAULT_CHUNK_BYTES):
+                 chunk_bytes: int = DEFAULT_CHUNK_BYTES, max_chunk_bytes: int | None = None):
         self.client = client
         self.hub_signing_key = hub_signing_key
         self.status = status or SyncStatus()
-        self.chunk_bytes = chunk_bytes
+        self.sizer = ChunkSizer(chunk_bytes, max_bytes=max_chunk_bytes or max(chunk_bytes, ChunkSizer.max_bytes))
 
     def deliver(self, packet: OutgoingPacket) -> Delivery:
         """Upload until the hub's verified receipt (received or rejected). Network faults propagate."""
@@ -66,10 +90,10 @@ class PacketUploader:
                 return self._receipt(opened["receipt"], packet)
             upload_id, offset = str(opened["upload_id"]), int(opened["offset"])
             self.status.begin_packet(packet.packet_id, packet.size, offset)
-            offset = self._send_chunks(packet, upload_id, offset)
-            if offset is None:
-                continue  # the upload vanished (expired on the hub): open a new one
-            answer = self._finalize(upload_id)
+            sent = self._send_chunks(packet, upload_id, offset)
+            if sent is None:
+                continue  # the upload vanished (expired, or its bytes were bad): open a new one
+            answer = sent if "receipt" in sent else self._finalize(upload_id)
             if answer is not None:
                 return self._receipt(answer["receipt"], packet)
         raise UploadStuck(f"packet {packet.packet_id}: upload restarted {MAX_RESTARTS} times in one pass")
@@ -79,10 +103,13 @@ class PacketUploader:
             "packet_id": packet.packet_id, "size": packet.size, "sha256": packet.sha256})
         return answer
 
-    def _send_chunks(self, packet: OutgoingPacket, upload_id: str, offset: int) -> int | None:
-        """Send from the confirmed offset to the end; None if the hub no longer knows the upload."""
+    def _send_chunks(self, packet: OutgoingPacket, upload_id: str, offset: int) -> dict[str, Any] | None:
+        """Send from the confirmed offset to the end. The hub's last answer (with the receipt when the last
+        chunk completed the packet), or None if the hub no longer knows the upload."""
+        answer: dict[str, Any] = {"offset": offset}
         while offset < packet.size:
-            chunk = packet.data[offset:offset + self.chunk_bytes]
+            chunk = packet.data[offset:offset + self.sizer.current]
+            started = time.monotonic()
             try:
                 _, answer = self.client.request("PUT", f"{API}/uploads/{upload_id}?offset={offset}", body=chunk,
                                                 content_type="application/octet-stream")
@@ -90,12 +117,15 @@ class PacketUploader:
                 if exc.code == "offset_conflict" and isinstance(exc.body.get("offset"), int):
                     offset = exc.body["offset"]  # e.g. our last chunk arrived but its answer did not
                     continue
-                if exc.code == "unknown_upload":
+                if exc.code in ("unknown_upload", "hash_mismatch"):
                     return None
+                if exc.status == 422 and isinstance(exc.body.get("receipt"), dict):
+                    return exc.body  # the last chunk completed a packet the hub rejects: its fate
                 raise
+            self.sizer.observe(len(chunk), time.monotonic() - started)
             self.status.packet_progress(packet.packet_id, int(answer["offset"]), len(chunk))
             offset = int(answer["offset"])
-        return offset
+        return answer
 
     def _finalize(self, upload_id: str) -> dict[str, Any] | None:
         try:

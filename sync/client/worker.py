@@ -48,7 +48,8 @@ class SyncWorker:
     retention_days: int = 30
     backoff: Backoff = field(default_factory=Backoff)
     idle_s: float = 300.0
-    chunk_bytes: int = DEFAULT_CHUNK_BYTES
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES  # first chunk; later ones follow the link (see ChunkSizer)
+    max_chunk_bytes: int | None = None
     batch: int = 50
     clock: Callable[[], float] = time.time
 
@@ -56,7 +57,8 @@ class SyncWorker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self._uploader = PacketUploader(self.client, self.hub_signing_key, self.status, self.chunk_bytes)
+        self._uploader = PacketUploader(self.client, self.hub_signing_key, self.status, self.chunk_bytes,
+                                        self.max_chunk_bytes)
 
     # ------------------------------------------------------------------------------------------ a pass
     def run_once(self) -> PassResult:

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 _ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 TOKEN_TTL_S = 7 * 86400
+# An upload untouched this long is dropped (a kit that comes back later simply starts that packet again).
+UPLOAD_TTL_S = 14 * 86400
 
 
 class HubError(Exception):
@@ -132,6 +134,7 @@ class HubService:
         done = self._known_fate(kit, packet_id, sha256)
         if done is not None:
             return done
+        self.storage.purge_stale_uploads(self.now() - UPLOAD_TTL_S)
         upload = self.storage.open_upload(kit.kit_id, packet_id, sha256, size, self.now())
         if upload.size != size:
             raise HubError(409, "size_mismatch", "an upload of this packet exists with another size")
@@ -173,11 +176,20 @@ class HubService:
                            offset=exc.confirmed, size=exc.size) from None
         except KeyError:
             raise HubError(404, "unknown_upload", "no such upload for this kit") from None
+        if confirmed == upload.size:
+            # The last byte is in: finalise now and answer with the receipt, saving the kit a round trip.
+            status, answer = self.finalize(kit, upload.upload_id)
+            if status != 200:
+                raise HubError(status, "rejected", answer["receipt"]["receipt"]["reason"], receipt=answer["receipt"])
+            return {"upload_id": upload.upload_id, "offset": confirmed, "size": upload.size, **answer}
         return {"upload_id": upload.upload_id, "offset": confirmed, "size": upload.size}
 
     def finalize(self, kit: KitRecord, upload_id: str) -> tuple[int, dict[str, Any]]:
         """Check the whole upload, verify the packet, store it and answer with the signed receipt."""
         upload = self._own_upload(kit, upload_id)
+        done = self._known_fate(kit, upload.packet_id, upload.sha256)
+        if done is not None:  # finalised already (a retry, or another hub process): the same receipt
+            return 200, done
         if upload.received != upload.size:
             raise HubError(409, "incomplete", f"{upload.received} of {upload.size} bytes received",
                            offset=upload.received, size=upload.size)
@@ -190,7 +202,10 @@ class HubService:
             self.storage.delete_upload(upload.upload_id)
             raise HubError(422, "hash_mismatch", "received bytes do not match the declared sha256; upload again")
         signed = self.ingest(kit, upload.packet_id, data, ROUTE_NETWORK)
-        self.storage.delete_upload(upload.upload_id)
+        if signed["receipt"]["status"] == STATUS_RECEIVED:
+            self.storage.finish_upload(upload.upload_id)
+        else:
+            self.storage.delete_upload(upload.upload_id)  # a new try of the same bytes starts afresh
         status = 200 if signed["receipt"]["status"] == STATUS_RECEIVED else 422
         return status, {"status": signed["receipt"]["status"], "receipt": signed}
 

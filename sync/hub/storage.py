@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS uploads (
     upload_id TEXT PRIMARY KEY, kit_id TEXT NOT NULL, packet_id TEXT NOT NULL, sha256 TEXT NOT NULL,
     size {bigint} NOT NULL, received {bigint} NOT NULL DEFAULT 0, created_at {bigint} NOT NULL,
     updated_at {bigint} NOT NULL, UNIQUE (kit_id, packet_id, sha256));
+CREATE INDEX IF NOT EXISTS uploads_updated ON uploads (updated_at);
 CREATE TABLE IF NOT EXISTS upload_chunks (
     upload_id TEXT NOT NULL, start_offset {bigint} NOT NULL, data {blob} NOT NULL,
     PRIMARY KEY (upload_id, start_offset));
@@ -242,6 +243,12 @@ class SqlHubStorage:
             rows = self._execute("SELECT data FROM upload_chunks WHERE upload_id = ? ORDER BY start_offset",
                                  (upload_id,)).fetchall()
         return b"".join(bytes(r[0]) for r in rows)
+
+    def finish_upload(self, upload_id: str) -> None:
+        """Drop a finished upload's bytes (the packet row holds them) but keep the row, so a repeated
+        finalize of this upload id still finds its packet's receipt."""
+        with self._transaction():
+            self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
 
     def delete_upload(self, upload_id: str) -> None:
         with self._transaction():

@@ -71,7 +71,7 @@ def test_resets_truncations_and_stalls(enrolled_kit, hub_service, proxy, client_
         Fault("truncate", DOWN, after_bytes=300),
     )
     worker = SyncWorker(client_for(proxy.url, kit.identity, FASTER), kit.outbox, hub_keys.signing_public,
-                        chunk_bytes=16 * 1024)
+                        chunk_bytes=16 * 1024, max_chunk_bytes=16 * 1024)
     passes_until_empty(worker, kit.outbox)
     assert proxy.pending_faults() == 0 and len(proxy.faults_fired) == 6
     assert_exactly_once(kit, hub_service.storage, hub_keys, ids)
@@ -105,7 +105,7 @@ def test_throttled_link_with_a_drop(enrolled_kit, hub_service, proxy, client_for
     proxy.rate_bps = rate_bps
     proxy.plan(Fault("reset", UP, after_bytes=6_000))
     worker = SyncWorker(client_for(proxy.url, kit.identity, FAST), kit.outbox, hub_keys.signing_public,
-                        chunk_bytes=4 * 1024)
+                        chunk_bytes=4 * 1024, max_chunk_bytes=4 * 1024)
     passes_until_empty(worker, kit.outbox)
     assert proxy.faults_fired
     assert_exactly_once(kit, hub_service.storage, hub_keys, ids)
@@ -118,7 +118,7 @@ def test_hub_restart_mid_upload_resumes_where_it_stopped(enrolled_kit, hub_servi
     size = sum(kit.outbox.packets[i].size for i in ids)
     proxy.rate_bps = 512_000  # slow enough to catch the upload half-way
     worker = SyncWorker(client_for(proxy.url, kit.identity, FAST), kit.outbox, hub_keys.signing_public,
-                        backoff=quick_backoff(), idle_s=30, chunk_bytes=8 * 1024).start()
+                        backoff=quick_backoff(), idle_s=30, chunk_bytes=8 * 1024, max_chunk_bytes=8 * 1024).start()
     restarted = None
     try:
         def half_way():
@@ -154,7 +154,7 @@ def test_every_packet_once_when_both_routes_race(enrolled_kit, hub_service, prox
     kit = enrolled_kit
     ids = kit.queue(3, face_bytes=10_000)
     workers = [SyncWorker(client_for(proxy.url, kit.identity, FAST), kit.outbox, hub_keys.signing_public,
-                          chunk_bytes=4096) for _ in range(2)]
+                          chunk_bytes=4096, max_chunk_bytes=4096) for _ in range(2)]
     threads = [threading.Thread(target=w.run_once) for w in workers]
     for t in threads:
         t.start()

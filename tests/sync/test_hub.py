@@ -43,7 +43,7 @@ def test_packet_is_uploaded_in_chunks_and_receipt_verifies(enrolled_kit, hub_ser
     packet_id, data = enrolled_kit.seal(face_bytes=50_000)
     packet = enrolled_kit.outbox.add(packet_id, data)
     uploader = PacketUploader(client_for(hub_server.url, enrolled_kit.identity), hub_keys.signing_public,
-                              chunk_bytes=16 * 1024)
+                              chunk_bytes=16 * 1024, max_chunk_bytes=16 * 1024)
     delivery = uploader.deliver(packet)
     assert delivery.accepted
     receipt = delivery.receipt.receipt
