@@ -24,6 +24,7 @@ from dataclasses import dataclass
 UP = "up"  # client -> target
 DOWN = "down"  # target -> client
 PIECE = 1400  # bytes read per step: about one TCP segment, so throttling is smooth
+BUFFER_PIECES = 16  # ~22 KB queued per direction at the bottleneck
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class FaultProxy:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
         self._conns: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task] = set()
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self.port = 0
@@ -143,6 +145,10 @@ class FaultProxy:
     async def _shutdown(self) -> None:
         self._server.close()
         await self._drop_all()
+        # Let each connection's task see its sockets die and end by itself (cancelling them makes asyncio's
+        # stream machinery log a spurious CancelledError).
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=2)
         await self._server.wait_closed()
         self._stopped.set()
 
@@ -151,6 +157,9 @@ class FaultProxy:
             _abort(writer)
 
     async def _serve(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         with self._lock:
             self.connections += 1
             fault = self._faults.popleft() if self._faults else None
@@ -175,7 +184,9 @@ class FaultProxy:
     async def _pump(self, reader, writer, direction, fault, ends, state) -> None:
         seen = 0
         fire = fault if fault is not None and fault.direction == direction else None
-        pipe: asyncio.Queue = asyncio.Queue()
+        # A bounded buffer, like a real bottleneck's: when it is full the proxy stops reading and TCP pushes
+        # back on the sender, so a throttled sender really waits for the link.
+        pipe: asyncio.Queue = asyncio.Queue(maxsize=BUFFER_PIECES)
         sender = asyncio.ensure_future(self._sender(pipe, writer, direction))
         try:
             while not state["done"]:

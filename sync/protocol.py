@@ -41,7 +41,7 @@ REPLAY_WINDOW_S = 300
 MAX_PACKET_BYTES = 16 * 1024 * 1024
 # Largest chunk in one PUT; the client's default keeps a chunk a few seconds long on a 2G link.
 MAX_CHUNK_BYTES = 1024 * 1024
-DEFAULT_CHUNK_BYTES = 32 * 1024  # the first chunk; the client then sizes chunks to ~8 s of the link
+DEFAULT_CHUNK_BYTES = 64 * 1024  # the first chunk (8 s at 64 kbit/s); later ones follow the link
 MAX_JSON_BYTES = 64 * 1024
 
 STATUS_RECEIVED = "received"

@@ -44,6 +44,7 @@ class HubClient:
     def __init__(self, base_url: str, identity: KitIdentity, timeouts: Timeouts = Timeouts()):
         self.base_url = base_url.rstrip("/")
         self.identity = identity
+        self.requests_sent = 0
         timeout = httpx.Timeout(connect=timeouts.connect_s, read=timeouts.read_s, write=timeouts.write_s,
                                 pool=timeouts.connect_s)
         # Plain http:// (a hub on the office LAN, or tests) needs no certificate store; loading one costs ~80 ms.
@@ -73,6 +74,7 @@ class HubClient:
         headers = {"Content-Type": content_type} if content_type else {}
         if signed:
             headers.update(sign_request(self.identity, self.identity.kit_id, method, path, body))
+        self.requests_sent += 1
         try:
             response = self._http.request(method, path, content=body or None, headers=headers)
             raw = response.content

@@ -55,17 +55,23 @@ def verify_receipt(obj: Any, packet: OutgoingPacket, kit_id: str, hub_signing_ke
 class ChunkSizer:
     """Chunk size that follows the link: about `target_s` seconds of transfer per chunk.
 
-    Long chunks keep the per-request round trip small next to the transfer (goodput); short ones bound
-    what an interruption wastes. Sizes grow at most x2 per chunk and stay within [min_bytes, max_bytes].
+    Each chunk costs one round trip during which the link idles (~0.2-0.6 s on 3G/2G), so a 10 s chunk keeps
+    that under ~5 %; an interruption loses at most the chunk in flight.
+
+    Sizes grow at most x2 per chunk and stay within [min_bytes, max_bytes].
     """
 
     initial_bytes: int = DEFAULT_CHUNK_BYTES
     min_bytes: int = 16 * 1024
     max_bytes: int = 512 * 1024
-    target_s: float = 8.0
+    target_s: float = 10.0
 
     def __post_init__(self) -> None:
         self.current = max(1, min(self.initial_bytes, self.max_bytes))
+
+    def next_size(self, remaining: int) -> int:
+        """The next chunk; a tail only a little longer than a chunk goes whole (one round trip less)."""
+        return remaining if remaining <= self.current * 1.25 else self.current
 
     def observe(self, nbytes: int, seconds: float) -> None:
         if nbytes < self.current or seconds <= 0:
@@ -108,7 +114,7 @@ class PacketUploader:
         chunk completed the packet), or None if the hub no longer knows the upload."""
         answer: dict[str, Any] = {"offset": offset}
         while offset < packet.size:
-            chunk = packet.data[offset:offset + self.sizer.current]
+            chunk = packet.data[offset:offset + self.sizer.next_size(packet.size - offset)]
             started = time.monotonic()
             try:
                 _, answer = self.client.request("PUT", f"{API}/uploads/{upload_id}?offset={offset}", body=chunk,

@@ -25,18 +25,21 @@ def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: Starlette, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
+def uvicorn_config(app: Starlette, host: str, port: int, log_level: str = "warning",
+                   graceful_s: float = GRACEFUL_SHUTDOWN_S) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False,
-                          timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, timeout_keep_alive=15)
+                          timeout_graceful_shutdown=graceful_s, timeout_keep_alive=15)
 
 
 class HubServer:
     """uvicorn in one background thread; `start()` returns once it accepts connections."""
 
-    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0,
+                 graceful_s: float = GRACEFUL_SHUTDOWN_S):
         self._sock = bind_socket(host, port)
         self.host, self.port = self._sock.getsockname()[:2]
-        self._server = uvicorn.Server(uvicorn_config(app, self.host, self.port))
+        self._graceful_s = graceful_s
+        self._server = uvicorn.Server(uvicorn_config(app, self.host, self.port, graceful_s=graceful_s))
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
                                         name=f"hub-server-{self.port}", daemon=True)
 
@@ -55,7 +58,7 @@ class HubServer:
 
     def stop(self) -> None:
         self._server.should_exit = True
-        self._thread.join(timeout=GRACEFUL_SHUTDOWN_S + 5)
+        self._thread.join(timeout=self._graceful_s + 5)
         self._sock.close()
         if self._thread.is_alive():
             raise RuntimeError("hub server thread did not stop")

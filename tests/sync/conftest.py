@@ -101,7 +101,7 @@ def hub_service(hub_storage, hub_keys):
 
 @pytest.fixture
 def hub_server(hub_service):
-    server = HubServer(build_app(hub_service)).start()
+    server = HubServer(build_app(hub_service), graceful_s=0.5).start()
     yield server
     server.stop()
 

@@ -128,7 +128,8 @@ def test_hub_restart_mid_upload_resumes_where_it_stopped(enrolled_kit, hub_servi
         wait_until(half_way, timeout=10, what="an upload half-way")
         hub_server.stop()  # the hub goes down mid-upload ...
         storage = open_test_storage(storage_kind, tmp_path, request)  # ... and comes back on its database
-        restarted = HubServer(build_app(HubService(storage, hub_keys, EnvelopeVerifier(hub_keys.hpke_private))))
+        restarted = HubServer(build_app(HubService(storage, hub_keys, EnvelopeVerifier(hub_keys.hpke_private))),
+                              graceful_s=0.5)
         restarted.start()
         proxy.set_target(restarted.host, restarted.port)
         wait_until(lambda: kit.outbox.queued_count() == 0, timeout=20, what="the outbox to empty")

@@ -15,7 +15,7 @@ from sync.protocol import API, sign_request
 ENDPOINTS = [("GET", f"{API}/health"), ("POST", f"{API}/enrol"), ("POST", f"{API}/uploads"),
              ("GET", f"{API}/uploads/abc"), ("PUT", f"{API}/uploads/abc?offset=0"),
              ("POST", f"{API}/uploads/abc/finalize"), ("POST", f"{API}/fates")]
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
