@@ -87,11 +87,13 @@ class PacketUploader:
         self.hub_signing_key = hub_signing_key
         self.status = status or SyncStatus()
         self.sizer = ChunkSizer(chunk_bytes, max_bytes=max_chunk_bytes or max(chunk_bytes, ChunkSizer.max_bytes))
+        self._tried: set[str] = set()  # packets this process has sent bytes of (resume without data)
 
     def deliver(self, packet: OutgoingPacket) -> Delivery:
         """Upload until the hub's verified receipt (received or rejected). Network faults propagate."""
         for _ in range(MAX_RESTARTS):
-            opened = self._open(packet)
+            opened = self._open(packet, with_data=packet.packet_id not in self._tried)
+            self._tried.add(packet.packet_id)
             if "receipt" in opened:
                 return self._receipt(opened["receipt"], packet)
             upload_id, offset = str(opened["upload_id"]), int(opened["offset"])
@@ -104,9 +106,22 @@ class PacketUploader:
                 return self._receipt(answer["receipt"], packet)
         raise UploadStuck(f"packet {packet.packet_id}: upload restarted {MAX_RESTARTS} times in one pass")
 
-    def _open(self, packet: OutgoingPacket) -> dict[str, Any]:
-        _, answer = self.client.request("POST", f"{API}/uploads", json_body={
-            "packet_id": packet.packet_id, "size": packet.size, "sha256": packet.sha256})
+    def _open(self, packet: OutgoingPacket, with_data: bool) -> dict[str, Any]:
+        """Open (or find) the upload. A packet not tried before in this process sends its first chunk along;
+        one being resumed sends none, so bytes the hub already holds are not sent again."""
+        first = packet.data[:self.sizer.next_size(packet.size)] if with_data else b""
+        started = time.monotonic()
+        try:
+            _, answer = self.client.request(
+                "POST", f"{API}/uploads?packet_id={packet.packet_id}&size={packet.size}&sha256={packet.sha256}",
+                body=first, content_type="application/octet-stream")
+        except HubRefused as exc:
+            if exc.status == 422 and isinstance(exc.body.get("receipt"), dict):
+                return exc.body  # the first chunk was the whole packet, and the hub rejects it: its fate
+            raise
+        if first and answer.get("offset") == len(first):
+            self.sizer.observe(len(first), time.monotonic() - started)
+            self.status.packet_progress(packet.packet_id, len(first), len(first))
         return answer
 
     def _send_chunks(self, packet: OutgoingPacket, upload_id: str, offset: int) -> dict[str, Any] | None:

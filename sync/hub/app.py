@@ -57,6 +57,18 @@ def signed_path(request: Request) -> str:
     return raw.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
 
 
+def single_params(request: Request, *names: str) -> dict[str, str]:
+    """Query parameters that must appear at most once (a repeated one is ambiguous: refuse it)."""
+    values = {}
+    for name in names:
+        found = request.query_params.getlist(name)
+        if len(found) > 1:
+            raise HubError(400, "bad_request", f"query parameter {name!r} given more than once")
+        if found:
+            values[name] = found[0]
+    return values
+
+
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -94,15 +106,17 @@ def build_app(service: HubService) -> Starlette:
         return JSONResponse(answer)
 
     async def open_upload(request: Request) -> Response:
-        kit, raw = await authed(request, MAX_JSON_BYTES)
-        answer = await run_in_threadpool(service.open_upload, kit, parse_json(raw))
+        kit, first_chunk = await authed(request, MAX_CHUNK_BYTES)
+        params = single_params(request, "packet_id", "size", "sha256")
+        answer = await run_in_threadpool(service.open_upload, kit, params, first_chunk)
         return JSONResponse(answer, status_code=200 if "receipt" in answer else 201)
 
     async def upload(request: Request) -> Response:
         upload_id = request.path_params["upload_id"]
         if request.method == "PUT":
             kit, raw = await authed(request, MAX_CHUNK_BYTES)
-            answer = await run_in_threadpool(service.put_chunk, kit, upload_id, request.query_params.get("offset"), raw)
+            offset = single_params(request, "offset").get("offset")
+            answer = await run_in_threadpool(service.put_chunk, kit, upload_id, offset, raw)
         else:
             kit, _ = await authed(request, 0)
             answer = await run_in_threadpool(service.upload_status, kit, upload_id)

@@ -123,14 +123,23 @@ class HubService:
         return kit
 
     # ---------------------------------------------------------------------------------------- uploads
-    def open_upload(self, kit: KitRecord, body: Mapping[str, Any]) -> dict[str, Any]:
-        packet_id = _require_str(body, "packet_id", _ID)
-        sha256 = _require_str(body, "sha256", _SHA256)
-        size = _require_int(body, "size")
+    def open_upload(self, kit: KitRecord, params: Mapping[str, str], first_chunk: bytes = b"") -> dict[str, Any]:
+        """Start or resume the upload of (packet_id, size, sha256) given as query parameters.
+
+        The body may carry the packet's first bytes, saving a round trip for a packet the kit has not sent
+        before; they are stored only if the upload is at offset 0 (a resumed upload answers its offset and
+        the kit continues from there). A packet already stored is answered with its receipt.
+        """
+        packet_id = _require_str(params, "packet_id", _ID)
+        sha256 = _require_str(params, "sha256", _SHA256)
+        size_text = _require_str(params, "size")
+        size = int(size_text) if size_text.isdigit() and len(size_text) < 12 else -1
         if size <= 0:
-            raise HubError(400, "bad_request", "size must be positive")
+            raise HubError(400, "bad_request", "size must be a positive integer")
         if size > MAX_PACKET_BYTES:
             raise HubError(413, "too_large", f"packets are at most {MAX_PACKET_BYTES} bytes")
+        if len(first_chunk) > size:
+            raise HubError(400, "bad_request", "more first bytes than the declared size")
         done = self._known_fate(kit, packet_id, sha256)
         if done is not None:
             return done
@@ -138,6 +147,13 @@ class HubService:
         upload = self.storage.open_upload(kit.kit_id, packet_id, sha256, size, self.now())
         if upload.size != size:
             raise HubError(409, "size_mismatch", "an upload of this packet exists with another size")
+        if first_chunk and upload.received == 0:
+            try:
+                return self.put_chunk(kit, upload.upload_id, "0", first_chunk)
+            except HubError as exc:
+                if exc.code != "offset_conflict":  # a parallel opener stored its first bytes first: fine
+                    raise
+                upload = self.storage.get_upload(upload.upload_id) or upload
         return {"upload_id": upload.upload_id, "offset": upload.received, "size": upload.size}
 
     def _known_fate(self, kit: KitRecord, packet_id: str, sha256: str) -> dict[str, Any] | None:

@@ -70,7 +70,7 @@ def test_bad_offsets_sizes_and_ids(enrolled_kit, hub_server, http):
         return http.request(method, url + path, content=body,
                              headers=sign_request(kit.identity, kit.kit_id, method, path, body))
 
-    opened = signed("POST", f"{API}/uploads", json.dumps({"packet_id": "p-1", "size": 10, "sha256": "0" * 64}).encode())
+    opened = signed("POST", f"{API}/uploads?packet_id=p-1&size=10&sha256={'0' * 64}")
     upload = opened.json()["upload_id"]
     cases = {
         f"{API}/uploads/{upload}?offset=-1": 400,
@@ -85,11 +85,16 @@ def test_bad_offsets_sizes_and_ids(enrolled_kit, hub_server, http):
         assert answer.status_code == expected, (path, answer.text)
     assert signed("PUT", f"{API}/uploads/{upload}?offset=0", b"x" * 11).status_code == 409  # past the size
     assert signed("PUT", f"{API}/uploads/{upload}?offset=0", b"").status_code == 400
-    for body in ({"packet_id": "p-2", "size": -1, "sha256": "0" * 64}, {"packet_id": "p-2", "size": 10**12,
-                 "sha256": "0" * 64}, {"packet_id": "../../etc", "size": 1, "sha256": "0" * 64},
-                 {"packet_id": "p-2", "size": True, "sha256": "0" * 64}, {"packet_id": "p-2", "size": 1, "sha256": "zz"}):
-        answer = signed("POST", f"{API}/uploads", json.dumps(body).encode())
-        assert answer.status_code in (400, 413), (body, answer.text)
+    sha = "0" * 64
+    for query in (f"packet_id=p-2&size=-1&sha256={sha}", f"packet_id=p-2&size={10**12}&sha256={sha}",
+                  f"packet_id=p-2&size=99999999999999999999&sha256={sha}", f"packet_id=../../etc&size=1&sha256={sha}",
+                  f"packet_id=p-2&size=true&sha256={sha}", "packet_id=p-2&size=1&sha256=zz", "size=1",
+                  f"packet_id=p-2&size=1&sha256={sha}&size=2"):
+        answer = signed("POST", f"{API}/uploads?{query}", b"x")
+        assert answer.status_code in (400, 413), (query, answer.text)
+    # First bytes longer than the declared size are refused and nothing is stored.
+    too_long = signed("POST", f"{API}/uploads?packet_id=p-3&size=2&sha256={sha}", b"xyz")
+    assert too_long.status_code == 400
     assert signed("POST", f"{API}/uploads/{upload}/finalize").json()["error"] == "incomplete"
     assert signed("GET", f"{API}/uploads/nope").status_code == 404
     assert_alive(url)

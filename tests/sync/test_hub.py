@@ -16,6 +16,11 @@ from sync.protocol import API, canonical_json, sha256_hex, sign_request
 from tests.sync.conftest import FAST
 
 
+def open_upload(client, packet_id: str, data: bytes, first: bytes = b"") -> dict:
+    path = f"{API}/uploads?packet_id={packet_id}&size={len(data)}&sha256={sha256_hex(data)}"
+    return client.request("POST", path, body=first, content_type="application/octet-stream")[1]
+
+
 def test_enrolment_exchanges_keys_and_token_is_single_use(kit, hub_service, hub_server, hub_keys):
     token = hub_service.issue_token()
     hub = enrol(hub_server.url, token, kit.identity, FAST)
@@ -60,18 +65,18 @@ def test_packet_is_uploaded_in_chunks_and_receipt_verifies(enrolled_kit, hub_ser
 def test_upload_resumes_from_the_confirmed_offset(enrolled_kit, hub_service, hub_server, client_for):
     packet_id, data = enrolled_kit.seal(face_bytes=40_000)
     client = client_for(hub_server.url, enrolled_kit.identity)
-    _, opened = client.request("POST", f"{API}/uploads", json_body={
-        "packet_id": packet_id, "size": len(data), "sha256": sha256_hex(data)})
+    opened = open_upload(client, packet_id, data, first=data[:10_000])
     upload_id = opened["upload_id"]
-    client.request("PUT", f"{API}/uploads/{upload_id}?offset=0", body=data[:10_000])
+    assert opened["offset"] == 10_000
     # A chunk at the wrong offset is refused with the offset to resume from.
     with pytest.raises(HubRefused) as refused:
         client.request("PUT", f"{API}/uploads/{upload_id}?offset=0", body=data[:10_000])
     assert refused.value.status == 409 and refused.value.body["offset"] == 10_000
     # Re-opening (as after a crash) finds the same upload and its confirmed offset.
-    _, reopened = client.request("POST", f"{API}/uploads", json_body={
-        "packet_id": packet_id, "size": len(data), "sha256": sha256_hex(data)})
+    reopened = open_upload(client, packet_id, data)
     assert reopened == {"upload_id": upload_id, "offset": 10_000, "size": len(data)}
+    # Re-opening with first bytes does not store them again: the hub answers where to resume.
+    assert open_upload(client, packet_id, data, first=data[:5_000])["offset"] == 10_000
     _, status = client.request("GET", f"{API}/uploads/{upload_id}")
     assert status["offset"] == 10_000
     client.request("PUT", f"{API}/uploads/{upload_id}?offset=10000", body=data[10_000:])
@@ -227,9 +232,8 @@ def test_two_hub_processes_share_one_database(enrolled_kit, hub_service, hub_ser
     second.start()
     try:
         a, b = client_for(hub_server.url, kit.identity), client_for(second.url, kit.identity)
-        meta = {"packet_id": packet_id, "size": len(data), "sha256": sha256_hex(data)}
-        upload = a.request("POST", f"{API}/uploads", json_body=meta)[1]["upload_id"]
-        assert b.request("POST", f"{API}/uploads", json_body=meta)[1]["upload_id"] == upload
+        upload = open_upload(a, packet_id, data)["upload_id"]
+        assert open_upload(b, packet_id, data)["upload_id"] == upload
         for n, offset in enumerate(range(0, len(data), 8192)):
             client = (a, b)[n % 2]
             client.request("PUT", f"{API}/uploads/{upload}?offset={offset}", body=data[offset:offset + 8192])
@@ -251,7 +255,7 @@ def test_two_hub_processes_share_one_database(enrolled_kit, hub_service, hub_ser
         for v in answers.values():
             assert isinstance(v, dict) or v.code == "unknown_upload"
         # Whatever happened to the loser, asking again gives the one receipt.
-        again = b.request("POST", f"{API}/uploads", json_body=meta)[1]
+        again = open_upload(b, packet_id, data)
         assert again["receipt"] == receipts[0]
         assert hub_service.storage.count_packets() == second_storage.count_packets() == 1
     finally:
