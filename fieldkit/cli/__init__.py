@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "fieldkit.cli.app_command",
     "fieldkit.cli.doctor_command",
     "fieldkit.cli.settings_command",
+    "fieldkit.cli.bench_command",
+    "fieldkit.cli.record_commands",
     "fieldkit.cli.kit_commands",
     "fieldkit.cli.queue_commands",
     "fieldkit.cli.audit_commands",

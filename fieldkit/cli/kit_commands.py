@@ -9,6 +9,7 @@ import sys
 from fieldkit.cli.unlock_options import (add_new_passphrase_option, add_unlock_options, kit_errors, new_passphrase,
                                          passphrase)
 from fieldkit.audit import log as audit
+from fieldkit.enrolment.service import EnrolmentService
 from fieldkit.security import keystore
 from fieldkit.security.files import shred_file
 from fieldkit.security.keystore import KitError
@@ -78,14 +79,12 @@ def run_init(args, ctx) -> int:
 
 @kit_errors
 def run_user_add(args, ctx) -> int:
-    admin = keystore.unlock(ctx.data_dir, args.user, passphrase(args))
-    try:
-        user = keystore.add_user(admin, args.name, args.role, new_passphrase(args, f"Passphrase for {args.name}: "))
-        with Store(ctx.data_dir) as store:
-            store.write(lambda c: audit.append(c, admin.kit_id, admin.user.user_id, "user_add", None,
-                                               {"user_id": user.user_id, "role": user.role}, admin.device_key))
-    finally:
-        admin.lock()
+    with EnrolmentService(ctx.data_dir, ctx.settings) as service:
+        admin = service.unlock(args.user, passphrase(args))
+        try:
+            user = admin.add_user(args.name, args.role, new_passphrase(args, f"Passphrase for {args.name}: "))
+        finally:
+            admin.lock()
     print(f"user {user.name} ({user.role}) added")
     return 0
 
@@ -93,12 +92,8 @@ def run_user_add(args, ctx) -> int:
 @kit_errors
 def run_user_passwd(args, ctx) -> int:
     old = passphrase(args, "Current passphrase: ")
-    kit = keystore.change_passphrase(ctx.data_dir, args.name, old, new_passphrase(args))
-    try:
-        with Store(ctx.data_dir) as store:
-            store.write(lambda c: audit.append(c, kit.kit_id, kit.user.user_id, "passwd", None, {}, kit.device_key))
-    finally:
-        kit.lock()
+    with EnrolmentService(ctx.data_dir, ctx.settings) as service:
+        service.change_passphrase(args.name, old, new_passphrase(args))
     print(f"passphrase of {args.name} changed")
     return 0
 

@@ -14,6 +14,7 @@ A state a method returns is on disk (one writer transaction, WAL + synchronous=F
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from fieldkit.store import search
 from fieldkit.store.queue import PacketQueue
 from fieldkit.store.store import Store
 
+log = logging.getLogger(__name__)  # record ids and codes only: never people (fieldkit.logs redacts anyway)
 S = Status
 EDITABLE = (S.DRAFT.value, S.CAPTURED.value, S.RETURNED.value)
 CAPTURE_ROLES = ("officer", "supervisor")
@@ -99,6 +101,17 @@ def _now() -> int:
     return int(time.time() * 1000)
 
 
+def _with_state(record: dict, version: int, status: str) -> dict:
+    """The store owns version and status: a record dict that carries them (fieldkit.domain.record's
+    to_dict()) gets the stored values, so from_dict() sees the truth."""
+    out = dict(record)
+    if "version" in out:
+        out["version"] = version
+    if "status" in out:
+        out["status"] = status
+    return out
+
+
 class EnrolmentService:
     """One per data directory: owns the Store (and its writer thread). Close it when done."""
 
@@ -115,6 +128,7 @@ class EnrolmentService:
             kit = keystore.unlock(self.data_dir, name, passphrase)
         except (BadPassphrase, Throttled) as exc:
             reason = "throttled" if isinstance(exc, Throttled) else "bad_passphrase"
+            log.warning("login refused: %s", reason)
             users = {u.name: u.user_id for u in keystore.list_users(self.data_dir)}
             self.store.write(lambda c: audit.append(c, self.kit_id, users.get(name or ""), "login_failed", None,
                                                     {"reason": reason}))
@@ -122,6 +136,14 @@ class EnrolmentService:
         session = KitSession(self, kit)
         session._audit("login", None, {"role": kit.user.role})
         return session
+
+    def change_passphrase(self, name: str, old: str, new: str) -> None:
+        """Re-wrap `name`'s key slot (no data re-encrypted); audited as `passwd`."""
+        kit = keystore.change_passphrase(self.data_dir, name, old, new)
+        try:
+            KitSession(self, kit)._audit("passwd", None, {})
+        finally:
+            kit.lock()
 
     def session_for(self, kit: UnlockedKit) -> "KitSession":
         """A session around keys unlocked elsewhere (e.g. right after `fieldkit init`)."""
@@ -172,6 +194,12 @@ class KitSession:
     def _payload_hash(blob: bytes | None) -> str:
         return hashlib.sha256(blob).hexdigest()[:32] if blob else ""
 
+    def add_user(self, name: str, role: str, passphrase: str) -> keystore.User:
+        """A new user slot (supervisor or technician only); audited as `user_add` (user id and role)."""
+        user = keystore.add_user(self.kit, name, role, passphrase)
+        self._audit("user_add", None, {"user_id": user.user_id, "role": user.role})
+        return user
+
     # -- officer ---------------------------------------------------------------------------------------------
     def save_draft(self, record: dict, blobs: dict[str, bytes] | None = None, record_id: str | None = None,
                    session_id: str | None = None, capture: dict | None = None,
@@ -184,6 +212,10 @@ class KitSession:
         blobs, capture = dict(blobs or {}), dict(capture or {})
         key, kid = bytes(self.kit.data_key), self.kit.kit_id
         tokens = search.index_tokens(self._search_key, vault.searchable_texts(record))
+
+        if record_id and record.get("record_id") not in (None, record_id):
+            raise ValueError("record_id differs from the record's own record_id")
+        record_id = record_id or record.get("record_id")
 
         def job(conn):
             now = _now()
@@ -236,7 +268,9 @@ class KitSession:
             self._audit_in(conn, action, record_id, {"status": status.value, "version": row["version"],
                                                      "payload": "" if erase else self._payload_of(conn, record_id)})
             return RecordRef(record_id, row["version"], status.value)
-        return self.service.store.write(job)
+        ref = self.service.store.write(job)
+        log.info("record %s: %s -> %s", record_id, action, ref.status)
+        return ref
 
     def _payload_of(self, conn, record_id: str) -> str:
         blob = conn.execute("SELECT payload FROM records WHERE id = ?", (record_id,)).fetchone()[0]
@@ -290,7 +324,8 @@ class KitSession:
                                                         row["version"], row["payload"])
             self._audit_in(conn, "approve", record_id, {"status": approved.value, "version": row["version"],
                                                         "payload": self._payload_hash(row["payload"])})
-            content = SealInput(record_id, row["version"], record, blobs, capture, audit.excerpt(conn, record_id))
+            content = SealInput(record_id, row["version"], _with_state(record, row["version"], sealed.value), blobs,
+                                capture, audit.excerpt(conn, record_id))
             packet_id, packet = seal_packet(content, signers, hub_key, suite)
             digest = hashlib.sha256(packet).hexdigest()
             conn.execute("INSERT INTO packets (packet_id, record_id, kit_id, created_at, priority, status, size,"
@@ -302,8 +337,10 @@ class KitSession:
             rows.clear_tokens(conn, record_id)
             self._audit_in(conn, "seal", record_id, {"status": sealed.value, "version": row["version"],
                                                      "packet_id": packet_id, "sha256": digest, "suite": suite})
-            return RecordRef(record_id, row["version"], sealed.value)
-        return self.service.store.write(job)
+            return RecordRef(record_id, row["version"], sealed.value), packet_id, len(packet)
+        ref, packet_id, size = self.service.store.write(job)
+        log.info("record %s approved and sealed as packet %s (%d bytes, %s)", record_id, packet_id, size, suite)
+        return ref
 
     # -- reading ---------------------------------------------------------------------------------------------
     def list_for_review(self, f: ReviewFilter | None = None) -> list[RecordSummary]:
@@ -342,6 +379,7 @@ class KitSession:
         key, kid = bytes(self.kit.data_key), self.kit.kit_id
         if row["payload"]:
             record, capture, blobs = vault.open_payload(key, kid, record_id, row["version"], row["payload"])
+            record = _with_state(record, row["version"], row["status"])
         note = vault.open_json(key, "note", kid, record_id, 0, row["note"]) if row["note"] else ""
         return RecordView(record_id, row["status"], row["version"], record, capture, blobs, note, row["packet_id"])
 

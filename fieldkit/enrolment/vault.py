@@ -14,14 +14,21 @@ import json
 from fieldkit.packets.container import pack_entries, unpack_entries
 from fieldkit.security import crypto
 
-NAME_KEYS = ("full_name", "birth_name", "name")
+NAME_KEYS = ("birth_name", "full_name", "name")
 BIRTH_KEYS = ("date_of_birth", "birth_date", "dob")
-ID_KEYS = ("id_number", "personal_id", "cccd")
+ID_KEYS = ("personal_id", "id_number", "cccd")
+
+
+def demographics(record: dict) -> dict:
+    """The person's fields: `record["demographics"]` for fieldkit.domain.record's to_dict(), else the dict."""
+    demo = record.get("demographics")
+    return demo if isinstance(demo, dict) else record
 
 
 def first(record: dict, keys: tuple[str, ...]) -> str:
+    demo = demographics(record)
     for key in keys:
-        value = record.get(key)
+        value = demo.get(key)
         if value:
             return str(value)
     return ""
@@ -30,11 +37,12 @@ def first(record: dict, keys: tuple[str, ...]) -> str:
 def summary_of(record: dict) -> dict:
     """What a list row shows; also the text that search tokens are built from."""
     return {"name": first(record, NAME_KEYS), "birth_date": first(record, BIRTH_KEYS),
-            "sex": str(record.get("sex") or "")}
+            "sex": str(demographics(record).get("sex") or "")}
 
 
 def searchable_texts(record: dict) -> list[str]:
-    return [first(record, NAME_KEYS), *[str(n) for n in record.get("other_names", []) or []], first(record, ID_KEYS)]
+    others = demographics(record).get("other_names") or []
+    return [first(record, NAME_KEYS), *[str(n) for n in others], first(record, ID_KEYS)]
 
 
 def _aad(kind: str, kit_id: str, record_id: str, version: int) -> bytes:

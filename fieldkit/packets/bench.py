@@ -1,4 +1,4 @@
-"""Benchmarks (functions that return and print figures; wired into `fieldkit bench` later).
+"""Benchmarks (functions that return flat dicts of figures, for `fieldkit bench`, and print them).
 
 - bench_seal_enqueue(): approve = decrypt draft + sign + co-sign + HPKE-seal + durable enqueue + erase draft,
   per enrolment of realistic size (goal ≤ 50 ms).
@@ -27,7 +27,6 @@ def _kit(root: Path, suite: str):
     from fieldkit.packets.envelope import generate_hub_keys
     from fieldkit.security.hub_keys import store_hub_keys
     from fieldkit.settings import load_settings
-    from fieldkit.security.keystore import device_public_key  # noqa: F401
     prepare_kit(root)
     hub = generate_hub_keys(suite)
     store_hub_keys(root, hub_url="http://127.0.0.1:9", signing_public_key=hub[3], hpke_public_keys={suite: hub[1]})
@@ -39,6 +38,10 @@ def _blobs(rng: random.Random) -> dict[str, bytes]:
     blobs = {"face.jpg": rng.randbytes(FACE_BYTES)}
     blobs.update({f"prints/{i:02d}.wsq": rng.randbytes(PRINT_BYTES) for i in range(PRINTS)})
     return blobs
+
+
+def _flat(prefix: str, stats: dict) -> dict:
+    return {f"{prefix} {key}": value for key, value in stats.items() if key != "n"}
 
 
 def _stats(samples_s: list[float]) -> dict:
@@ -68,8 +71,9 @@ def bench_seal_enqueue(n: int = 40, suites: tuple[str, ...] = ("x25519", "mlkem7
                 sizes = [p.size for p in service.queue().next_packets_to_send(n)]
             finally:
                 service.close()
-        out[suite] = {"seal_enqueue": _stats(approvals), "draft_save": _stats(saves),
-                      "packet_bytes": int(statistics.median(sizes))}
+        out.update(_flat(f"{suite} seal+enqueue", _stats(approvals)))
+        out.update(_flat(f"{suite} draft save", _stats(saves)))
+        out[f"{suite} packet_bytes"] = int(statistics.median(sizes))
     print(f"seal+enqueue: {out}")
     return out
 
@@ -132,10 +136,11 @@ def bench_queue_list(records: int = 100_000, repeats: int = 30) -> dict:
                     t = time.perf_counter()
                     count = len(sup.list_for_review(f))
                     samples.append(time.perf_counter() - t)
-                results[label] = {**_stats(samples), "rows": count}
+                results.update(_flat(label, _stats(samples)))
+                results[f"{label} rows"] = count
         finally:
             service.close()
-    out = {"records": records, "fill_s": round(fill_s, 1), "goal_ms": 50, "queries": results}
+    out = {"records": records, "fill_s": round(fill_s, 1), "goal_ms": 50, **results}
     print(f"queue list: {out}")
     return out
 
@@ -144,6 +149,9 @@ def bench_crash(trials: int = 1000) -> dict:
     from fieldkit.enrolment.crash_harness import run_trials
     with tempfile.TemporaryDirectory() as tmp:
         out = run_trials(Path(tmp), trials, seed=trials)
+    problems = out.pop("problems")
+    out["problems"] = len(problems)
+    out["first_problem"] = problems[0] if problems else ""
     print(f"crash: {out}")
     return out
 

@@ -50,28 +50,31 @@ def seal_packet(content: SealInput, signers: Signers, hub_public_key: bytes, sui
                 packet_id: str | None = None, created_at: int | None = None) -> tuple[str, bytes]:
     """(packet id, packet bytes): signed, co-signed, HPKE-encrypted to the hub, outer envelope signed."""
     info = suite_by_name(suite)
-    packet_id = packet_id or str(uuid.uuid4())
+    # Canonical lower-case UUID text: the reader compares the manifest's ids with the envelope's as strings.
+    packet_id = str(uuid.UUID(packet_id)) if packet_id else str(uuid.uuid4())
+    kit_id = str(uuid.UUID(signers.kit_id))
     created_at = int(time.time() * 1000) if created_at is None else int(created_at)
-    manifest = _manifest(content, signers, packet_id, created_at, suite)
+    manifest = _manifest(content, signers, kit_id, packet_id, created_at, suite)
     body = pack_entries(manifest, content.blobs)
     inner = b"".join((INNER_MAGIC, bytes([INNER_VERSION]), struct.pack(">I", len(body)), body,
                       signers.device_key.sign(DEVICE_CONTEXT + body),
                       signers.supervisor_key.sign(COSIGN_CONTEXT + body)))
     header = HEADER.pack(MAGIC, VERSION, info.suite_id, uuid.UUID(packet_id).bytes,
-                         uuid.UUID(signers.kit_id).bytes, created_at)
+                         uuid.UUID(kit_id).bytes, created_at)
     sealed = info.hpke.encrypt(inner, load_public_key(info, hub_public_key), info=INFO_PREFIX + header)
     enc, ciphertext = sealed[:info.enc_len], sealed[info.enc_len:]
     signed = b"".join((header, struct.pack(">H", len(enc)), enc, struct.pack(">I", len(ciphertext)), ciphertext))
     return packet_id, signed + signers.device_key.sign(signed)
 
 
-def _manifest(content: SealInput, signers: Signers, packet_id: str, created_at: int, suite: str) -> dict:
+def _manifest(content: SealInput, signers: Signers, kit_id: str, packet_id: str, created_at: int,
+              suite: str) -> dict:
     sup_pub = signers.supervisor_key.public_key().public_bytes_raw()
     return {
         "format": VERSION,
         "suite": suite,
         "packet_id": packet_id,
-        "kit_id": signers.kit_id,
+        "kit_id": kit_id,
         "created_at": created_at,
         "record_id": content.record_id,
         "record_version": int(content.record_version),

@@ -10,6 +10,7 @@ raised later without breaking existing slots.
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import asdict, dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -49,7 +50,11 @@ class DecryptError(ValueError):
 
 
 def stretch_passphrase(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
-    """A 256-bit key-encryption key from a passphrase (UTF-8, as typed: no normalisation surprises)."""
+    """A 256-bit key-encryption key from a passphrase.
+
+    The passphrase is NFC-normalised first: Vietnamese input methods differ in whether they send "ễ" as one
+    code point or as "e" + combining marks, and the same officer must unlock on any keyboard."""
+    passphrase = unicodedata.normalize("NFC", passphrase)
     kdf = Argon2id(salt=salt, length=KEY_LEN, iterations=params.iterations, lanes=params.lanes,
                    memory_cost=params.memory_kib)
     return kdf.derive(passphrase.encode("utf-8"))

@@ -146,6 +146,8 @@ def init_kit(data_dir: Path, name: str, role: str, passphrase: str,
         raise KitError("this kit is already initialised")
     if role not in ADMIN_ROLES:
         raise NotAllowed("the first user of a kit must be a supervisor or technician")
+    if is_wiped(data_dir):
+        destroy_keys(data_dir)  # finish an interrupted wipe before anything new is written
     new_kit_id = str(uuid.uuid4())
     data_key, device = crypto.new_key(), Ed25519PrivateKey.generate()
     doc = {
@@ -217,7 +219,9 @@ def unlock(data_dir: Path, name: str | None, passphrase: str) -> UnlockedKit:
     """
     doc = load_kit_file(data_dir)
     gate = throttle(data_dir)
-    gate.check(name or "*")
+    gate.check("*")  # nameless attempts try every slot: while they are refused, named ones are too
+    if name:
+        gate.check(name)
     for slot in _find_slots(doc, name):
         kek = crypto.stretch_passphrase(passphrase, _unb64(slot["salt"]), crypto.KdfParams.from_dict(slot["kdf"]))
         try:
@@ -275,6 +279,9 @@ def destroy_keys(data_dir: Path) -> None:
     write_atomic(kdir / WIPED_FILE, f"wiped at {_now_ms()}\n".encode())
     for name in (KIT_FILE, KIT_FILE + ".tmp", THROTTLE_FILE):
         shred_file(kdir / name)
+    hub = kdir / "hub.json"  # public keys, but bound to the old device key: a re-initialised kit re-provisions
+    if hub.exists():
+        hub.unlink()
 
 
 def _aad(kind: str, kit: str, user: str = "") -> bytes:

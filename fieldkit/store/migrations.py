@@ -53,11 +53,19 @@ def m004_audit_log(db: sqlite_utils.Database) -> None:
     db["audit_log"].create_index(["record_id", "seq"], index_name="audit_record")
 
 
+def m005_packet_refusals(db: sqlite_utils.Database) -> None:
+    """A packet the hub refused (signed reason) stays on the kit, sealed, but is no longer offered for upload."""
+    db["packets"].add_column("refused_reason", str)
+    db["packets"].add_column("refused_receipt", bytes)
+    db["packets"].add_column("refused_at", int)
+
+
 MIGRATIONS = (
     ("001_records", m001_records),
     ("002_search_tokens", m002_search_tokens),
     ("003_packets", m003_packets),
     ("004_audit_log", m004_audit_log),
+    ("005_packet_refusals", m005_packet_refusals),
 )
 
 

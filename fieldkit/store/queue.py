@@ -3,11 +3,14 @@
 Order: highest `priority` first, then oldest `created_at`. A packet and its record move together through
 sealed → uploading → acknowledged (fieldkit.domain.status), always in one transaction:
 
-- `next_packets_to_send(limit)`: packets still to deliver (sealed, or uploading after an interruption).
+- `next_packets_to_send(limit)`: packets still to deliver (sealed, or uploading after an interruption), not
+  refused by the hub.
 - `mark_uploading(packet_id)`: an upload started (crash-safe: uploading packets are offered again).
 - `mark_upload_failed(packet_id, error)`: back to sealed, attempts + 1, last error kept for the status view.
 - `mark_acknowledged(packet_id, receipt)`: the hub's receipt, already verified by the caller, is stored; the
   packet is never removed before this.
+- `mark_refused(packet_id, reason, receipt)`: the hub refused the packet (its signed reason, verified by the
+  caller): it goes back to sealed, is kept (never purged), and is no longer offered; `refused()` lists them.
 - `purge_acknowledged(older_than_ms)`: drop the packet bytes of packets acknowledged before that time (the
   row, receipt and hash stay as the record's history).
 Every call is one durable writer transaction and appends its audit entry (sync, acknowledge, purge).
@@ -57,7 +60,8 @@ class PacketQueue:
     def next_packets_to_send(self, limit: int = 10) -> list[QueuedPacket]:
         rows = self.store.reader().execute(
             "SELECT packet_id, record_id, created_at, priority, status, size, sha256, attempts, last_error, data"
-            " FROM packets WHERE status IN (?, ?) ORDER BY priority DESC, created_at, packet_id LIMIT ?",
+            " FROM packets WHERE status IN (?, ?) AND refused_at IS NULL AND data IS NOT NULL"
+            " ORDER BY priority DESC, created_at, packet_id LIMIT ?",
             (*SEND_STATUSES, limit)).fetchall()
         return [QueuedPacket(*row) for row in rows]
 
@@ -98,6 +102,24 @@ class PacketQueue:
             return True
         return self.store.write(job)
 
+    def mark_refused(self, packet_id: str, reason: str, receipt: bytes = b"") -> None:
+        """The hub refused this packet for good: keep it sealed, stop offering it, remember why."""
+        def job(conn):
+            status = self._status(conn, packet_id)
+            if status == Status.UPLOADING.value:
+                self._move(conn, packet_id, transition(status, Status.SEALED), uploading_since=None)
+            conn.execute("UPDATE packets SET refused_reason = ?, refused_receipt = ?, refused_at = ? WHERE packet_id = ?",
+                         (str(reason)[:500], bytes(receipt), _now(), packet_id))
+            record_id = conn.execute("SELECT record_id FROM packets WHERE packet_id = ?", (packet_id,)).fetchone()[0]
+            audit.append(conn, self.kit_id, self.actor, "sync", record_id, {"packet_id": packet_id, "refused": True},
+                         self.signer)
+        self.store.write(job)
+
+    def refused(self) -> list[tuple[str, str]]:
+        """(packet id, the hub's reason) of refused packets, oldest first."""
+        return [tuple(r) for r in self.store.reader().execute(
+            "SELECT packet_id, refused_reason FROM packets WHERE refused_at IS NOT NULL ORDER BY created_at")]
+
     def purge_acknowledged(self, older_than_ms: int) -> int:
         """Drop the bytes of packets acknowledged before `older_than_ms`; how many were purged."""
         def job(conn):
@@ -111,9 +133,11 @@ class PacketQueue:
             return len(ids)
         return self.store.write(job)
 
-    def record_sync(self, detail: dict) -> None:
-        """Audit a sync or export run (counts and hub id only)."""
-        self.store.write(lambda conn: audit.append(conn, self.kit_id, self.actor, "sync", None, detail, self.signer))
+    def record_sync(self, detail: dict, action: str = "sync") -> None:
+        """Audit a sync (or, with action="export", a USB export) run: counts and hub id only."""
+        if action not in ("sync", "export"):
+            raise ValueError("action must be sync or export")
+        self.store.write(lambda conn: audit.append(conn, self.kit_id, self.actor, action, None, detail, self.signer))
 
     def stats(self) -> dict:
         rows = self.store.reader().execute(

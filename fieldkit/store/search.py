@@ -13,18 +13,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import unicodedata
+
+from fieldkit.domain.names import fold  # the one folding rule of the kit (names, validation, search)
 
 TOKEN_LEN = 16
 MAX_PREFIX = 24
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """'Nguyễn Đức Hoà' -> 'nguyen duc hoa' (the same for NFC and NFD input)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d").replace("Đ", "D").casefold()
 
 
 def words(text: str) -> list[str]:

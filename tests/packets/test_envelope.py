@@ -170,3 +170,12 @@ def test_length_fields_are_big_endian(content, signers, hub_keys):
     (enc_len,) = struct.unpack_from(">H", data, 46)
     (ct_len,) = struct.unpack_from(">I", data, 48 + enc_len)
     assert 52 + enc_len + ct_len + 64 == len(data)
+
+
+def test_upper_case_ids_are_canonicalised(content, signers, hub_keys):
+    pid = "ABCDEF12-3456-4789-8ABC-DEF012345678"
+    signers.kit_id = signers.kit_id.upper()
+    got_pid, data = seal(content, signers, hub_keys, packet_id=pid)
+    assert got_pid == pid.lower()
+    signers.kit_id = signers.kit_id.lower()
+    assert open_bytes(data, signers, hub_keys).packet_id == pid.lower()

@@ -87,7 +87,7 @@ def test_audit_verify_exit_code_on_tamper(cli, data_dir):
     cli("init", "--user", "tech", passphrase="tech-pass-123")
     cli("user", "add", "sup", "--role", "supervisor", passphrase="tech-pass-123", new="sup-pass-123")
     conn = sqlite3.connect(data_dir / "fieldkit.db")
-    conn.execute("UPDATE audit_log SET action = 'login' WHERE seq = 2")
+    conn.execute("UPDATE audit_log SET action = 'capture' WHERE seq = 2")
     conn.commit()
     conn.close()
     code, out, _ = cli("audit", "verify")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from fieldkit.security import keystore
@@ -100,13 +102,16 @@ def test_wipe_makes_everything_unreadable(service, officer, supervisor, data_dir
     kit_json = keystore.kit_file(data_dir).read_bytes()
     with pytest.raises(keystore.NotAllowed):
         wipe_kit(officer.kit)
+    wrapped = [base64.b64decode(slot["wrapped_key"]) for slot in keystore.load_kit_file(data_dir)["slots"]]
     wipe_kit(supervisor.kit, service.store)
     assert keystore.is_wiped(data_dir) and not keystore.kit_file(data_dir).exists()
     with pytest.raises(keystore.KitWiped, match="re-initialise"):
         keystore.unlock(data_dir, "sup", PASS["sup"])
     # Even with the passphrase and a copy of the old slot parameters, the slot is gone: only an old copy
     # of the key file (as a thief might have taken before) would help, which is what the test proves.
-    assert kit_json not in b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
+    everything = b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
+    assert kit_json not in everything
+    assert not any(w in everything or base64.b64encode(w) in everything for w in wrapped)  # no slot survives
     assert ref.record_id  # the database is still there, as ciphertext
 
 
@@ -120,3 +125,29 @@ def test_reinit_after_wipe(data_dir, kit):
 def test_kdf_params_are_stored_per_slot(data_dir, kit):
     doc = keystore.load_kit_file(data_dir)
     assert all(KdfParams.from_dict(s["kdf"]) == FAST_TEST_KDF for s in doc["slots"])
+
+
+def test_passphrase_typed_nfc_or_nfd_unlocks(data_dir, kit):
+    import unicodedata
+    tech = keystore.unlock(data_dir, "tech", PASS["tech"])
+    keystore.add_user(tech, "thu", "officer", "mật khẩu của Thư", FAST_TEST_KDF)
+    assert keystore.unlock(data_dir, "thu", unicodedata.normalize("NFD", "mật khẩu của Thư")).user.name == "thu"
+
+
+def test_nameless_guessing_blocks_named_logins_too(data_dir, kit):
+    for _ in range(3):
+        with pytest.raises(keystore.BadPassphrase):
+            keystore.unlock(data_dir, None, "guess-guess")
+    with pytest.raises(Throttled):
+        keystore.unlock(data_dir, "sup", PASS["sup"])
+
+
+def test_interrupted_wipe_is_finished_by_init(data_dir, kit):
+    from fieldkit.security.files import write_atomic
+    old = keystore.kit_file(data_dir).read_bytes()
+    write_atomic(keystore.key_dir(data_dir) / keystore.WIPED_FILE, b"wiped\n")  # crash right after the marker
+    with pytest.raises(keystore.KitWiped):
+        keystore.unlock(data_dir, "sup", PASS["sup"])
+    keystore.init_kit(data_dir, "t2", "technician", "fresh-passphrase", FAST_TEST_KDF)
+    assert keystore.kit_file(data_dir).read_bytes() != old
+    assert not (keystore.key_dir(data_dir) / "hub.json").exists()

@@ -127,6 +127,13 @@ def test_queue_api_for_sync(service, officer, supervisor):
     assert q.purge_acknowledged(older_than_ms=0) == 0
     assert q.purge_acknowledged(older_than_ms=2**62) == 1
     assert q.stats()["acknowledged"] == {"packets": 1, "bytes": 0}
+    refused = q.next_packets_to_send(1)[0]
+    q.mark_uploading(refused.packet_id)
+    q.mark_refused(refused.packet_id, "unknown supervisor", b"hub-signed")
+    assert refused.packet_id not in [p.packet_id for p in q.next_packets_to_send()]
+    assert q.refused() == [(refused.packet_id, "unknown supervisor")]
+    assert supervisor.get_record(refused.record_id).status == "sealed"  # kept on the kit
+    q.record_sync({"route": "usb-export", "written": 1}, action="export")
     assert integrity_check(service.store.reader()) == "ok"
 
 
@@ -155,3 +162,22 @@ def test_failed_login_is_audited_and_throttled(service, data_dir):
         service.unlock("sup", "wrong-passphrase")
     actions = [r[0] for r in service.store.reader().execute("SELECT action FROM audit_log ORDER BY seq")]
     assert actions == ["login_failed"] * 4
+
+
+def test_domain_record_dict_shape(service, officer, supervisor):
+    """fieldkit.domain.record's to_dict(): demographics nested, record_id/version/status carried in the dict."""
+    import uuid
+    rid = str(uuid.uuid4())
+    record = {"record_id": rid, "version": 1, "status": "draft",
+              "demographics": {"birth_name": "Hà Thị Mỹ Duyên", "other_names": ["Mỹ Dung"], "personal_id": "001190054321",
+                               "date_of_birth": "1990", "sex": "F"}}
+    ref = officer.save_draft(record, {})
+    assert ref.record_id == rid
+    officer.save_draft(record, {})  # same id from the dict: an edit, not a new record
+    officer.submit_for_review(rid)
+    (row,) = supervisor.list_for_review(ReviewFilter(search="dung"))
+    assert (row.record_id, row.name, row.birth_date) == (rid, "Hà Thị Mỹ Duyên", "1990")
+    view = supervisor.get_record(rid)
+    assert (view.record["version"], view.record["status"]) == (2, "pending_review")
+    with pytest.raises(ValueError):
+        officer.save_draft(record, {}, record_id=str(uuid.uuid4()))
