@@ -35,6 +35,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               "an index range scan of 50 rows + 50 AES-GCM decrypts ≈ sub-millisecond"),
     Benchmark("crash", "fieldkit.packets.bench:bench_crash", "1 000 SIGKILLs: 0 lost, 0 duplicated, integrity ok",
               "each trial pays a fork, a database open and an integrity check (~0.1 s)"),
+    Benchmark("sync_goodput", "sync.bench:bench_goodput",
+              "goodput ≥ 90 % of a throttled 64 / 256 kbit/s link; bytes on the wire per enrolment",
+              "the link rate itself; one round trip of idle link per request (~4 per packet)"),
 )
 
 
