@@ -37,7 +37,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               "each trial pays a fork, a database open and an integrity check (~0.1 s)"),
     Benchmark("sync_goodput", "sync.bench:bench_goodput",
               "goodput ≥ 90 % of a throttled 64 / 256 kbit/s link; bytes on the wire per enrolment",
-              "the link rate itself; one round trip of idle link per request (~4 per packet)"),
+              "the link rate itself; each request idles the link one round trip (~2 requests per packet)"),
 )
 
 
