@@ -14,6 +14,7 @@ PROBES = (
     "fieldkit.cli.doctor_command:versions_section",
     "fieldkit.cli.doctor_command:data_section",
     "fieldkit.security.doctor:keys_section",
+    "sync.client.doctor:sync_section",
 )
 
 _PACKAGES = ("PySide6", "opencv-python-headless", "face-recognition", "dlib-bin", "numpy", "cryptography",
