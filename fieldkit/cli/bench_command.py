@@ -42,13 +42,15 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               "HOG detection ≈ 28 ms on ~512 px at upsample 0; landmarks 3–7 ms"),
     Benchmark("face_search_1n", "fieldkit.dedup.bench:bench_face_search", "1:N at 100 000 templates ≤ 20 ms",
               "memory bandwidth: 100 000 × 128 float32 = 51 MB read per search"),
-
     Benchmark("fingerprints", "fieldkit.biometrics.fp_bench:bench_fingerprints",
               "FMR and FNMR ≤ 1 % at the threshold; comparison ≤ 50 ms; quality ≤ 200 ms per print",
               "synthetic prints only: real prints do worse (SourceAFIS EER 3.87 % on FVC-onGoing)"),
     Benchmark("fingerprint_image_transfer", "drivers.fingerprint.bench:bench_image_transfer",
               "R30x UpImage ≥ 95 % of line rate at 57 600 and 115 200 baud",
               "40 044 bytes × 10 bits ÷ baud: 6.95 s at 57 600, 3.48 s at 115 200"),
+    Benchmark("sync_goodput", "sync.bench:bench_goodput",
+              "goodput ≥ 90 % of a throttled 64 / 256 kbit/s link; bytes on the wire per enrolment",
+              "the link rate itself; each request idles the link one round trip (~2 requests per packet)"),
 )
 
 
