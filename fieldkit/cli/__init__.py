@@ -24,6 +24,9 @@ COMMAND_MODULES = (
     "fieldkit.cli.settings_command",
     "fieldkit.cli.bench_command",
     "fieldkit.cli.record_commands",
+    "fieldkit.cli.kit_commands",
+    "fieldkit.cli.queue_commands",
+    "fieldkit.cli.audit_commands",
 )
 
 

@@ -13,6 +13,7 @@ from fieldkit import __version__
 PROBES = (
     "fieldkit.cli.doctor_command:versions_section",
     "fieldkit.cli.doctor_command:data_section",
+    "fieldkit.security.doctor:keys_section",
 )
 
 _PACKAGES = ("PySide6", "opencv-python-headless", "face-recognition", "dlib-bin", "numpy", "cryptography",
