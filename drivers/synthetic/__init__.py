@@ -1,0 +1,1 @@
+"""Synthetic biometric material for the device simulators (face scenes, fingerprints)."""
