@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "fieldkit.cli.kit_commands",
     "fieldkit.cli.queue_commands",
     "fieldkit.cli.audit_commands",
+    "fieldkit.cli.print_commands",
 )
 
 
