@@ -30,7 +30,7 @@ class DeviceManager(QObject):
         self._runner = runner
         self._devices: dict[str, object] = {}
         self._events: dict[str, WorkerEvents] = {}
-        self._opening: set[str] = set()
+        self._waiting: dict[str, list[tuple]] = {}   # spec → callbacks of callers while it opens
 
     def get(self, spec: str):
         return self._devices.get(spec)
@@ -45,22 +45,27 @@ class DeviceManager(QObject):
             if on_ready:
                 on_ready(self._devices[spec])
             return
-        self._opening.add(spec)
+        if spec in self._waiting:  # already opening: one device, every caller told when it is ready
+            self._waiting[spec].append((on_ready, on_error))
+            return
+        self._waiting[spec] = [(on_ready, on_error)]
 
         def ready(device) -> None:
-            self._opening.discard(spec)
+            callers = self._waiting.pop(spec, [])
             self._devices[spec] = device
             self._events[spec] = WorkerEvents(device.worker, self)
             self.opened.emit(spec)
-            if on_ready:
-                on_ready(device)
+            for ok, _err in callers:
+                if ok:
+                    ok(device)
 
         def failed(exc: BaseException) -> None:
-            self._opening.discard(spec)
+            callers = self._waiting.pop(spec, [])
             log.warning("device %s failed to open: %s", spec.split("?")[0], type(exc).__name__)
             self.failed.emit(spec, exc)
-            if on_error:
-                on_error(exc)
+            for _ok, err in callers:
+                if err:
+                    err(exc)
 
         self._runner.run(open_device, spec, on_success=ready, on_failure=failed)
 

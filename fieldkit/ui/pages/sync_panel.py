@@ -161,6 +161,10 @@ class SyncPanel(QWidget):
                          .replace("%2", str(stuck.get("reason", ""))))
         self.detail.setText("\n".join(lines))
 
+    def table_rows(self) -> list[tuple[str, str, int, str]]:
+        """The queue rows behind the table (packet id, status, size, error)."""
+        return sync_adapter.packet_rows(self.ctx.service) if self.ctx.service else []
+
     def close_worker(self) -> None:
         if self.worker is not None:
             self.worker.client.close()
