@@ -131,6 +131,8 @@ class MainWindow(QMainWindow):
             self.sync_panel.refresh()
         elif key == "login":
             self.login.reset()
+        elif key == "session":
+            self.session_setup.province.setFocus()
         self.home_button.setVisible(key not in ("login", "home") and self.ctx.kit_session is not None)
 
     def open_record(self, record_id: str) -> None:

@@ -7,41 +7,38 @@ from PySide6.QtCore import QCoreApplication
 from fieldkit.domain.fingers import Finger, FingerStatus, Slap
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Names", text)
-
 
 def finger_name(finger: Finger) -> str:
     return {
-        Finger.RIGHT_THUMB: _t("right thumb"), Finger.RIGHT_INDEX: _t("right index finger"),
-        Finger.RIGHT_MIDDLE: _t("right middle finger"), Finger.RIGHT_RING: _t("right ring finger"),
-        Finger.RIGHT_LITTLE: _t("right little finger"), Finger.LEFT_THUMB: _t("left thumb"),
-        Finger.LEFT_INDEX: _t("left index finger"), Finger.LEFT_MIDDLE: _t("left middle finger"),
-        Finger.LEFT_RING: _t("left ring finger"), Finger.LEFT_LITTLE: _t("left little finger"),
+        Finger.RIGHT_THUMB: QCoreApplication.translate("Names", "right thumb"), Finger.RIGHT_INDEX: QCoreApplication.translate("Names", "right index finger"),
+        Finger.RIGHT_MIDDLE: QCoreApplication.translate("Names", "right middle finger"), Finger.RIGHT_RING: QCoreApplication.translate("Names", "right ring finger"),
+        Finger.RIGHT_LITTLE: QCoreApplication.translate("Names", "right little finger"), Finger.LEFT_THUMB: QCoreApplication.translate("Names", "left thumb"),
+        Finger.LEFT_INDEX: QCoreApplication.translate("Names", "left index finger"), Finger.LEFT_MIDDLE: QCoreApplication.translate("Names", "left middle finger"),
+        Finger.LEFT_RING: QCoreApplication.translate("Names", "left ring finger"), Finger.LEFT_LITTLE: QCoreApplication.translate("Names", "left little finger"),
     }[Finger(finger)]
 
 
 def slap_name(slap: Slap) -> str:
-    return {Slap.RIGHT_FOUR: _t("four fingers of the right hand"), Slap.LEFT_FOUR: _t("four fingers of the left hand"),
-            Slap.TWO_THUMBS: _t("both thumbs")}[Slap(slap)]
+    return {Slap.RIGHT_FOUR: QCoreApplication.translate("Names", "four fingers of the right hand"), Slap.LEFT_FOUR: QCoreApplication.translate("Names", "four fingers of the left hand"),
+            Slap.TWO_THUMBS: QCoreApplication.translate("Names", "both thumbs")}[Slap(slap)]
 
 
 def finger_status_name(status: FingerStatus) -> str:
-    return {FingerStatus.CAPTURED: _t("captured"), FingerStatus.MISSING: _t("missing (amputated or absent)"),
-            FingerStatus.INJURED: _t("injured"), FingerStatus.BANDAGED: _t("bandaged"),
-            FingerStatus.UNABLE: _t("no usable print")}[FingerStatus(status)]
+    return {FingerStatus.CAPTURED: QCoreApplication.translate("Names", "captured"), FingerStatus.MISSING: QCoreApplication.translate("Names", "missing (amputated or absent)"),
+            FingerStatus.INJURED: QCoreApplication.translate("Names", "injured"), FingerStatus.BANDAGED: QCoreApplication.translate("Names", "bandaged"),
+            FingerStatus.UNABLE: QCoreApplication.translate("Names", "no usable print")}[FingerStatus(status)]
 
 
 def role_name(role: str) -> str:
-    return {"officer": _t("officer"), "supervisor": _t("supervisor"), "technician": _t("technician")}.get(role, role)
+    return {"officer": QCoreApplication.translate("Names", "officer"), "supervisor": QCoreApplication.translate("Names", "supervisor"), "technician": QCoreApplication.translate("Names", "technician")}.get(role, role)
 
 
 def record_status_name(status: str) -> str:
-    return {"draft": _t("draft"), "captured": _t("captured"), "pending_review": _t("waiting for review"),
-            "approved": _t("approved"), "sealed": _t("sealed"), "uploading": _t("uploading"),
-            "acknowledged": _t("received by the hub"), "returned": _t("returned to the officer"),
-            "rejected": _t("rejected"), "voided": _t("voided")}.get(status, status)
+    return {"draft": QCoreApplication.translate("Names", "draft"), "captured": QCoreApplication.translate("Names", "captured"), "pending_review": QCoreApplication.translate("Names", "waiting for review"),
+            "approved": QCoreApplication.translate("Names", "approved"), "sealed": QCoreApplication.translate("Names", "sealed"), "uploading": QCoreApplication.translate("Names", "uploading"),
+            "acknowledged": QCoreApplication.translate("Names", "received by the hub"), "returned": QCoreApplication.translate("Names", "returned to the officer"),
+            "rejected": QCoreApplication.translate("Names", "rejected"), "voided": QCoreApplication.translate("Names", "voided")}.get(status, status)
 
 
 def sex_name(value: str) -> str:
-    return {"male": _t("Male"), "female": _t("Female")}.get(value or "", "")
+    return {"male": QCoreApplication.translate("Names", "Male"), "female": QCoreApplication.translate("Names", "Female")}.get(value or "", "")

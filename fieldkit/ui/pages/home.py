@@ -65,6 +65,9 @@ class HomePage(QWidget):
         for key, b in self.buttons.items():
             b.setVisible(key in allowed)
         self.buttons["enrol"].setEnabled(self.ctx.work_session is not None)
+        first = next((b for k, b in self.buttons.items() if k in allowed and b.isEnabled()), None)
+        if first is not None:
+            first.setFocus()
         ws = self.ctx.work_session
         who = self.tr("%1 (%2)").replace("%1", self.ctx.user_name).replace("%2", role_name(role)) if role else ""
         place = f" — {ws.commune}, {ws.province}" if ws else ""

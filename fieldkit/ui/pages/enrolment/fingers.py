@@ -157,6 +157,13 @@ class FingerCapturePage(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
+        """Enter scans (the label says so); the reason field keeps its own Enter."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.exc_reason.hasFocus():
+            self.capture()
+            return
+        super().keyPressEvent(event)
+
     # -- plan ------------------------------------------------------------------------------------------------
     @property
     def step(self):

@@ -310,7 +310,16 @@ class DemographicsForm(QWidget):
             note += "\n" + "\n".join(prefill.warnings)
         self.qr_status.setText(note)
         self.paste.clear()
+        self.focus_first_issue()
         return True
+
+    def focus_first_issue(self) -> None:
+        """Put the cursor where the officer has work to do: the first field with a message."""
+        for key in FIELDS:
+            if self.issue_labels[key].isVisibleTo(self):
+                self.inputs[key].setFocus()
+                return
+        self.first_input().setFocus()
 
     def first_input(self) -> QWidget:
         return self.inputs["birth_name"]

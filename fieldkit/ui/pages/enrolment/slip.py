@@ -18,9 +18,6 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWi
 RESULT_DAYS = 7  # working days are policy; the default promise is a week, the officer can print again
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Slip", text)
-
 
 @dataclass(frozen=True)
 class SlipInfo:
@@ -65,7 +62,7 @@ def write_slip_pdf(info: SlipInfo, path: Path) -> Path:
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A5))
     writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
     writer.setResolution(300)
-    writer.setTitle(_t("Appointment slip"))
+    writer.setTitle(QCoreApplication.translate("Slip", "Appointment slip"))
     p = QPainter(writer)
     try:
         paint_slip(p, info, QRectF(0, 0, writer.width(), writer.height()))
@@ -90,17 +87,17 @@ def paint_slip(p: QPainter, info: SlipInfo, page: QRectF) -> None:
     p.drawText(QRectF(0, y, w, unit * 5), Qt.AlignmentFlag.AlignCenter, "Độc lập - Tự do - Hạnh phúc")
     y += unit * 9
     p.setFont(font(5, True))
-    p.drawText(QRectF(0, y, w, unit * 8), Qt.AlignmentFlag.AlignCenter, _t("APPOINTMENT SLIP FOR THE RESULT"))
+    p.drawText(QRectF(0, y, w, unit * 8), Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("Slip", "APPOINTMENT SLIP FOR THE RESULT"))
     y += unit * 8
     p.setFont(font(3.0))
     p.drawText(QRectF(0, y, w, unit * 5), Qt.AlignmentFlag.AlignCenter,
-               _t("Receipt number: %1").replace("%1", info.receipt_number))
+               QCoreApplication.translate("Slip", "Receipt number: %1").replace("%1", info.receipt_number))
     y += unit * 10
     lines = [
-        (_t("Full name"), info.name), (_t("Date of birth"), info.date_of_birth),
-        (_t("Application received at"), f"{info.commune}, {info.province}"),
-        (_t("Received on"), f"{info.issued:%d/%m/%Y}"), (_t("Receiving officer"), info.officer),
-        (_t("Come back for the result on"), f"{info.appointment:%d/%m/%Y}"),
+        (QCoreApplication.translate("Slip", "Full name"), info.name), (QCoreApplication.translate("Slip", "Date of birth"), info.date_of_birth),
+        (QCoreApplication.translate("Slip", "Application received at"), f"{info.commune}, {info.province}"),
+        (QCoreApplication.translate("Slip", "Received on"), f"{info.issued:%d/%m/%Y}"), (QCoreApplication.translate("Slip", "Receiving officer"), info.officer),
+        (QCoreApplication.translate("Slip", "Come back for the result on"), f"{info.appointment:%d/%m/%Y}"),
     ]
     p.setFont(font(3.4))
     for label, value in lines:
@@ -110,7 +107,7 @@ def paint_slip(p: QPainter, info: SlipInfo, page: QRectF) -> None:
     y += unit * 4
     p.setFont(font(2.8))
     p.drawText(QRectF(0, y, w, unit * 16), Qt.TextFlag.TextWordWrap,
-               _t("Bring this slip when you come back. Keep it safe: the receipt number identifies your application."))
+               QCoreApplication.translate("Slip", "Bring this slip when you come back. Keep it safe: the receipt number identifies your application."))
 
 
 class SlipPage(QWidget):

@@ -95,7 +95,7 @@ class EnrolmentWizard(QWidget):
         self.review.confirm.setChecked(False)
         self.saved_label.clear()
         self.go(FORM)
-        self.form.first_input().setFocus()
+        self.form.paste.setFocus()  # scan or paste the card first; Tab goes on to the form
 
     def current(self) -> int:
         return self.stack.currentIndex()
