@@ -288,47 +288,47 @@
         <translation>Ghi nhận</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="196"/>
+        <location filename="../pages/enrolment/fingers.py" line="203"/>
         <source>All fingerprints are done.</source>
         <translation>Đã lấy xong vân tay.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="205"/>
+        <location filename="../pages/enrolment/fingers.py" line="212"/>
         <source>Place flat on the scanner: %1</source>
         <translation>Đặt phẳng lên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="206"/>
+        <location filename="../pages/enrolment/fingers.py" line="213"/>
         <source>Roll on the scanner: %1</source>
         <translation>Lăn trên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="207"/>
+        <location filename="../pages/enrolment/fingers.py" line="214"/>
         <source>try %1 of %2</source>
         <translation>lần %1/%2</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="233"/>
+        <location filename="../pages/enrolment/fingers.py" line="242"/>
         <source>Scanning…</source>
         <translation>Đang quét…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="255"/>
+        <location filename="../pages/enrolment/fingers.py" line="264"/>
         <source>The scan failed: %1</source>
         <translation>Quét không được: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="271"/>
+        <location filename="../pages/enrolment/fingers.py" line="280"/>
         <source>Quality %1 is too low. %2 Scan again.</source>
         <translation>Chất lượng %1 còn thấp. %2 Quét lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="307"/>
+        <location filename="../pages/enrolment/fingers.py" line="316"/>
         <source>Kept: quality %1 after %2 tries.</source>
         <translation>Đã giữ: chất lượng %1 sau %2 lần.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="327"/>
+        <location filename="../pages/enrolment/fingers.py" line="336"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
@@ -457,7 +457,7 @@
         <translation>Hồ sơ chưa xong (Enter để làm tiếp):</translation>
     </message>
     <message>
-        <location filename="../pages/home.py" line="69"/>
+        <location filename="../pages/home.py" line="72"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -519,22 +519,22 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="171"/>
+        <location filename="../main_window.py" line="173"/>
         <source>FieldKit — ID enrolment</source>
         <translation>FieldKit — Thu nhận hồ sơ căn cước</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="172"/>
+        <location filename="../main_window.py" line="174"/>
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="173"/>
+        <location filename="../main_window.py" line="175"/>
         <source>Home</source>
         <translation>Trang chính</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="174"/>
+        <location filename="../main_window.py" line="176"/>
         <source>Lock</source>
         <translation>Khóa máy</translation>
     </message>

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from fieldkit.domain.fingers import Finger
 
 COLOURS = {"todo": QColor("#d0d0d0"), "captured": QColor("#2ecc71"), "exception": QColor("#e67e22"),
-           "low": QColor("#f1c40f")}
+           "low": QColor("#f1c40f"), "slap": QColor("#a9dfbf")}
 CURRENT = QColor("#2980b9")
 
 # Finger layout per hand as seen from above, palms down: (x offset, length) in hand units, thumb first.

@@ -225,6 +225,8 @@ class FingerCapturePage(QWidget):
                 state = "exception"
             elif slot.status == FingerStatus.CAPTURED:
                 state = "captured" if (slot.quality or 0) >= self.ctx.settings.fingerprint_quality_min else "low"
+            elif any(s.fingers.get(f) and s.fingers[f].status == FingerStatus.CAPTURED for s in caps.slaps.values()):
+                state = "slap"   # flat print taken, rolled print still to do
             else:
                 state = "todo"
             self.hands.set_state(f, state)
