@@ -32,7 +32,7 @@ def test_duplicates_share_biometrics_but_not_names():
 def test_children_have_guardians_and_infants_take_no_biometrics():
     people = village(300, seed=1, today=TODAY)
     for p in people:
-        if p.age_on(TODAY) < 14 and p.duplicate_of is None and p.guardian_index is not None:
+        if p.age_on(TODAY) < 14 and p.duplicate_of is None:
             assert people[p.guardian_index].age_on(TODAY) >= 18
         if p.age_on(TODAY) < 6:
             assert not p.takes_biometrics(TODAY) and not p.finger_exceptions

@@ -51,7 +51,7 @@ class SyntheticCitizen:
     personal_id: str | None
     phone: str | None
     birth_registration_code: str
-    guardian_index: int | None = None
+    guardian_index: int | None = None  # set for every under-14
     finger_exceptions: dict[Finger, tuple[FingerStatus, str]] = field(default_factory=dict)
     bad_first_capture: bool = False
     duplicate_of: int | None = None
@@ -98,10 +98,12 @@ def village(n: int, seed: int = 0, today: date | None = None, duplicate_share: f
                 index=i, biometric_seed=original.biometric_seed, birth_name=_name(rng, original.ethnicity, original.sex),
                 sex=original.sex, dob=original.dob, ethnicity=original.ethnicity, religion=original.religion,
                 personal_id=None, phone=None, birth_registration_code=original.birth_registration_code,
-                duplicate_of=original.index)
+                guardian_index=original.guardian_index, duplicate_of=original.index)
             people.append(twin)
             continue
-        band = rng.choices(("infant", "child", "adult", "elder"), weights=(8, 17, 60, 15))[0]
+        # Families come to the session together, led by an adult, so every child has a guardian present.
+        has_adult = any(p.age_on(today) >= 18 for p in people)
+        band = rng.choices(("infant", "child", "adult", "elder"), weights=(8, 17, 60, 15))[0] if has_adult else "adult"
         ethnicity = rng.choices(("Kinh", *MINORITY), weights=(30, 25, 20, 8, 10, 7))[0]
         sex = rng.choice(("Nam", "Nữ"))
         dob = _dob(rng, today, band)
@@ -115,7 +117,7 @@ def village(n: int, seed: int = 0, today: date | None = None, duplicate_share: f
             bad_first_capture=rng.random() < bad_capture_share)
         if band in ("infant", "child"):
             adults = [p for p in people if p.age_on(today) >= 18]
-            person.guardian_index = rng.choice(adults).index if adults else None
+            person.guardian_index = rng.choice(adults).index
         if person.takes_biometrics(today) and rng.random() < finger_exception_share:
             status = rng.choice(tuple(FINGER_REASONS))
             finger = rng.choice(list(Finger))

@@ -42,8 +42,9 @@ class Obj:
             if default is _MISSING:
                 raise RecordFormatError(join(self.path, key), "is required")
             return default
-        # bool is an int in Python; a JSON true is never a number here.
-        if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
+        # bool is an int in Python; a JSON true is never a number here. `object` means "any": convert() checks.
+        kinds = _as_tuple(kind)
+        if not isinstance(value, kind) or (isinstance(value, bool) and bool not in kinds and object not in kinds):
             raise RecordFormatError(join(self.path, key), f"expected {_names(kind)}, got {_kind(value)}")
         return value
 

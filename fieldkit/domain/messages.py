@@ -16,6 +16,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "name.required": (ERROR, "Chưa nhập họ, chữ đệm và tên khai sinh", "The birth name is missing"),
     "name.bad_characters": (ERROR, "Tên có ký tự không được phép: {chars}",
                             "The name contains characters that are not allowed: {chars}"),
+    "name.not_normalized": (WARNING, "Tên chưa chuẩn hoá Unicode (NFC) hoặc thừa khoảng trắng; sẽ lưu là \"{normalized}\"",
+                            "The name is not in Unicode NFC or has extra spaces; it will be stored as \"{normalized}\""),
     "id.format": (ERROR, "Số định danh cá nhân phải gồm đúng 12 chữ số",
                   "The personal ID number must have exactly 12 digits"),
     "id.unknown_province": (WARNING, "Mã tỉnh {code} trong số định danh không có trong danh mục",

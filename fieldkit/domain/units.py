@@ -100,18 +100,30 @@ def _commune_codes() -> dict[str, Commune]:
     return {c.code: c for c in all_communes()}
 
 
+@lru_cache(maxsize=64)
+def _commune_keys(province_code: str) -> tuple[dict[str, list[Commune]], dict[str, list[Commune]]]:
+    """(exact keys, folded keys) → communes of one province; built once per province."""
+    exact: dict[str, list[Commune]] = {}
+    folded: dict[str, list[Commune]] = {}
+    province = find_province(province_code)
+    for c in province.communes:
+        for key in {comparison_key(c.name), comparison_key(c.short)}:
+            exact.setdefault(key, []).append(c)
+        for key in {fold(c.name), fold(c.short)}:
+            folded.setdefault(key, []).append(c)
+    return exact, folded
+
+
 def find_commune(province: Province, text: str) -> CommuneMatch:
     """The commune of `province` that `text` names; with or without its kind ("Xã"), diacritics optional."""
     text = (text or "").strip()
     if not text:
         return CommuneMatch(None)
-    exact_key = comparison_key(text)
-    exact = [c for c in province.communes if exact_key in (comparison_key(c.name), comparison_key(c.short))]
+    exact_index, folded_index = _commune_keys(province.code)
+    exact = exact_index.get(comparison_key(text), [])
     if len(exact) == 1:
         return CommuneMatch(exact[0], tuple(exact))
-    folded_key = fold(text)
-    loose = [c for c in province.communes if folded_key in (fold(c.name), fold(c.short))]
+    loose = folded_index.get(fold(text), [])
     if len(loose) == 1:
         return CommuneMatch(loose[0], tuple(loose))
-    pool = exact or loose
-    return CommuneMatch(None, tuple(pool))
+    return CommuneMatch(None, tuple(exact or loose))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from fieldkit.domain import messages
 from fieldkit.domain.addresses import check_residence
@@ -19,7 +20,7 @@ from fieldkit.domain.dates import age_range, is_future
 from fieldkit.domain.ethnicities import find_ethnic_group
 from fieldkit.domain.fingers import Finger, FingerStatus
 from fieldkit.domain.jsonread import RecordFormatError
-from fieldkit.domain.names import bad_name_characters
+from fieldkit.domain.names import bad_name_characters, normalize_name
 from fieldkit.domain.personal_id import PROVINCE_CODES, PersonalIdError, id_warnings, parse_cmnd, parse_personal_id
 from fieldkit.domain.record import EnrolmentRecord
 from fieldkit.domain.status import Status
@@ -86,6 +87,8 @@ def check_names(r: EnrolmentRecord, ctx: Ctx):
                        *((f"{D}.other_names[{i}]", n) for i, n in enumerate(d.other_names))]:
         if bad := bad_name_characters(name):
             yield issue("name.bad_characters", path, chars=" ".join(repr(c) for c in bad))
+        elif name != normalize_name(name):  # records read from JSON are normalised; this catches other writers
+            yield issue("name.not_normalized", path, normalized=normalize_name(name))
 
 
 def check_ids(r: EnrolmentRecord, ctx: Ctx):
@@ -140,8 +143,12 @@ def check_belonging(r: EnrolmentRecord, ctx: Ctx):
 
 def _known_province(text: str) -> bool:
     """A 2025 province or one of the 63 before: births were registered under the old names."""
-    old_names = {province_key(old) for old, _ in PROVINCE_CODES.values()}
-    return find_province(text) is not None or province_key(text) in old_names
+    return find_province(text) is not None or province_key(text) in _old_province_keys()
+
+
+@lru_cache(maxsize=1)
+def _old_province_keys() -> frozenset[str]:
+    return frozenset(province_key(old) for old, _ in PROVINCE_CODES.values())
 
 
 def check_residence_units(r: EnrolmentRecord, ctx: Ctx):

@@ -1,6 +1,7 @@
 """Card QR payloads: old 7-field, newer longer, scanner noise, and malformed ones with clear errors."""
 
 import pytest
+from hypothesis import given, strategies as st
 
 from fieldkit.domain.card_qr import QrParseError, parse_card_qr, repair_mojibake
 from fieldkit.domain.dates import PartialDate
@@ -89,3 +90,14 @@ def test_malformed_payloads_say_what_is_wrong(payload, field, fragment):
 def test_repr_hides_the_person():
     text = repr(parse_card_qr(OLD, convert_address=False))
     assert "Niê" not in text and "062190001234" not in text
+
+
+@given(st.text(max_size=120) | st.lists(st.text(alphabet="0123456789NamNữ ", max_size=14), min_size=5, max_size=10)
+       .map("|".join))
+def test_any_text_gives_a_prefill_or_a_qr_parse_error(text):
+    try:
+        prefill = parse_card_qr(text, convert_address=False)
+    except QrParseError as exc:
+        assert str(exc)
+    else:
+        assert len(prefill.personal_id) == 12 and prefill.birth_name

@@ -98,3 +98,14 @@ def test_repr_never_shows_personal_data():
     for secret in ("Trần", "Bình", "051090012345", "0905123456", "Lê Thị", "Đăk Mar", "Bí Danh", "canbo.a"):
         assert not any(secret in t for t in texts), secret
     assert str(r.record_id) in repr(r) and isinstance(r.record_id, uuid.UUID)
+
+
+def test_a_boolean_is_not_a_status_or_a_number():
+    d = adult().to_dict()
+    d["status"] = True
+    with pytest.raises(RecordFormatError, match="status: 'True' is not one of"):
+        EnrolmentRecord.from_dict(d)
+    d = adult().to_dict()
+    d["version"] = True
+    with pytest.raises(RecordFormatError, match="version: expected an integer, got true/false"):
+        EnrolmentRecord.from_dict(d)

@@ -70,6 +70,7 @@ def test_errors(change, code, field):
     ({"religion": ""}, "religion.missing"),
     ({"hometown": ""}, "hometown.missing"),
     ({"birth_registration_province": "Mordor"}, "birth_registration.unknown_province"),
+    ({"birth_name": "Tra\u0302\u0300n  Văn Bình"}, "name.not_normalized"),
 ])
 def test_warnings_do_not_block(change, code):
     issues = validate(adult(**change), today=TODAY)
