@@ -15,11 +15,22 @@ from drivers.errors import DeviceError, SpecError
 from drivers.spec import DeviceSpec
 
 BACKENDS: dict[tuple[str, str], str] = {
-    # filled by the driver modules' authors, e.g.
-    # ("fingerprint", "serial"): "drivers.fingerprint.uart_scanner:open_scanner",
+    ("fingerprint", "serial"): "drivers.fingerprint.uart_scanner:open_scanner",
+    ("fingerprint", "sim"): "drivers.fingerprint.uart_scanner:open_simulated_scanner",
+    ("slap", "serial"): "drivers.fingerprint.slap_scanner:open_slap_scanner",
+    ("slap", "sim"): "drivers.fingerprint.slap_scanner:open_simulated_slap_scanner",
+    ("qr", "serial"): "drivers.qr.reader:open_reader",
+    ("qr", "sim"): "drivers.qr.reader:open_simulated_reader",
+    ("camera", "opencv"): "drivers.camera.opencv_camera:open_opencv_camera",
+    ("camera", "sim"): "drivers.camera.sim_camera:open_sim_camera",
 }
 
-ENUMERATORS: tuple[str, ...] = ()
+ENUMERATORS: tuple[str, ...] = (
+    "drivers.serial_link:enumerate_serial_ports",
+    "drivers.sim.catalogue:enumerate_simulators",
+    "drivers.camera.opencv_camera:enumerate_cameras",
+    "drivers.camera.sim_camera:enumerate_profiles",
+)
 
 
 @dataclass(frozen=True)

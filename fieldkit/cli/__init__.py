@@ -24,6 +24,13 @@ COMMAND_MODULES = (
     "fieldkit.cli.settings_command",
     "fieldkit.cli.bench_command",
     "fieldkit.cli.record_commands",
+    "fieldkit.cli.kit_commands",
+    "fieldkit.cli.queue_commands",
+    "fieldkit.cli.audit_commands",
+    "fieldkit.cli.face_commands",
+    "fieldkit.cli.print_commands",
+    "fieldkit.cli.device_commands",
+    "fieldkit.cli.sync_commands",
 )
 
 

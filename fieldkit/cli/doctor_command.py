@@ -13,6 +13,10 @@ from fieldkit import __version__
 PROBES = (
     "fieldkit.cli.doctor_command:versions_section",
     "fieldkit.cli.doctor_command:data_section",
+    "fieldkit.security.doctor:keys_section",
+    "fieldkit.quality.doctor:face_section",
+    "fieldkit.cli.device_commands:doctor_section",
+    "sync.client.doctor:sync_section",
 )
 
 _PACKAGES = ("PySide6", "opencv-python-headless", "face-recognition", "dlib-bin", "numpy", "cryptography",

@@ -35,6 +35,7 @@ def build_main_window(app: QApplication, data_dir: Path, settings: Settings, lan
         window.show_language(lang)
 
     window.language_requested.connect(change_language)
+    app.installEventFilter(window.inactivity)
     return window
 
 
@@ -43,9 +44,11 @@ def run_app(data_dir: Path, settings: Settings, language: str | None = None, scr
     app = create_app()
     window = build_main_window(app, data_dir, settings, language or settings.language)
     window.show()
+    app.aboutToQuit.connect(window.shutdown)
     if screenshot:
         def grab_and_quit() -> None:
             window.grab().save(screenshot)
+            window.close()
             app.quit()
         QTimer.singleShot(300, grab_and_quit)
     return app.exec()

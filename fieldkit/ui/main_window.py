@@ -1,68 +1,53 @@
-"""The main window: a header with the language switch, and a stack of pages for each role's work."""
+"""The main window: a header (user, lock, language) over a stack of pages; navigation by role.
+
+The window wires pages together and owns nothing else: the AppContext holds the core objects, each page
+its own widgets. Locking (button or inactivity) forgets the keys and returns to the login page; the
+enrolment in progress stays in memory and is saved after the next log-in.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMainWindow,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from fieldkit.settings import Settings
+from fieldkit.ui.context import AppContext
+from fieldkit.ui.devices import DeviceManager
+from fieldkit.ui.inactivity import InactivityLock
+from fieldkit.ui.names import role_name
+from fieldkit.ui.pages.enrolment.wizard import EnrolmentWizard
+from fieldkit.ui.pages.home import HomePage
+from fieldkit.ui.pages.lab.lab import HardwareLab
+from fieldkit.ui.pages.login import LoginPage
+from fieldkit.ui.pages.review.detail import ReviewDetailPage
+from fieldkit.ui.pages.review.list_page import ReviewListPage
+from fieldkit.ui.pages.session_setup import SessionSetupPage, SessionSummaryPage
+from fieldkit.ui.pages.sync_panel import SyncPanel
 
-
-class HomePage(QWidget):
-    """What a user sees first: which kit this is and which devices it is set to use."""
-
-    def __init__(self, settings: Settings, data_dir: str):
-        super().__init__()
-        self._settings = settings
-        self._data_dir = data_dir
-        self.title = QLabel()
-        self.title.setObjectName("pageTitle")
-        self.subtitle = QLabel()
-        self.subtitle.setWordWrap(True)
-        self.devices_box = QGroupBox()
-        self.device_labels: dict[str, QLabel] = {}
-        form = QFormLayout(self.devices_box)
-        for key in ("camera", "fingerprint", "slap_scanner", "qr_reader"):
-            label = QLabel()
-            self.device_labels[key] = label
-            form.addRow(label, QLabel(getattr(settings, key)))
-        self.data_label = QLabel()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addWidget(self.devices_box)
-        layout.addWidget(self.data_label)
-        layout.addStretch(1)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.title.setText(self.tr("Mobile ID enrolment"))
-        self.subtitle.setText(self.tr("Take applications for the chip-based ID card where there is no network. "
-                                      "Records are sealed and sent to the hub when a connection returns."))
-        self.devices_box.setTitle(self.tr("Devices"))
-        names = {"camera": self.tr("Camera"), "fingerprint": self.tr("Fingerprint scanner"),
-                 "slap_scanner": self.tr("Slap scanner"), "qr_reader": self.tr("Card QR reader")}
-        for key, label in self.device_labels.items():
-            label.setText(names[key])
-        self.data_label.setText(self.tr("Data folder: %1").replace("%1", self._data_dir))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
+# Which roles may open which page (the core checks roles again on every action).
+PAGE_ROLES = {"home": ("officer", "supervisor", "technician"), "session": ("officer", "supervisor"),
+              "enrol": ("officer", "supervisor"), "summary": ("officer", "supervisor"), "review": ("supervisor",),
+              "detail": ("supervisor",), "sync": ("officer", "supervisor", "technician"), "lab": ("technician",)}
 
 
 class MainWindow(QMainWindow):
     language_requested = Signal(str)
 
-    def __init__(self, settings: Settings, data_dir: str):
+    def __init__(self, settings: Settings, data_dir: str, ctx: AppContext | None = None):
         super().__init__()
-        self.resize(1200, 760)
+        self.resize(1280, 860)
+        self.ctx = ctx or AppContext(settings, data_dir, parent=self)
+        self.ctx.devices = DeviceManager(self.ctx.runner, self)
         header = QWidget()
         header.setObjectName("header")
         self.brand = QLabel("FieldKit")
         self.brand.setObjectName("brand")
+        self.user_label = QLabel()
+        self.home_button = QPushButton()
+        self.home_button.setObjectName("headerHome")
+        self.lock_button = QPushButton()
+        self.lock_button.setObjectName("headerLock")
         self.language_label = QLabel()
         self.language_box = QComboBox()
         self.language_box.addItem("Tiếng Việt", "vi")
@@ -71,13 +56,29 @@ class MainWindow(QMainWindow):
             lambda _i: self.language_requested.emit(self.language_box.currentData()))
         row = QHBoxLayout(header)
         row.addWidget(self.brand)
+        row.addWidget(self.user_label)
         row.addStretch(1)
+        row.addWidget(self.home_button)
+        row.addWidget(self.lock_button)
         row.addWidget(self.language_label)
         row.addWidget(self.language_box)
 
+        c = self.ctx
+        self.login = LoginPage(c)
+        self.home = HomePage(c)
+        self.session_setup = SessionSetupPage(c)
+        self.summary = SessionSummaryPage(c)
+        self.wizard = EnrolmentWizard(c)
+        self.review_list = ReviewListPage(c)
+        self.review_detail = ReviewDetailPage(c)
+        self.sync_panel = SyncPanel(c)
+        self.lab = HardwareLab(c)
         self.pages = QStackedWidget()
-        self.home = HomePage(settings, data_dir)
-        self.pages.addWidget(self.home)
+        self.page_keys = {"login": self.login, "home": self.home, "session": self.session_setup,
+                          "summary": self.summary, "enrol": self.wizard, "review": self.review_list,
+                          "detail": self.review_detail, "sync": self.sync_panel, "lab": self.lab}
+        for page in self.page_keys.values():
+            self.pages.addWidget(page)
 
         central = QWidget()
         column = QVBoxLayout(central)
@@ -85,32 +86,137 @@ class MainWindow(QMainWindow):
         column.addWidget(header)
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
+
+        self.inactivity = InactivityLock(settings.inactivity_lock_minutes, self)
+        self.inactivity.expired.connect(self.lock)
+        self.login.logged_in.connect(self._logged_in)
+        self.home.action.connect(self.show_page)
+        self.home.continue_draft.connect(self.continue_draft)
+        self.session_setup.started.connect(lambda: self.show_page("home"))
+        self.wizard.finished.connect(lambda _rid: self.summary.refresh())
+        self.review_list.open_record.connect(self.open_record)
+        self.review_detail.acted.connect(lambda _r, _a: self.show_page("review"))
+        self.review_detail.back_requested.connect(lambda: self.show_page("review"))
+        self.home_button.clicked.connect(lambda: self.show_page("home"))
+        self.lock_button.clicked.connect(self.lock)
+        self.ctx.user_changed.connect(self._user_changed)
         self.retranslate()
+        self.show_page("login")
+
+    # -- navigation -----------------------------------------------------------------------------------
+    def current_key(self) -> str:
+        page = self.pages.currentWidget()
+        return next(k for k, p in self.page_keys.items() if p is page)
+
+    def show_page(self, key: str) -> None:
+        if key != "login" and self.ctx.role not in PAGE_ROLES.get(key, ()):
+            return
+        previous = self.pages.currentWidget()
+        if previous is self.wizard and key != "enrol":
+            self.wizard.leave()
+        if previous is self.lab and key != "lab":
+            self.lab.leave()
+        page = self.page_keys[key]
+        self.pages.setCurrentWidget(page)
+        if key == "home":
+            self.home.refresh()
+        elif key == "enrol" and self.ctx.work_session is not None:
+            if self.wizard.current() == 4 or not self.wizard.controller.record.demographics.birth_name:
+                self.wizard.begin()
+        elif key == "summary":
+            self.summary.refresh()
+        elif key == "review":
+            self.review_list.refresh()
+        elif key == "sync":
+            self.sync_panel.refresh()
+        elif key == "login":
+            self.login.reset()
+        elif key == "session":
+            self.session_setup.province.setFocus()
+        self.home_button.setVisible(key not in ("login", "home") and self.ctx.kit_session is not None)
+
+    def open_record(self, record_id: str) -> None:
+        self.show_page("detail")
+        self.review_detail.load(record_id)
+
+    def continue_draft(self, record_id: str) -> None:
+        def loaded(view) -> None:
+            self.show_page("enrol")
+            self.wizard.begin(view)
+        self.ctx.runner.run(self.ctx.kit_session.get_record, record_id, on_success=loaded)
+
+    # -- session --------------------------------------------------------------------------------------
+    def _logged_in(self) -> None:
+        self.inactivity.arm()
+        if self.wizard.controller.record.demographics.birth_name and self.ctx.role in PAGE_ROLES["enrol"]:
+            self.wizard.controller.save_now()  # typed before the lock: save it now that keys are back
+        self.show_page("home")
+
+    def lock(self) -> None:
+        """Forget the keys and show the login page (inactivity, or the Lock button)."""
+        if self.ctx.kit_session is None:
+            return
+        self.inactivity.disarm()
+        if self.pages.currentWidget() is self.wizard:
+            self.wizard.leave()
+        self.lab.leave()
+        self.sync_panel.close_worker()
+        self.ctx.log_out()
+        self.show_page("login")
+
+    def _user_changed(self) -> None:
+        name, role = self.ctx.user_name, self.ctx.role
+        self.user_label.setText(f"{name} · {role_name(role)}" if role else "")
+        self.lock_button.setVisible(bool(role))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("FieldKit — ID enrolment"))
+        self.language_label.setText(self.tr("Language"))
+        self.home_button.setText(self.tr("Home"))
+        self.lock_button.setText(self.tr("Lock"))
+        self._user_changed()
 
     def show_language(self, language: str) -> None:
         """Reflect the language in force in the switch without re-emitting a request."""
+        self.ctx.language = language
         index = self.language_box.findData(language)
         self.language_box.blockSignals(True)
         self.language_box.setCurrentIndex(index)
         self.language_box.blockSignals(False)
 
-    def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("FieldKit — ID enrolment"))
-        self.language_label.setText(self.tr("Language"))
-
-    def changeEvent(self, event: QEvent) -> None:
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
 
+    def shutdown(self) -> None:
+        """Close devices (joins their threads), stop background work, lock and close the store."""
+        self.inactivity.disarm()
+        self.wizard.face.stop()
+        self.lab.leave()
+        self.sync_panel.close_worker()
+        self.ctx.devices.close_all()
+        self.ctx.close()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.shutdown()
+        super().closeEvent(event)
+
 
 STYLE = """
-QWidget { font-size: 11pt; }
+QWidget { font-size: 12pt; }
 #header { background: #0b5d3b; }
 #brand { color: white; font-size: 16pt; font-weight: bold; padding: 6px; }
 #header QLabel { color: white; }
 #pageTitle { font-size: 20pt; font-weight: bold; color: #0b5d3b; }
-QPushButton { min-height: 40px; padding: 4px 16px; }
+#stepTitle { font-size: 15pt; font-weight: bold; color: #0b5d3b; }
+#instruction { font-size: 15pt; }
+#errorText { color: #b03a2e; }
+#issueText { color: #a04000; }
+#bigNumber { font-size: 28pt; font-weight: bold; color: #0b5d3b; }
+QPushButton { min-height: 44px; padding: 4px 16px; }
+QLineEdit, QComboBox, QDateEdit { min-height: 36px; }
+QCheckBox::indicator { width: 24px; height: 24px; }
 """
 
 __all__ = ["MainWindow", "HomePage", "STYLE", "Qt"]

@@ -2,59 +2,1244 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
+    <name>DemographicsForm</name>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="139"/>
+        <source>Full birth name</source>
+        <translation>Họ, chữ đệm và tên khai sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="139"/>
+        <source>Other names (comma between names)</source>
+        <translation>Tên gọi khác (cách nhau bằng dấu phẩy)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="140"/>
+        <source>Personal ID number (12 digits)</source>
+        <translation>Số định danh cá nhân (12 chữ số)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="140"/>
+        <source>Old CMND number (9 digits)</source>
+        <translation>Số CMND cũ (9 chữ số)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="141"/>
+        <source>Date of birth (DD/MM/YYYY, MM/YYYY or YYYY)</source>
+        <translation>Ngày sinh (NN/TT/NNNN, TT/NNNN hoặc NNNN)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="141"/>
+        <source>Sex</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="142"/>
+        <source>Ethnicity</source>
+        <translation>Dân tộc</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="142"/>
+        <source>Religion</source>
+        <translation>Tôn giáo</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="142"/>
+        <source>Nationality</source>
+        <translation>Quốc tịch</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="143"/>
+        <source>Place of birth registration (province)</source>
+        <translation>Nơi đăng ký khai sinh (tỉnh, thành phố)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="144"/>
+        <source>Residence: province</source>
+        <translation>Nơi cư trú: tỉnh, thành phố</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="144"/>
+        <source>Residence: commune</source>
+        <translation>Nơi cư trú: xã, phường</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="145"/>
+        <source>Residence: village, house number</source>
+        <translation>Nơi cư trú: thôn, buôn, số nhà</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="145"/>
+        <source>Home town (quê quán)</source>
+        <translation>Quê quán</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="146"/>
+        <source>Legal representative (under 14): name</source>
+        <translation>Người đại diện (dưới 14 tuổi): họ tên</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="147"/>
+        <source>Representative&apos;s personal ID</source>
+        <translation>Số định danh của người đại diện</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="148"/>
+        <source>Relationship (father, mother, guardian)</source>
+        <translation>Quan hệ (cha, mẹ, người giám hộ)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="148"/>
+        <source>Mobile phone</source>
+        <translation>Số điện thoại di động</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="153"/>
+        <source>— choose —</source>
+        <translation>— chọn —</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="154"/>
+        <source>Male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="155"/>
+        <source>Female</source>
+        <translation>Nữ</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="156"/>
+        <source>Old card (QR code)</source>
+        <translation>Thẻ cũ (mã QR)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="157"/>
+        <source>Scan the card&apos;s QR</source>
+        <translation>Quét mã QR trên thẻ</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="158"/>
+        <source>…or paste the QR text here</source>
+        <translation>…hoặc dán nội dung mã QR vào đây</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="159"/>
+        <source>Use this text</source>
+        <translation>Dùng nội dung này</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="279"/>
+        <source>Opening the QR reader…</source>
+        <translation>Đang mở máy đọc mã QR…</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="283"/>
+        <source>Hold the card&apos;s QR code under the reader…</source>
+        <translation>Đưa mã QR trên thẻ vào dưới máy đọc…</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="286"/>
+        <source>No code was read. Try again.</source>
+        <translation>Chưa đọc được mã. Hãy thử lại.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="291"/>
+        <source>The QR reader failed: %1</source>
+        <translation>Máy đọc mã QR bị lỗi: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="297"/>
+        <source>This is not an ID card QR: %1</source>
+        <translation>Đây không phải mã QR của thẻ căn cước: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="308"/>
+        <source>Filled in from the card. Check every field with the citizen.</source>
+        <translation>Đã điền từ thẻ. Hãy cùng người dân kiểm tra từng mục.</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentWizard</name>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="69"/>
+        <source>Not saved: %1</source>
+        <translation>Chưa lưu được: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <source>1 Information</source>
+        <translation>1 Thông tin</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <source>2 Face</source>
+        <translation>2 Ảnh mặt</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <source>3 Fingerprints</source>
+        <translation>3 Vân tay</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <source>4 Check</source>
+        <translation>4 Kiểm tra</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="75"/>
+        <source>5 Slip</source>
+        <translation>5 Giấy hẹn</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="78"/>
+        <source>Back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="79"/>
+        <source>Next</source>
+        <translation>Tiếp theo</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="132"/>
+        <source>Correct the fields marked ⛔ first.</source>
+        <translation>Hãy sửa các mục có dấu ⛔ trước.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="137"/>
+        <source>The face photo has not been taken yet.</source>
+        <translation>Chưa chụp ảnh mặt.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="142"/>
+        <source>Finish the fingerprints, or record why a finger cannot be printed.</source>
+        <translation>Hãy lấy xong vân tay, hoặc ghi lý do ngón không lấy được.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="159"/>
+        <source>Saved (encrypted), version %1</source>
+        <translation>Đã lưu (mã hóa), lần %1</translation>
+    </message>
+</context>
+<context>
+    <name>FaceCapturePage</name>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="108"/>
+        <source>Face photo: the photo is taken by itself when the face is well placed</source>
+        <translation>Ảnh mặt: máy tự chụp khi khuôn mặt ở đúng vị trí</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="109"/>
+        <source>Take the photo again</source>
+        <translation>Chụp lại</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="122"/>
+        <source>Photo taken (quality %1).</source>
+        <translation>Đã chụp (chất lượng %1).</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="126"/>
+        <source>Ask the citizen to look straight at the camera.</source>
+        <translation>Mời người dân nhìn thẳng vào máy ảnh.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="131"/>
+        <source>Opening the camera…</source>
+        <translation>Đang mở máy ảnh…</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="135"/>
+        <source>Camera error: %1</source>
+        <translation>Lỗi máy ảnh: %1</translation>
+    </message>
+</context>
+<context>
+    <name>FingerCapturePage</name>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="135"/>
+        <source>Fingerprints: four right, four left, both thumbs, then each finger rolled</source>
+        <translation>Vân tay: bốn ngón phải, bốn ngón trái, hai ngón cái, rồi lăn từng ngón</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="136"/>
+        <source>Scan (Enter)</source>
+        <translation>Quét (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="137"/>
+        <source>Keep the best try and go on</source>
+        <translation>Giữ lần tốt nhất và làm tiếp</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="138"/>
+        <source>A finger cannot be printed</source>
+        <translation>Ngón tay không lấy được vân</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="139"/>
+        <source>Reason, e.g. lost in an accident</source>
+        <translation>Lý do, ví dụ: mất ngón do tai nạn</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="140"/>
+        <source>Record</source>
+        <translation>Ghi nhận</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="203"/>
+        <source>All fingerprints are done.</source>
+        <translation>Đã lấy xong vân tay.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="212"/>
+        <source>Place flat on the scanner: %1</source>
+        <translation>Đặt phẳng lên máy quét: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="213"/>
+        <source>Roll on the scanner: %1</source>
+        <translation>Lăn trên máy quét: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="214"/>
+        <source>try %1 of %2</source>
+        <translation>lần %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="242"/>
+        <source>Scanning…</source>
+        <translation>Đang quét…</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="264"/>
+        <source>The scan failed: %1</source>
+        <translation>Quét không được: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="280"/>
+        <source>Quality %1 is too low. %2 Scan again.</source>
+        <translation>Chất lượng %1 còn thấp. %2 Quét lại.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="316"/>
+        <source>Kept: quality %1 after %2 tries.</source>
+        <translation>Đã giữ: chất lượng %1 sau %2 lần.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="336"/>
+        <source>Type the reason first.</source>
+        <translation>Hãy nhập lý do trước.</translation>
+    </message>
+</context>
+<context>
+    <name>HandDiagram</name>
+    <message>
+        <location filename="../widgets/hand_diagram.py" line="70"/>
+        <source>Left hand</source>
+        <translation>Tay trái</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hand_diagram.py" line="70"/>
+        <source>Right hand</source>
+        <translation>Tay phải</translation>
+    </message>
+</context>
+<context>
+    <name>HardwareLab</name>
+    <message>
+        <location filename="../pages/lab/lab.py" line="114"/>
+        <source>Hardware lab</source>
+        <translation>Kiểm tra thiết bị</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="115"/>
+        <source>Open</source>
+        <translation>Mở</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="116"/>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="117"/>
+        <source>Test capture</source>
+        <translation>Thu thử</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="118"/>
+        <source>Live preview</source>
+        <translation>Xem trực tiếp</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="119"/>
+        <source>Simulator faults</source>
+        <translation>Lỗi giả lập</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="120"/>
+        <source>Device log (bytes in and out)</source>
+        <translation>Nhật ký thiết bị (byte vào, ra)</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="121"/>
+        <source>Open a camera to see its picture.</source>
+        <translation>Mở máy ảnh để xem hình.</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="144"/>
+        <source>Open: %1</source>
+        <translation>Đang mở: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="144"/>
+        <source>No device open.</source>
+        <translation>Chưa mở thiết bị nào.</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="238"/>
+        <source>Captured %1×%2 in %3 ms</source>
+        <translation>Đã thu %1×%2 trong %3 ms</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="242"/>
+        <source>Read %1 characters in %2 ms</source>
+        <translation>Đã đọc %1 ký tự trong %2 ms</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="249"/>
+        <source>Test failed after %1 ms: %2</source>
+        <translation>Thử không được sau %1 ms: %2</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
-        <location filename="../main_window.py" line="40"/>
+        <location filename="../pages/home.py" line="48"/>
         <source>Mobile ID enrolment</source>
         <translation>Cấp căn cước lưu động</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="41"/>
-        <source>Take applications for the chip-based ID card where there is no network. Records are sealed and sent to the hub when a connection returns.</source>
-        <translation>Thu nhận hồ sơ cấp thẻ căn cước gắn chip ở nơi không có mạng. Hồ sơ được niêm phong và gửi về trung tâm khi có kết nối trở lại.</translation>
+        <location filename="../pages/home.py" line="49"/>
+        <source>Set up today&apos;s session</source>
+        <translation>Thiết lập đợt cấp hôm nay</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="43"/>
-        <source>Devices</source>
-        <translation>Thiết bị</translation>
+        <location filename="../pages/home.py" line="49"/>
+        <source>Enrol a citizen</source>
+        <translation>Thu nhận hồ sơ công dân</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="44"/>
-        <source>Camera</source>
-        <translation>Máy ảnh</translation>
+        <location filename="../pages/home.py" line="50"/>
+        <source>Review records</source>
+        <translation>Duyệt hồ sơ</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="44"/>
-        <source>Fingerprint scanner</source>
-        <translation>Máy quét vân tay</translation>
+        <location filename="../pages/home.py" line="50"/>
+        <source>Session summary</source>
+        <translation>Tổng kết đợt cấp</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="45"/>
-        <source>Slap scanner</source>
-        <translation>Máy quét bốn ngón</translation>
+        <location filename="../pages/home.py" line="51"/>
+        <source>Send to the hub</source>
+        <translation>Gửi về trung tâm</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="45"/>
-        <source>Card QR reader</source>
-        <translation>Đầu đọc mã QR trên thẻ</translation>
+        <location filename="../pages/home.py" line="51"/>
+        <source>Hardware lab</source>
+        <translation>Kiểm tra thiết bị</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="48"/>
-        <source>Data folder: %1</source>
-        <translation>Thư mục dữ liệu: %1</translation>
+        <location filename="../pages/home.py" line="54"/>
+        <source>Unfinished records (Enter to continue):</source>
+        <translation>Hồ sơ chưa xong (Enter để làm tiếp):</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="72"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPage</name>
+    <message>
+        <location filename="../pages/login.py" line="57"/>
+        <location filename="../pages/login.py" line="62"/>
+        <source>Log in</source>
+        <translation>Đăng nhập</translation>
+    </message>
+    <message>
+        <location filename="../pages/login.py" line="58"/>
+        <source>Each person logs in with their own name and passphrase. The kit locks itself when nobody uses it.</source>
+        <translation>Mỗi người đăng nhập bằng tên và mật khẩu của mình. Máy tự khóa khi không có ai sử dụng.</translation>
+    </message>
+    <message>
+        <location filename="../pages/login.py" line="60"/>
+        <source>User name</source>
+        <translation>Tên người dùng</translation>
+    </message>
+    <message>
+        <location filename="../pages/login.py" line="61"/>
+        <source>Passphrase</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
+        <location filename="../pages/login.py" line="80"/>
+        <source>Type your user name and passphrase.</source>
+        <translation>Hãy nhập tên người dùng và mật khẩu.</translation>
+    </message>
+    <message>
+        <location filename="../pages/login.py" line="83"/>
+        <source>This kit is not set up yet: a technician runs `fieldkit init` first.</source>
+        <translation>Máy chưa được thiết lập: kỹ thuật viên cần chạy `fieldkit init` trước.</translation>
+    </message>
+    <message>
+        <location filename="../pages/login.py" line="86"/>
+        <source>Checking…</source>
+        <translation>Đang kiểm tra…</translation>
+    </message>
+    <message>
+        <location filename="../pages/login.py" line="102"/>
+        <source>Too many wrong attempts. Try again in %1 seconds.</source>
+        <translation>Nhập sai quá nhiều lần. Thử lại sau %1 giây.</translation>
+    </message>
+    <message>
+        <location filename="../pages/login.py" line="105"/>
+        <source>Wrong user name or passphrase.</source>
+        <translation>Sai tên người dùng hoặc mật khẩu.</translation>
+    </message>
+    <message>
+        <location filename="../pages/login.py" line="107"/>
+        <source>Cannot log in: %1</source>
+        <translation>Không đăng nhập được: %1</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="98"/>
+        <location filename="../main_window.py" line="173"/>
         <source>FieldKit — ID enrolment</source>
         <translation>FieldKit — Thu nhận hồ sơ căn cước</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="99"/>
+        <location filename="../main_window.py" line="174"/>
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="175"/>
+        <source>Home</source>
+        <translation>Trang chính</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="176"/>
+        <source>Lock</source>
+        <translation>Khóa máy</translation>
+    </message>
+</context>
+<context>
+    <name>Names</name>
+    <message>
+        <location filename="../names.py" line="13"/>
+        <source>right thumb</source>
+        <translation>ngón cái phải</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="13"/>
+        <source>right index finger</source>
+        <translation>ngón trỏ phải</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="14"/>
+        <source>right middle finger</source>
+        <translation>ngón giữa phải</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="14"/>
+        <source>right ring finger</source>
+        <translation>ngón áp út phải</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="15"/>
+        <source>right little finger</source>
+        <translation>ngón út phải</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="15"/>
+        <source>left thumb</source>
+        <translation>ngón cái trái</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="16"/>
+        <source>left index finger</source>
+        <translation>ngón trỏ trái</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="16"/>
+        <source>left middle finger</source>
+        <translation>ngón giữa trái</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="17"/>
+        <source>left ring finger</source>
+        <translation>ngón áp út trái</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="17"/>
+        <source>left little finger</source>
+        <translation>ngón út trái</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="22"/>
+        <source>four fingers of the right hand</source>
+        <translation>bốn ngón tay phải</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="22"/>
+        <source>four fingers of the left hand</source>
+        <translation>bốn ngón tay trái</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="23"/>
+        <source>both thumbs</source>
+        <translation>hai ngón cái</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="27"/>
+        <location filename="../names.py" line="37"/>
+        <source>captured</source>
+        <translation>đã lấy</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="27"/>
+        <source>missing (amputated or absent)</source>
+        <translation>mất ngón (cụt hoặc không có)</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="28"/>
+        <source>injured</source>
+        <translation>bị thương</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="28"/>
+        <source>bandaged</source>
+        <translation>đang băng bó</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="29"/>
+        <source>no usable print</source>
+        <translation>không lấy được vân</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="33"/>
+        <source>officer</source>
+        <translation>cán bộ thu nhận</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="33"/>
+        <source>supervisor</source>
+        <translation>cán bộ phụ trách</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="33"/>
+        <source>technician</source>
+        <translation>kỹ thuật viên</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="37"/>
+        <source>draft</source>
+        <translation>bản nháp</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="37"/>
+        <source>waiting for review</source>
+        <translation>chờ duyệt</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="38"/>
+        <source>approved</source>
+        <translation>đã duyệt</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="38"/>
+        <source>sealed</source>
+        <translation>đã niêm phong</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="38"/>
+        <source>uploading</source>
+        <translation>đang gửi</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="39"/>
+        <source>received by the hub</source>
+        <translation>trung tâm đã nhận</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="39"/>
+        <source>returned to the officer</source>
+        <translation>trả lại cán bộ</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="40"/>
+        <source>rejected</source>
+        <translation>bị từ chối</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="40"/>
+        <source>voided</source>
+        <translation>đã hủy</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="44"/>
+        <source>Male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <location filename="../names.py" line="44"/>
+        <source>Female</source>
+        <translation>Nữ</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDetailPage</name>
+    <message>
+        <location filename="../pages/review/detail.py" line="82"/>
+        <source>Review a record</source>
+        <translation>Duyệt hồ sơ</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="83"/>
+        <source>Reason (needed to return or reject)</source>
+        <translation>Lý do (bắt buộc khi trả lại hoặc từ chối)</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="84"/>
+        <source>Approve and co-sign</source>
+        <translation>Phê duyệt và ký</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="85"/>
+        <source>Return to the officer</source>
+        <translation>Trả lại cán bộ</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="86"/>
+        <source>Reject</source>
+        <translation>Từ chối</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="87"/>
+        <source>Back to the list</source>
+        <translation>Về danh sách</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="97"/>
+        <source>Opening…</source>
+        <translation>Đang mở…</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="122"/>
+        <source>Status: %1. The kit can no longer read this record.</source>
+        <translation>Trạng thái: %1. Máy không còn đọc được hồ sơ này.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="130"/>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="130"/>
+        <source>Full birth name</source>
+        <translation>Họ, chữ đệm và tên khai sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="131"/>
+        <source>Date of birth</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="132"/>
+        <source>Sex</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="133"/>
+        <source>Personal ID number</source>
+        <translation>Số định danh cá nhân</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="134"/>
+        <source>Residence</source>
+        <translation>Nơi cư trú</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="135"/>
+        <source>Face quality</source>
+        <translation>Chất lượng ảnh mặt</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="137"/>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="157"/>
+        <source>Duplicate check: no duplicate index on this kit yet.</source>
+        <translation>Kiểm tra trùng: máy này chưa có chỉ mục chống trùng.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="162"/>
+        <source>Approving, co-signing and sealing…</source>
+        <translation>Đang phê duyệt, ký và niêm phong…</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="170"/>
+        <source>Type the reason first.</source>
+        <translation>Hãy nhập lý do trước.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="179"/>
+        <source>Done: %1.</source>
+        <translation>Xong: %1.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="183"/>
+        <source>Not done: %1</source>
+        <translation>Chưa làm được: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewListPage</name>
+    <message>
+        <location filename="../pages/review/list_page.py" line="66"/>
+        <source>Records to review</source>
+        <translation>Hồ sơ cần duyệt</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="74"/>
+        <source>Search by name or ID number (diacritics optional)</source>
+        <translation>Tìm theo tên hoặc số định danh (không cần dấu)</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="75"/>
+        <source>Name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="75"/>
+        <source>Date of birth</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="75"/>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="76"/>
+        <source>Updated</source>
+        <translation>Cập nhật</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="77"/>
+        <source>Open (Enter)</source>
+        <translation>Mở (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="78"/>
+        <source>Approve the selected records</source>
+        <translation>Phê duyệt các hồ sơ đã chọn</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="106"/>
+        <source>%1 records</source>
+        <translation>%1 hồ sơ</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="125"/>
+        <source>Approving and sealing %1 records…</source>
+        <translation>Đang phê duyệt và niêm phong %1 hồ sơ…</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="140"/>
+        <source>%1 approved and sealed, %2 failed.</source>
+        <translation>%1 hồ sơ đã duyệt và niêm phong, %2 lỗi.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="53"/>
+        <source>Check with the citizen</source>
+        <translation>Kiểm tra cùng người dân</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="54"/>
+        <source>The citizen has read the information and confirms it is correct</source>
+        <translation>Người dân đã đọc và xác nhận thông tin là đúng</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="55"/>
+        <source>Send for the supervisor&apos;s review</source>
+        <translation>Gửi cán bộ phụ trách duyệt</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="77"/>
+        <source>Full birth name</source>
+        <translation>Họ, chữ đệm và tên khai sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="77"/>
+        <source>Date of birth</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="78"/>
+        <source>Sex</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="78"/>
+        <source>Personal ID number</source>
+        <translation>Số định danh cá nhân</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="79"/>
+        <source>Ethnicity</source>
+        <translation>Dân tộc</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="79"/>
+        <source>Religion</source>
+        <translation>Tôn giáo</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="79"/>
+        <source>Nationality</source>
+        <translation>Quốc tịch</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="80"/>
+        <source>Residence</source>
+        <translation>Nơi cư trú</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="81"/>
+        <source>Home town</source>
+        <translation>Quê quán</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="81"/>
+        <source>Mobile phone</source>
+        <translation>Số điện thoại di động</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="84"/>
+        <source>Legal representative</source>
+        <translation>Người đại diện</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="86"/>
+        <source>Fingerprints</source>
+        <translation>Vân tay</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="86"/>
+        <source>%1 of 10 fingers printed</source>
+        <translation>Đã lấy vân %1/10 ngón</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="106"/>
+        <source>Sending…</source>
+        <translation>Đang gửi…</translation>
+    </message>
+</context>
+<context>
+    <name>SessionSetupPage</name>
+    <message>
+        <location filename="../pages/session_setup.py" line="60"/>
+        <source>Today&apos;s session</source>
+        <translation>Đợt cấp hôm nay</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="61"/>
+        <source>Province</source>
+        <translation>Tỉnh, thành phố</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="61"/>
+        <source>Commune</source>
+        <translation>Xã, phường</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="61"/>
+        <source>Village (thôn, buôn)</source>
+        <translation>Thôn, buôn, làng</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="62"/>
+        <source>Team</source>
+        <translation>Tổ công tác</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="62"/>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="64"/>
+        <source>Type to search, e.g. quang ngai</source>
+        <translation>Gõ để tìm, ví dụ: quang ngai</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="65"/>
+        <source>Type to search, diacritics optional</source>
+        <translation>Gõ để tìm, không cần dấu</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="66"/>
+        <source>Start the session</source>
+        <translation>Bắt đầu đợt cấp</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="87"/>
+        <source>Choose the province and the commune from the list.</source>
+        <translation>Hãy chọn tỉnh và xã từ danh sách.</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="90"/>
+        <source>Type the team&apos;s name.</source>
+        <translation>Hãy nhập tên tổ công tác.</translation>
+    </message>
+</context>
+<context>
+    <name>SessionSummaryPage</name>
+    <message>
+        <location filename="../pages/session_setup.py" line="125"/>
+        <source>Session summary</source>
+        <translation>Tổng kết đợt cấp</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="126"/>
+        <source>enrolled, waiting for review</source>
+        <translation>hồ sơ đã thu, chờ duyệt</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="126"/>
+        <source>drafts not finished</source>
+        <translation>hồ sơ chưa xong</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="127"/>
+        <source>fingers recorded as exceptions</source>
+        <translation>ngón tay ghi ngoại lệ</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="139"/>
+        <source>No session started.</source>
+        <translation>Chưa bắt đầu đợt cấp.</translation>
+    </message>
+</context>
+<context>
+    <name>Slip</name>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="65"/>
+        <source>Appointment slip</source>
+        <translation>Giấy hẹn trả kết quả</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="90"/>
+        <source>APPOINTMENT SLIP FOR THE RESULT</source>
+        <translation>GIẤY HẸN TRẢ KẾT QUẢ</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="94"/>
+        <source>Receipt number: %1</source>
+        <translation>Số biên nhận: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="97"/>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="97"/>
+        <source>Date of birth</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="98"/>
+        <source>Application received at</source>
+        <translation>Nơi tiếp nhận hồ sơ</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="99"/>
+        <source>Received on</source>
+        <translation>Ngày tiếp nhận</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="99"/>
+        <source>Receiving officer</source>
+        <translation>Cán bộ tiếp nhận</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="100"/>
+        <source>Come back for the result on</source>
+        <translation>Hẹn trả kết quả vào ngày</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="110"/>
+        <source>Bring this slip when you come back. Keep it safe: the receipt number identifies your application.</source>
+        <translation>Mang theo giấy hẹn này khi đến nhận kết quả. Giữ cẩn thận: số biên nhận xác định hồ sơ của bạn.</translation>
+    </message>
+</context>
+<context>
+    <name>SlipPage</name>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="141"/>
+        <source>Sent for review. Give the citizen the appointment slip.</source>
+        <translation>Đã gửi duyệt. Hãy đưa giấy hẹn cho người dân.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="142"/>
+        <source>Save the slip as PDF for printing…</source>
+        <translation>Lưu giấy hẹn thành PDF để in…</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="143"/>
+        <source>Next citizen</source>
+        <translation>Người tiếp theo</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="160"/>
+        <source>Receipt number %1 — come back on %2.</source>
+        <translation>Số biên nhận %1 — hẹn trả kết quả ngày %2.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="168"/>
+        <source>Save the slip</source>
+        <translation>Lưu giấy hẹn</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <location filename="../pages/sync_panel.py" line="73"/>
+        <source>Sending to the hub</source>
+        <translation>Gửi dữ liệu về trung tâm</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="74"/>
+        <source>Packets</source>
+        <translation>Gói dữ liệu</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="75"/>
+        <source>Current packet</source>
+        <translation>Gói đang gửi</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="76"/>
+        <source>Sync now</source>
+        <translation>Đồng bộ ngay</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="77"/>
+        <source>Export to USB…</source>
+        <translation>Xuất ra USB…</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="78"/>
+        <source>Import receipts from USB…</source>
+        <translation>Nhập biên nhận từ USB…</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="79"/>
+        <source>Packet</source>
+        <translation>Gói</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="79"/>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="79"/>
+        <source>Size</source>
+        <translation>Dung lượng</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="79"/>
+        <source>Problem</source>
+        <translation>Sự cố</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="84"/>
+        <source>USB export is not available in this version.</source>
+        <translation>Phiên bản này chưa có chức năng xuất ra USB.</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="96"/>
+        <source>Log in to see the queue.</source>
+        <translation>Đăng nhập để xem hàng đợi.</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="99"/>
+        <source>This kit is not provisioned: run `fieldkit provision` with the hub&apos;s token.</source>
+        <translation>Máy chưa được đăng ký với trung tâm: chạy `fieldkit provision` với mã của trung tâm.</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="104"/>
+        <source>Not tried yet.</source>
+        <translation>Chưa thử kết nối.</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="114"/>
+        <source>%1 received by the hub, %2 waiting</source>
+        <translation>Trung tâm đã nhận %1, còn chờ %2</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="129"/>
+        <source>Contacting the hub…</source>
+        <translation>Đang kết nối trung tâm…</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="135"/>
+        <source>Hub reached: %1 delivered, %2 refused, %3 stuck.</source>
+        <translation>Đã kết nối: gửi được %1, bị từ chối %2, vướng %3.</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="139"/>
+        <source>No connection to the hub: %1</source>
+        <translation>Không kết nối được trung tâm: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="145"/>
+        <source>Sync failed: %1</source>
+        <translation>Đồng bộ lỗi: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="155"/>
+        <source>State: %1</source>
+        <translation>Trạng thái: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="156"/>
+        <source>Last success: %1</source>
+        <translation>Lần thành công gần nhất: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="158"/>
+        <source>Last error: %1</source>
+        <translation>Lỗi gần nhất: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="160"/>
+        <source>Stuck %1: %2</source>
+        <translation>Vướng %1: %2</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,115 @@
+"""`fieldkit queue list|show|approve|reject`: the review queue from scripts (unlock non-interactively)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime, timezone
+
+from fieldkit.cli.unlock_options import add_unlock_options, kit_errors, passphrase
+from fieldkit.domain.status import Status
+from fieldkit.enrolment.service import EnrolmentService, ReviewFilter
+
+
+def register(sub) -> None:
+    q = sub.add_parser("queue", help="list, show, approve or reject records").add_subparsers(
+        dest="queue_cmd", metavar="ACTION", required=True)
+    ls = q.add_parser("list", help="records, newest first (default: awaiting review)")
+    ls.add_argument("--status", action="append", choices=[s.value for s in Status],
+                    help="filter by status (repeatable; default pending_review)")
+    ls.add_argument("--all", action="store_true", help="every status")
+    ls.add_argument("--session", metavar="ID", help="filter by enrolment session id")
+    ls.add_argument("--since", metavar="YYYY-MM-DD", help="created on or after this day (UTC)")
+    ls.add_argument("--until", metavar="YYYY-MM-DD", help="created before this day (UTC)")
+    ls.add_argument("--search", metavar="TEXT", default="", help="name or ID prefix; diacritics ignored")
+    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--offset", type=int, default=0)
+    ls.set_defaults(func=run_list)
+    show = q.add_parser("show", help="one record's fields (no biometric bytes printed)")
+    show.add_argument("record_id")
+    show.set_defaults(func=run_show)
+    ap = q.add_parser("approve", help="approve: seal to the hub and enqueue (supervisor)")
+    ap.add_argument("record_id")
+    ap.add_argument("--version", type=int, help="refuse if the record is no longer at this version")
+    ap.set_defaults(func=run_approve)
+    rj = q.add_parser("reject", help="reject for good, with a reason (supervisor)")
+    rj.add_argument("record_id")
+    rj.add_argument("--reason", required=True)
+    rj.set_defaults(func=run_reject)
+    for p in (ls, show, ap, rj):
+        add_unlock_options(p)
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _day_ms(text: str | None) -> int | None:
+    if not text:
+        return None
+    return int(datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+
+def _open(args, ctx):
+    service = EnrolmentService(ctx.data_dir, ctx.settings)
+    try:
+        return service, service.unlock(args.user, passphrase(args))
+    except BaseException:
+        service.close()
+        raise
+
+
+@kit_errors
+def run_list(args, ctx) -> int:
+    service, session = _open(args, ctx)
+    try:
+        statuses = () if args.all else tuple(args.status or (Status.PENDING_REVIEW.value,))
+        f = ReviewFilter(statuses, args.session, None, _day_ms(args.since), _day_ms(args.until), args.search,
+                         args.limit, args.offset)
+        items = session.list_for_review(f)
+    finally:
+        service.close()
+    if args.json:
+        print(json.dumps([asdict(i) for i in items], ensure_ascii=False))
+    else:
+        for i in items:
+            when = datetime.fromtimestamp(i.created_at / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M")
+            print(f"{i.record_id}  {i.status:<14} v{i.version}  {when}  {i.name}")
+    return 0
+
+
+@kit_errors
+def run_show(args, ctx) -> int:
+    service, session = _open(args, ctx)
+    try:
+        view = session.get_record(args.record_id)
+    finally:
+        service.close()
+    out = {"record_id": view.record_id, "status": view.status, "version": view.version, "record": view.record,
+           "capture": view.capture, "blobs": {n: len(b) for n, b in view.blobs.items()}, "note": view.note,
+           "packet_id": view.packet_id}
+    print(json.dumps(out, ensure_ascii=False, indent=None if args.json else 2))
+    return 0
+
+
+def _report(args, ref) -> int:
+    if args.json:
+        print(json.dumps(asdict(ref)))
+    else:
+        print(f"{ref.record_id} is now {ref.status}")
+    return 0
+
+
+@kit_errors
+def run_approve(args, ctx) -> int:
+    service, session = _open(args, ctx)
+    try:
+        return _report(args, session.approve(args.record_id, expected_version=args.version))
+    finally:
+        service.close()
+
+
+@kit_errors
+def run_reject(args, ctx) -> int:
+    service, session = _open(args, ctx)
+    try:
+        return _report(args, session.reject(args.record_id, args.reason))
+    finally:
+        service.close()

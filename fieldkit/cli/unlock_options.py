@@ -1,0 +1,93 @@
+"""Shared by the kit's commands: non-interactive unlock options and the kit errors → exit codes.
+
+Passphrase sources, first found wins (never echoed, never logged, never put in argv):
+  1. `--passphrase-file FILE` (its first line; `-` reads standard input),
+  2. the `FIELDKIT_PASSPHRASE` environment variable,
+  3. a prompt (getpass) when standard input is a terminal.
+A second passphrase (a new user's, or a new one for `user passwd`) comes from `--new-passphrase-file`,
+`FIELDKIT_NEW_PASSPHRASE`, or a prompt asked twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import os
+import sys
+
+from fieldkit.enrolment.service import RecordLocked, RecordNotFound, StaleVersion
+from fieldkit.domain.status import IllegalTransition
+from fieldkit.security.hub_keys import HubNotProvisioned
+from fieldkit.security.keystore import BadPassphrase, KitError, KitNotInitialised, KitWiped, NotAllowed
+from fieldkit.security.throttle import Throttled
+
+ENV_PASSPHRASE = "FIELDKIT_PASSPHRASE"
+ENV_NEW_PASSPHRASE = "FIELDKIT_NEW_PASSPHRASE"
+
+EXIT_FAILED, EXIT_NOT_USABLE, EXIT_AUTH, EXIT_NOT_ALLOWED = 1, 3, 4, 5
+
+
+class PassphraseUnavailable(KitError):
+    pass
+
+
+def add_unlock_options(parser, user_help: str = "user name to log in as (default: try every key slot)") -> None:
+    parser.add_argument("--user", metavar="NAME", help=user_help)
+    parser.add_argument("--passphrase-file", metavar="FILE",
+                        help=f"read the passphrase from FILE's first line ('-' = stdin); else ${ENV_PASSPHRASE}")
+
+
+def add_new_passphrase_option(parser) -> None:
+    parser.add_argument("--new-passphrase-file", metavar="FILE",
+                        help=f"read the new passphrase from FILE's first line; else ${ENV_NEW_PASSPHRASE} or a prompt")
+
+
+def _read_first_line(path: str) -> str:
+    if path == "-":
+        line = sys.stdin.readline()
+    else:
+        with open(path, encoding="utf-8") as f:
+            line = f.readline()
+    return line.rstrip("\r\n")
+
+
+def passphrase(args, prompt: str = "Passphrase: ") -> str:
+    if getattr(args, "passphrase_file", None):
+        return _read_first_line(args.passphrase_file)
+    if os.environ.get(ENV_PASSPHRASE):
+        return os.environ[ENV_PASSPHRASE]
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    raise PassphraseUnavailable(f"no passphrase: use --passphrase-file or ${ENV_PASSPHRASE} (no terminal to ask)")
+
+
+def new_passphrase(args, prompt: str = "New passphrase: ") -> str:
+    if getattr(args, "new_passphrase_file", None):
+        return _read_first_line(args.new_passphrase_file)
+    if os.environ.get(ENV_NEW_PASSPHRASE):
+        return os.environ[ENV_NEW_PASSPHRASE]
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Repeat it: ") != first:
+            raise KitError("the two passphrases differ")
+        return first
+    raise PassphraseUnavailable(f"no new passphrase: use --new-passphrase-file or ${ENV_NEW_PASSPHRASE}")
+
+
+def kit_errors(run):
+    """Turn the kit's refusals into one clear line on stderr and a stable exit code."""
+    @functools.wraps(run)
+    def wrapper(args, ctx):
+        try:
+            return run(args, ctx)
+        except (KitWiped, KitNotInitialised) as exc:
+            code, msg = EXIT_NOT_USABLE, str(exc)
+        except (BadPassphrase, Throttled, PassphraseUnavailable) as exc:
+            code, msg = EXIT_AUTH, str(exc)
+        except NotAllowed as exc:
+            code, msg = EXIT_NOT_ALLOWED, str(exc)
+        except (KitError, RecordNotFound, RecordLocked, StaleVersion, IllegalTransition, HubNotProvisioned) as exc:
+            code, msg = EXIT_FAILED, str(exc).strip("'\"")
+        print(f"error: {msg}", file=sys.stderr)
+        return code
+    return wrapper

@@ -1,0 +1,97 @@
+"""The app's shared state for one window: settings, the enrolment service, who is logged in, the work session.
+
+Pages get this object and call the Qt-free core through it; they never talk to each other directly.
+Slow calls (unlock with Argon2id, sealing, sync passes, device opening) go through `runner`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from fieldkit.settings import Settings
+from fieldkit.ui.bridge import BackgroundRunner
+
+
+@dataclass
+class WorkSession:
+    """A mobile-issuing visit: where, which team, which day, and what was done in it."""
+
+    province: str = ""
+    commune: str = ""
+    village: str = ""
+    team: str = ""
+    day: date = field(default_factory=date.today)
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
+    session_id: str = ""
+    submitted: list[str] = field(default_factory=list)      # record ids sent for review
+    drafts: list[str] = field(default_factory=list)         # record ids saved but not submitted
+    exceptions: int = 0                                     # fingers recorded missing/injured/... in this session
+
+
+class AppContext(QObject):
+    """One per window. `user_changed` fires on login, logout and lock."""
+
+    user_changed = Signal()
+    session_changed = Signal()
+
+    def __init__(self, settings: Settings, data_dir: Path, runner: BackgroundRunner | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.data_dir = Path(data_dir)
+        self.runner = runner or BackgroundRunner(parent=self)
+        self.language = settings.language
+        self.service = None          # fieldkit.enrolment.service.EnrolmentService, opened lazily
+        self.kit_session = None      # KitSession of the logged-in user
+        self.work_session: WorkSession | None = None
+        self.devices = None          # fieldkit.ui.devices.DeviceManager, set by the window
+
+    # -- the core service ---------------------------------------------------------------------------
+    def open_service(self):
+        """The enrolment service for this data directory (KitNotInitialised etc. propagate)."""
+        if self.service is None:
+            from fieldkit.enrolment.service import EnrolmentService
+            self.service = EnrolmentService(self.data_dir, self.settings)
+        return self.service
+
+    def kit_ready(self) -> bool:
+        from fieldkit.security import keystore
+        return keystore.is_initialised(self.data_dir) and not keystore.is_wiped(self.data_dir)
+
+    # -- who is at the keyboard ---------------------------------------------------------------------
+    @property
+    def role(self) -> str:
+        return self.kit_session.user.role if self.kit_session else ""
+
+    @property
+    def user_name(self) -> str:
+        return self.kit_session.user.name if self.kit_session else ""
+
+    def logged_in(self, kit_session) -> None:
+        self.kit_session = kit_session
+        self.user_changed.emit()
+
+    def log_out(self) -> None:
+        """Forget the keys (lock); the work session stays so the officer resumes after logging in again."""
+        if self.kit_session is not None:
+            try:
+                self.kit_session.lock()
+            finally:
+                self.kit_session = None
+                self.user_changed.emit()
+
+    def start_work_session(self, ws: WorkSession) -> None:
+        self.work_session = ws
+        self.session_changed.emit()
+
+    def close(self) -> None:
+        """Stop background work, lock, close the store (joins its writer thread)."""
+        self.runner.shutdown()
+        self.log_out()
+        if self.service is not None:
+            self.service.close()
+            self.service = None

@@ -1,0 +1,1 @@
+"""One module per page; each page takes the AppContext and calls the core through it."""

@@ -1,0 +1,364 @@
+"""Fingerprints, guided finger by finger: slaps 4-4-2, then the ten fingers rolled (domain CAPTURE_PLAN).
+
+Per step: the hand diagram shows which fingers go on the scanner; the capture runs on the scanner's own
+thread (`scanner.worker.submit`), quality and WSQ encoding on the BackgroundRunner; up to
+`fingerprint_max_tries` tries, the best kept (fieldkit.biometrics.fp_quality.best_of_tries). A finger that
+cannot be printed is marked missing / injured / bandaged / unable with a reason, and is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from fieldkit.domain.fingers import CAPTURE_PLAN, Finger, FingerStatus, Slap
+from fieldkit.ui.bridge import FutureWatcher
+from fieldkit.ui.devices import present_to_simulator
+from fieldkit.ui.names import finger_name, finger_status_name, slap_name
+from fieldkit.ui.widgets.hand_diagram import HandDiagram
+from fieldkit.ui.widgets.images import qimage_from_array
+
+EXCEPTIONS = (FingerStatus.MISSING, FingerStatus.INJURED, FingerStatus.BANDAGED, FingerStatus.UNABLE)
+
+
+@dataclass
+class Attempt:
+    score: int
+    reasons: list
+    blobs: dict[str, bytes]              # blob name → WSQ bytes
+    per_finger: dict[Finger, int] = field(default_factory=dict)
+    present: dict[Finger, bool] = field(default_factory=dict)
+    preview: object = None               # numpy image for the preview
+    timings: dict = field(default_factory=dict)
+
+
+def assess_capture(capture, step, minimum: int) -> Attempt:
+    """Quality of a rolled print or of each finger of a slap, and WSQ bytes to keep. Runs off the UI thread."""
+    from fieldkit.biometrics.fp_codec import encode_wsq
+    from fieldkit.biometrics.fp_quality import assess_print
+
+    if isinstance(step, Slap):
+        per, present, reasons = {}, {}, []
+        for seg in capture.segments:
+            present[seg.finger] = seg.present
+            if seg.present and seg.image is not None:
+                report = assess_print(seg.image, minimum)
+                per[seg.finger] = report.score
+                reasons += [r for r in report.reasons if r not in reasons]
+        score = min(per.values()) if per else 0
+        blobs = {f"print/slap/{step.name.lower()}.wsq": encode_wsq(capture.image)}
+        return Attempt(score, reasons, blobs, per, present, capture.image, dict(capture.timings))
+    report = assess_print(capture.image, minimum)
+    blobs = {f"print/rolled/{Finger(step).name.lower()}.wsq": encode_wsq(capture.image)}
+    return Attempt(report.score, list(report.reasons), blobs, {Finger(step): report.score}, {Finger(step): True},
+                   capture.image, dict(capture.timings))
+
+
+class FingerCapturePage(QWidget):
+    done = Signal()
+    step_changed = Signal(int)
+
+    def __init__(self, controller, ctx):
+        super().__init__()
+        self.controller, self.ctx = controller, ctx
+        self.step_index = 0
+        self.attempts: list[Attempt] = []
+        self.busy = False
+        self.title = QLabel()
+        self.title.setObjectName("stepTitle")
+        self.instruction = QLabel()
+        self.instruction.setObjectName("instruction")
+        self.instruction.setWordWrap(True)
+        self.hands = HandDiagram()
+        self.image = QLabel()
+        self.image.setFixedSize(260, 260)
+        self.image.setScaledContents(True)
+        self.image.setObjectName("printPreview")
+        self.quality = QProgressBar()
+        self.quality.setRange(0, 100)
+        self.quality.setFormat("%v / 100")
+        self.quality.setObjectName("qualityBar")
+        self.feedback = QLabel()
+        self.feedback.setWordWrap(True)
+        self.capture_button = QPushButton()
+        self.capture_button.setObjectName("fingerCapture")
+        self.capture_button.setDefault(True)
+        self.keep_button = QPushButton()
+        self.keep_button.setObjectName("fingerKeep")
+        # Exception marking
+        self.exc_box = QGroupBox()
+        self.exc_finger = QComboBox()
+        self.exc_finger.setObjectName("excFinger")
+        self.exc_status = QComboBox()
+        self.exc_status.setObjectName("excStatus")
+        self.exc_reason = QLineEdit()
+        self.exc_reason.setObjectName("excReason")
+        self.exc_button = QPushButton()
+        self.exc_button.setObjectName("excRecord")
+        exc_row = QHBoxLayout(self.exc_box)
+        for w in (self.exc_finger, self.exc_status, self.exc_reason, self.exc_button):
+            exc_row.addWidget(w, 2 if w is self.exc_reason else 0)
+
+        side = QVBoxLayout()
+        side.addWidget(self.image)
+        side.addWidget(self.quality)
+        side.addWidget(self.feedback)
+        side.addStretch(1)
+        top = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.instruction)
+        left.addWidget(self.hands, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.capture_button)
+        buttons.addWidget(self.keep_button)
+        left.addLayout(buttons)
+        top.addLayout(left, 1)
+        top.addLayout(side)
+        col = QVBoxLayout(self)
+        col.addWidget(self.title)
+        col.addLayout(top, 1)
+        col.addWidget(self.exc_box)
+
+        self.capture_button.clicked.connect(self.capture)
+        self.keep_button.clicked.connect(self.keep_best)
+        self.exc_button.clicked.connect(self.record_exception)
+        self.exc_reason.returnPressed.connect(self.record_exception)
+        QShortcut(QKeySequence("F5"), self, activated=self.capture)
+        self.retranslate()
+
+    # -- texts ---------------------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Fingerprints: four right, four left, both thumbs, then each finger rolled"))
+        self.capture_button.setText(self.tr("Scan (Enter)"))
+        self.keep_button.setText(self.tr("Keep the best try and go on"))
+        self.exc_box.setTitle(self.tr("A finger cannot be printed"))
+        self.exc_reason.setPlaceholderText(self.tr("Reason, e.g. lost in an accident"))
+        self.exc_button.setText(self.tr("Record"))
+        self.exc_finger.blockSignals(True)
+        current = self.exc_finger.currentIndex()
+        self.exc_finger.clear()
+        for f in Finger:
+            self.exc_finger.addItem(finger_name(f), int(f))
+        self.exc_finger.setCurrentIndex(max(current, 0))
+        self.exc_finger.blockSignals(False)
+        current = self.exc_status.currentIndex()
+        self.exc_status.clear()
+        for s in EXCEPTIONS:
+            self.exc_status.addItem(finger_status_name(s), s.value)
+        self.exc_status.setCurrentIndex(max(current, 0))
+        self.show_step()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
+        """Enter scans (the label says so); the reason field keeps its own Enter."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.exc_reason.hasFocus():
+            self.capture()
+            return
+        super().keyPressEvent(event)
+
+    # -- plan ------------------------------------------------------------------------------------------------
+    @property
+    def step(self):
+        return CAPTURE_PLAN[self.step_index] if self.step_index < len(CAPTURE_PLAN) else None
+
+    def excepted(self) -> dict[Finger, FingerStatus]:
+        rolled = self.controller.record.captures.rolled
+        return {f: s.status for f, s in rolled.items() if s.status is not None and s.status.needs_reason}
+
+    def step_fingers(self, step) -> tuple[Finger, ...]:
+        return step.fingers if isinstance(step, Slap) else (Finger(step),)
+
+    def start(self) -> None:
+        """Page shown: open both scanners in the background and resume at the first step not done."""
+        self.ctx.devices.open(self.ctx.settings.slap_scanner)
+        self.ctx.devices.open(self.ctx.settings.fingerprint)
+        self.step_index = 0
+        self._skip_done_steps()
+        self.show_step()
+        self.capture_button.setFocus()
+
+    def _step_done(self, step) -> bool:
+        caps = self.controller.record.captures
+        if isinstance(step, Slap):
+            slot = caps.slaps[step]
+            return slot.image_ref is not None or all(f in self.excepted() for f in step.fingers)
+        return caps.rolled[Finger(step)].status is not None
+
+    def _skip_done_steps(self) -> None:
+        while self.step is not None and self._step_done(self.step):
+            self.step_index += 1
+
+    def show_step(self) -> None:
+        self._paint_states()
+        step = self.step
+        if step is None:
+            self.instruction.setText(self.tr("All fingerprints are done."))
+            self.hands.set_current(())
+            self.capture_button.setEnabled(False)
+            self.keep_button.setEnabled(False)
+            return
+        self.capture_button.setEnabled(not self.busy)
+        self.keep_button.setEnabled(bool(self.attempts) and not self.busy)
+        self.hands.set_current(self.step_fingers(step))
+        what = slap_name(step) if isinstance(step, Slap) else finger_name(step)
+        verb = self.tr("Place flat on the scanner: %1") if isinstance(step, Slap) else \
+            self.tr("Roll on the scanner: %1")
+        tries = self.tr("try %1 of %2").replace("%1", str(len(self.attempts) + 1)).replace(
+            "%2", str(self.ctx.settings.fingerprint_max_tries))
+        self.instruction.setText(f"{self.step_index + 1}/{len(CAPTURE_PLAN)} — {verb.replace('%1', what)} ({tries})")
+        if not isinstance(step, Slap):
+            self.exc_finger.setCurrentIndex(self.exc_finger.findData(int(step)))
+
+    def _paint_states(self) -> None:
+        caps = self.controller.record.captures
+        for f in Finger:
+            slot = caps.rolled[f]
+            if slot.status is not None and slot.status.needs_reason:
+                state = "exception"
+            elif slot.status == FingerStatus.CAPTURED:
+                state = "captured" if (slot.quality or 0) >= self.ctx.settings.fingerprint_quality_min else "low"
+            elif any(s.fingers.get(f) and s.fingers[f].status == FingerStatus.CAPTURED for s in caps.slaps.values()):
+                state = "slap"   # flat print taken, rolled print still to do
+            else:
+                state = "todo"
+            self.hands.set_state(f, state)
+
+    # -- capturing -------------------------------------------------------------------------------------------
+    def capture(self) -> None:
+        step = self.step
+        if step is None or self.busy:
+            return
+        spec = self.ctx.settings.slap_scanner if isinstance(step, Slap) else self.ctx.settings.fingerprint
+        self.busy = True
+        self.capture_button.setEnabled(False)
+        self.feedback.setText(self.tr("Scanning…"))
+        self.ctx.devices.open(spec, on_ready=lambda dev: self._capture_on(dev, step), on_error=self._failed)
+
+    def _capture_on(self, scanner, step) -> None:
+        person = self.controller.record_id  # the simulated citizen; ignored by real hardware
+        excepted = self.excepted()
+        if isinstance(step, Slap):
+            present_to_simulator(scanner, person, missing=[f for f in step.fingers if f in excepted])
+            future = scanner.worker.submit(scanner.capture_slap, step)
+        else:
+            present_to_simulator(scanner, person, finger=step)
+            future = scanner.worker.submit(scanner.capture_rolled, Finger(step))
+        watcher = FutureWatcher(self)
+        watcher.succeeded.connect(lambda cap: self.ctx.runner.run(
+            assess_capture, cap, step, self.ctx.settings.fingerprint_quality_min,
+            on_success=lambda a: self._assessed(step, a), on_failure=self._failed))
+        watcher.failed.connect(self._failed)
+        watcher.watch(future)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        hint = getattr(exc, "hint", "")
+        self.feedback.setText(self.tr("The scan failed: %1").replace("%1", f"{exc} {hint}".strip()))
+        self.show_step()
+
+    def _assessed(self, step, attempt: Attempt) -> None:
+        self.busy = False
+        if step != self.step:
+            return
+        self.attempts.append(attempt)
+        self.image.setPixmap(_pixmap(attempt.preview))
+        self.quality.setValue(attempt.score)
+        minimum = self.ctx.settings.fingerprint_quality_min
+        lang = self.ctx.language
+        if attempt.score >= minimum or len(self.attempts) >= self.ctx.settings.fingerprint_max_tries:
+            self.keep_best()
+            return
+        reasons = "; ".join(r.vi if lang == "vi" else r.en for r in attempt.reasons[:2])
+        self.feedback.setText(self.tr("Quality %1 is too low. %2 Scan again.").replace("%1", str(attempt.score))
+                              .replace("%2", reasons + "." if reasons else ""))
+        self.show_step()
+        self.capture_button.setFocus()
+
+    def keep_best(self) -> None:
+        """Keep the best try of this step (best_of_tries semantics) and move to the next step."""
+        step = self.step
+        if step is None or not self.attempts:
+            return
+        best = max(self.attempts, key=lambda a: a.score)
+        caps = self.controller.record.captures
+        tries = len(self.attempts)
+        for name, data in best.blobs.items():
+            self.controller.blobs[name] = data
+        ref = next(iter(best.blobs))
+        if isinstance(step, Slap):
+            slot = caps.slaps[step]
+            slot.image_ref, slot.quality, slot.tries = ref, best.score, tries
+            for f in step.fingers:
+                fs = slot.fingers[f]
+                if f in self.excepted():
+                    fs.status, fs.reason = caps.rolled[f].status, caps.rolled[f].reason
+                elif best.present.get(f):
+                    fs.status, fs.quality, fs.image_ref = FingerStatus.CAPTURED, best.per_finger.get(f), ref
+                else:
+                    fs.status, fs.reason = FingerStatus.UNABLE, "not found in the slap image"
+        else:
+            slot = caps.rolled[Finger(step)]
+            slot.status, slot.image_ref, slot.quality, slot.tries = FingerStatus.CAPTURED, ref, best.score, tries
+        meta = self.controller.capture_meta.setdefault("fingers", {})
+        meta[step.name.lower()] = {"score": best.score, "tries": tries, "scores": [a.score for a in self.attempts],
+                                   "timings": best.timings}
+        devices = self.controller.capture_meta.setdefault("devices", {})
+        devices["slap" if isinstance(step, Slap) else "fingerprint"] = (
+            self.ctx.settings.slap_scanner if isinstance(step, Slap) else self.ctx.settings.fingerprint).split("?")[0]
+        self.feedback.setText(self.tr("Kept: quality %1 after %2 tries.").replace("%1", str(best.score))
+                              .replace("%2", str(tries)))
+        self.controller.changed()
+        self._advance()
+
+    def _advance(self) -> None:
+        self.attempts = []
+        self.step_index += 1
+        self._skip_done_steps()
+        self.step_changed.emit(self.step_index)
+        self.show_step()
+        if self.step is None:
+            self.done.emit()
+        else:
+            self.capture_button.setFocus()
+
+    def record_exception(self) -> None:
+        """Mark the chosen finger missing/injured/bandaged/unable; a reason is required."""
+        reason = self.exc_reason.text().strip()
+        if not reason:
+            self.feedback.setText(self.tr("Type the reason first."))
+            self.exc_reason.setFocus()
+            return
+        finger = Finger(self.exc_finger.currentData())
+        status = FingerStatus(self.exc_status.currentData())
+        self.mark(finger, status, reason)
+        self.exc_reason.clear()
+
+    def mark(self, finger: Finger, status: FingerStatus, reason: str) -> None:
+        caps = self.controller.record.captures
+        slot = caps.rolled[finger]
+        slot.status, slot.reason, slot.image_ref, slot.quality = status, reason, None, None
+        for slap in caps.slaps.values():
+            if finger in slap.fingers:
+                slap.fingers[finger].status, slap.fingers[finger].reason = status, reason
+        self.controller.changed()
+        step = self.step
+        if step is not None and self._step_done(step):
+            self._advance()
+        else:
+            self.show_step()
+            self.capture_button.setFocus()
+
+    _ = Qt
+
+
+def _pixmap(image):
+    from PySide6.QtGui import QPixmap
+    return QPixmap.fromImage(qimage_from_array(image))

@@ -1,0 +1,179 @@
+"""Sync: is the hub reachable, what is queued and moving (packets, bytes), each packet's fate; USB route.
+
+Passes run the sync branch's SyncWorker.run_once on the BackgroundRunner; its SyncStatus listener fires on
+the worker's thread and is re-emitted to the UI thread as a Qt signal.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from fieldkit.ui import sync_adapter
+from fieldkit.ui.names import record_status_name
+
+
+class StatusRelay(QObject):
+    changed = Signal(dict)
+
+
+class SyncPanel(QWidget):
+    pass_finished = Signal(object)   # sync.client.worker.PassResult
+
+    def __init__(self, ctx):
+        super().__init__()
+        self.ctx = ctx
+        self.worker = None
+        self.relay = StatusRelay(self)
+        self.relay.changed.connect(self.show_status)
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.link = QLabel()
+        self.link.setObjectName("syncLink")
+        self.packets_bar = QProgressBar()
+        self.packets_bar.setObjectName("syncPackets")
+        self.bytes_bar = QProgressBar()
+        self.bytes_bar.setObjectName("syncBytes")
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("syncTable")
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.sync_button = QPushButton()
+        self.sync_button.setObjectName("syncNow")
+        self.export_button = QPushButton()
+        self.import_button = QPushButton()
+        self.usb_note = QLabel()
+        self.usb_note.setWordWrap(True)
+        self.packets_label, self.bytes_label = QLabel(), QLabel()
+        bars = QVBoxLayout()
+        for label, bar in ((self.packets_label, self.packets_bar), (self.bytes_label, self.bytes_bar)):
+            row = QHBoxLayout()
+            label.setMinimumWidth(160)
+            row.addWidget(label)
+            row.addWidget(bar, 1)
+            bars.addLayout(row)
+        buttons = QHBoxLayout()
+        for b in (self.sync_button, self.export_button, self.import_button):
+            buttons.addWidget(b)
+        col = QVBoxLayout(self)
+        col.addWidget(self.title)
+        col.addWidget(self.link)
+        col.addLayout(bars)
+        col.addWidget(self.detail)
+        col.addWidget(self.table, 1)
+        col.addLayout(buttons)
+        col.addWidget(self.usb_note)
+        self.sync_button.clicked.connect(self.sync_now)
+        self._delivered_start = 0
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Sending to the hub"))
+        self.packets_label.setText(self.tr("Packets"))
+        self.bytes_label.setText(self.tr("Current packet"))
+        self.sync_button.setText(self.tr("Sync now"))
+        self.export_button.setText(self.tr("Export to USB…"))
+        self.import_button.setText(self.tr("Import receipts from USB…"))
+        self.table.setHorizontalHeaderLabels([self.tr("Packet"), self.tr("Status"), self.tr("Size"), self.tr("Problem")])
+        # The USB route (`fieldkit export` / `import-receipts`) is not in the sync branch yet.
+        usb = _usb_available()
+        self.export_button.setEnabled(usb)
+        self.import_button.setEnabled(usb)
+        self.usb_note.setText("" if usb else self.tr("USB export is not available in this version."))
+        self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- state ----------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        service = self.ctx.service
+        if service is None:
+            self.link.setText(self.tr("Log in to see the queue."))
+            return
+        if not sync_adapter.hub_configured(self.ctx.data_dir):
+            self.link.setText(self.tr("This kit is not provisioned: run `fieldkit provision` with the hub's token."))
+            self.sync_button.setEnabled(False)
+        else:
+            self.sync_button.setEnabled(self.ctx.kit_session is not None)
+            if self.worker is None:
+                self.link.setText(self.tr("Not tried yet."))
+        rows = sync_adapter.packet_rows(service)
+        self.table.setRowCount(len(rows))
+        for r, (pid, status, size, err) in enumerate(rows):
+            for c, text in enumerate((pid[:12], record_status_name(status), f"{size / 1024:.0f} KB", err)):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        waiting = sum(1 for row in rows if row[1] in ("sealed", "uploading"))
+        done = sum(1 for row in rows if row[1] == "acknowledged")
+        self.packets_bar.setRange(0, max(waiting + done, 1))
+        self.packets_bar.setValue(done)
+        self.packets_bar.setFormat(self.tr("%1 received by the hub, %2 waiting").replace("%1", str(done))
+                                   .replace("%2", str(waiting)))
+
+    def _ensure_worker(self):
+        if self.worker is None:
+            self.worker = sync_adapter.build_sync_worker(self.ctx.service, self.ctx.kit_session,
+                                                         retention_days=self.ctx.settings.sync_retention_days)
+            self.worker.status.add_listener(self.relay.changed.emit)   # worker thread → queued to UI
+        return self.worker
+
+    def sync_now(self) -> None:
+        if self.ctx.kit_session is None:
+            return
+        worker = self._ensure_worker()
+        self.sync_button.setEnabled(False)
+        self.link.setText(self.tr("Contacting the hub…"))
+        self.ctx.runner.run(worker.run_once, on_success=self._pass_done, on_failure=self._pass_failed)
+
+    def _pass_done(self, result) -> None:
+        self.sync_button.setEnabled(True)
+        if result.reached_hub:
+            self.link.setText(self.tr("Hub reached: %1 delivered, %2 refused, %3 stuck.")
+                              .replace("%1", str(result.delivered)).replace("%2", str(result.rejected))
+                              .replace("%3", str(result.stuck)))
+        else:
+            self.link.setText(self.tr("No connection to the hub: %1").replace("%1", result.error))
+        self.refresh()
+        self.pass_finished.emit(result)
+
+    def _pass_failed(self, exc: BaseException) -> None:
+        self.sync_button.setEnabled(True)
+        self.link.setText(self.tr("Sync failed: %1").replace("%1", str(exc)))
+
+    def show_status(self, snap: dict) -> None:
+        flight = snap.get("in_flight")
+        if flight:
+            self.bytes_bar.setRange(0, max(int(flight["size"]), 1))
+            self.bytes_bar.setValue(int(flight.get("confirmed_bytes", 0)))
+        else:
+            self.bytes_bar.setRange(0, 1)
+            self.bytes_bar.setValue(0)
+        lines = [self.tr("State: %1").replace("%1", snap.get("state", "")),
+                 self.tr("Last success: %1").replace("%1", snap.get("last_success_at") or "—")]
+        if snap.get("last_error"):
+            lines.append(self.tr("Last error: %1").replace("%1", snap["last_error"]))
+        for stuck in snap.get("stuck", []):
+            lines.append(self.tr("Stuck %1: %2").replace("%1", str(stuck.get("packet_id", ""))[:12])
+                         .replace("%2", str(stuck.get("reason", ""))))
+        self.detail.setText("\n".join(lines))
+
+    def table_rows(self) -> list[tuple[str, str, int, str]]:
+        """The queue rows behind the table (packet id, status, size, error)."""
+        return sync_adapter.packet_rows(self.ctx.service) if self.ctx.service else []
+
+    def close_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.client.close()
+            self.worker = None
+
+
+def _usb_available() -> bool:
+    try:
+        import sync.usb  # noqa: F401
+    except ImportError:
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Small reusable widgets: camera preview with overlay, hand diagram, image helpers."""
