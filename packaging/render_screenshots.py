@@ -100,10 +100,10 @@ def render(out: Path, languages=("vi", "en")) -> list[Path]:
         each_language("face")
         win.wizard.next()
         fingers = win.wizard.fingers
-        for _ in range(3):  # the slaps, then one rolled finger with the diagram half done
+        while fingers.step_index < 3:  # the slaps (retrying a low-quality try), then the diagram half done
+            step, tries = fingers.step_index, len(fingers.attempts)
             fingers.capture()
-            step = fingers.step_index
-            wait(app, lambda: fingers.step_index != step and not fingers.busy)
+            wait(app, lambda: (fingers.step_index, len(fingers.attempts)) != (step, tries) and not fingers.busy)
         each_language("fingers")
         while fingers.step is not None:
             step, tries = fingers.step_index, len(fingers.attempts)
