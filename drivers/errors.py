@@ -47,3 +47,15 @@ class CaptureRejected(DeviceError):
     """The device worked but the capture is unusable (no finger, too messy, no face)."""
 
     hint = "Ask the person to try again as the screen shows."
+
+
+class DeviceAccessDenied(DeviceError):
+    """The device answered but refused the kit (wrong password or address)."""
+
+    hint = "The device's password does not match the kit's setting (password= in the device spec)."
+
+
+class UnsupportedOperation(DeviceError):
+    """The device cannot do what was asked (e.g. a four-finger slap on a single-finger module)."""
+
+    hint = "Use a device that supports this capture; `fieldkit devices` lists each device's capabilities."

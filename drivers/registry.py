@@ -19,11 +19,19 @@ BACKENDS: dict[tuple[str, str], str] = {
     # ("fingerprint", "serial"): "drivers.fingerprint.uart_scanner:open_scanner",
     ("camera", "opencv"): "drivers.camera.opencv_camera:open_opencv_camera",
     ("camera", "sim"): "drivers.camera.sim_camera:open_sim_camera",
+    ("fingerprint", "serial"): "drivers.fingerprint.uart_scanner:open_scanner",
+    ("fingerprint", "sim"): "drivers.fingerprint.uart_scanner:open_simulated_scanner",
+    ("slap", "serial"): "drivers.fingerprint.slap_scanner:open_slap_scanner",
+    ("slap", "sim"): "drivers.fingerprint.slap_scanner:open_simulated_slap_scanner",
+    ("qr", "serial"): "drivers.qr.reader:open_reader",
+    ("qr", "sim"): "drivers.qr.reader:open_simulated_reader",
 }
 
 ENUMERATORS: tuple[str, ...] = (
     "drivers.camera.opencv_camera:enumerate_cameras",
     "drivers.camera.sim_camera:enumerate_profiles",
+    "drivers.serial_link:enumerate_serial_ports",
+    "drivers.sim.catalogue:enumerate_simulators",
 )
 
 

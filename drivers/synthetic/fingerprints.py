@@ -109,7 +109,7 @@ def _orientation_field(shape, pattern, cores, deltas, rng) -> np.ndarray:
     y, x = np.mgrid[0:rows, 0:cols].astype(np.float32)
     if pattern == "arch":
         cx = cols / 2 + rng.uniform(-20, 20)
-        height = rng.uniform(0.5, 0.9)
+        height = rng.uniform(1.1, 1.7)
         spread = cols * rng.uniform(0.18, 0.26)
         bump = height * np.clip((y / rows) * 1.3, 0.1, 1.0)
         slope = bump * (-2 * (x - cx) / spread) * np.exp(-((x - cx) / spread) ** 2)

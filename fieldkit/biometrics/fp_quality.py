@@ -244,6 +244,11 @@ def assess_print(image, minimum: int = DEFAULT_MINIMUM) -> QualityReport:
     return assess_analysis(analyse(image), minimum)
 
 
+def limits_from_settings(settings) -> tuple[int, int]:
+    """(minimum score, max tries) from a fieldkit.settings.Settings: `fingerprint_quality_min`, `fingerprint_max_tries`."""
+    return int(settings.fingerprint_quality_min), max(1, int(settings.fingerprint_max_tries))
+
+
 @dataclass(frozen=True)
 class TriesOutcome:
     best_index: int

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "fieldkit.cli.audit_commands",
     "fieldkit.cli.face_commands",
     "fieldkit.cli.print_commands",
+    "fieldkit.cli.device_commands",
 )
 
 

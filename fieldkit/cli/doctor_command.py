@@ -15,6 +15,7 @@ PROBES = (
     "fieldkit.cli.doctor_command:data_section",
     "fieldkit.security.doctor:keys_section",
     "fieldkit.quality.doctor:face_section",
+    "fieldkit.cli.device_commands:doctor_section",
 )
 
 _PACKAGES = ("PySide6", "opencv-python-headless", "face-recognition", "dlib-bin", "numpy", "cryptography",

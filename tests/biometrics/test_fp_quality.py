@@ -87,3 +87,12 @@ def test_docs_show_the_feature_table_as_the_code_has_it():
     assert features_markdown_table() in doc
     for reason in REASONS.values():
         assert reason.vi in doc and reason.en in doc
+
+
+def test_limits_come_from_settings():
+    from fieldkit.biometrics.fp_quality import limits_from_settings
+    from fieldkit.settings import load_settings
+
+    settings = load_settings(None, environ={"FIELDKIT_FINGERPRINT_QUALITY_MIN": "55", "FIELDKIT_FINGERPRINT_MAX_TRIES": "2"})
+    assert limits_from_settings(settings) == (55, 2)
+    assert limits_from_settings(load_settings(None, environ={})) == (MINIMUM, 3)
