@@ -83,6 +83,80 @@ def bench_matcher(people: int = 20, fingers: tuple[int, ...] = (2, 7, 3), impres
     return result
 
 
+def bench_module_window(people: int = 10, fingers: tuple[int, ...] = (2, 7), verbose: bool = True) -> dict:
+    """The single-finger path: 256 x 288 4-bit module windows (impressions 1, 2) against 480 x 400 enrolment prints."""
+    from drivers.synthetic.fingerprints import downsample_for_uart
+
+    enrolled = {(p, f): extract_minutiae(synthesize_print(f"bench-{p}", f)) for p in range(people) for f in fingers}
+    genuine, impostor = [], []
+    for p in range(people):
+        for f in fingers:
+            for i in (1, 2):
+                probe = extract_minutiae(downsample_for_uart(synthesize_print(f"bench-{p}", f, impression=i)))
+                for key, template in enrolled.items():
+                    if key == (p, f):
+                        genuine.append(match_score(probe, template))
+                    elif i == 1:
+                        impostor.append(match_score(probe, template))
+    genuine, impostor = np.array(genuine), np.array(impostor)
+    fmr, fnmr = error_rates(genuine, impostor, MATCH_THRESHOLD)
+    eer, eer_threshold = equal_error_rate(genuine, impostor)
+    result = {"genuine": _summary(genuine), "impostor": _summary(impostor), "fmr": fmr, "fnmr": fnmr,
+              "eer": eer, "eer_threshold": eer_threshold}
+    if verbose:
+        g, i = result["genuine"], result["impostor"]
+        print(f"module window (256x288, 4-bit) vs enrolment print: {people} people x {len(fingers)} fingers")
+        print(f"  genuine  n={g['n']:5d}  min {g['min']:.0f}  p5 {g['p5']:.0f}  median {g['median']:.0f}")
+        print(f"  impostor n={i['n']:5d}  median {i['median']:.0f}  p95 {i['p95']:.0f}  max {i['max']:.0f}")
+        print(f"  threshold {MATCH_THRESHOLD:.0f}: FMR {fmr:.4%}  FNMR {fnmr:.4%}   EER {eer:.4%} (at {eer_threshold:.0f})")
+    return result
+
+
+def bench_conditions(people: int = 8, finger: int = 2,
+                     conditions: tuple[str, ...] = ("dry", "wet", "smudged", "partial", "rotated"),
+                     verbose: bool = True) -> dict:
+    """Genuine scores of degraded captures against a good enrolment print: what quality gating protects."""
+    enrolled = [extract_minutiae(synthesize_print(f"bench-{p}", finger)) for p in range(people)]
+    result = {}
+    for condition in conditions:
+        scores = np.array([match_score(extract_minutiae(synthesize_print(f"bench-{p}", finger, condition=condition,
+                                                                         impression=1)), enrolled[p])
+                           for p in range(people)])
+        result[condition] = {"median": float(np.median(scores)), "min": float(scores.min()),
+                             "fnmr": float(np.mean(scores < MATCH_THRESHOLD))}
+        if verbose:
+            r = result[condition]
+            print(f"  {condition:<8} vs good enrolment: genuine median {r['median']:.0f}, min {r['min']:.0f}, "
+                  f"FNMR {r['fnmr']:.0%} (n={people})")
+    return result
+
+
+def bench_quality(people: int = 8, verbose: bool = True) -> dict:
+    """Quality score range per synthetic condition, on 480 x 400 captures and on 256 x 288 module windows."""
+    from drivers.synthetic.fingerprints import CONDITIONS, downsample_for_uart
+    from fieldkit.biometrics.fp_quality import assess_print
+
+    result, times = {}, []
+    for condition in CONDITIONS:
+        full, window = [], []
+        for p in range(people):
+            image = synthesize_print(f"bench-{p}", 1 + p % 10, condition=condition, impression=p)
+            t0 = time.perf_counter()
+            full.append(assess_print(image).score)
+            times.append(time.perf_counter() - t0)
+            window.append(assess_print(downsample_for_uart(image)).score)
+        result[condition] = {"full": (min(full), int(np.median(full)), max(full)),
+                             "window": (min(window), int(np.median(window)), max(window))}
+        if verbose:
+            f, w = result[condition]["full"], result[condition]["window"]
+            print(f"  quality {condition:<9} 480x400 min/median/max {f[0]:3d}/{f[1]:3d}/{f[2]:3d}   "
+                  f"256x288 {w[0]:3d}/{w[1]:3d}/{w[2]:3d}")
+    result["assess_ms"] = 1000 * float(np.mean(times))
+    if verbose:
+        print(f"  quality assessment {result['assess_ms']:.0f} ms per 480x400 print")
+    return result
+
+
 def bench_wsq(samples: int = 5, verbose: bool = True) -> dict:
     """WSQ ratio, PSNR and encode/decode time on 480 x 400 captures and on 256 x 288 module windows."""
     from drivers.synthetic.fingerprints import downsample_for_uart
@@ -116,6 +190,7 @@ def bench_synthesis(count: int = 5, verbose: bool = True) -> dict:
     from drivers.synthetic.fingerprints import master_print
 
     masters, impressions = [], []
+    master_print("synth-bench-warm-up", 2)       # builds the cached Gabor spectra once, as a running simulator has
     for p in range(count):
         person = f"synth-bench-{p}-{time.time_ns()}"      # never cached yet
         t0 = time.perf_counter()
@@ -131,11 +206,44 @@ def bench_synthesis(count: int = 5, verbose: bool = True) -> dict:
     return result
 
 
+def bench_fingerprints(people: int = 12) -> dict:
+    """Flat figures for `fieldkit bench` (name -> number): synthesis, quality separation, matcher, WSQ."""
+    synthesis = bench_synthesis(verbose=False)
+    quality = bench_quality(people=6, verbose=False)
+    matcher = bench_matcher(people=people, verbose=False)
+    window = bench_module_window(people=max(4, people // 2), verbose=False)
+    wsq_figures = bench_wsq(verbose=False)
+    figures = {
+        "master_print_s": round(synthesis["master_s"], 3),
+        "impression_ms": round(synthesis["impression_ms"], 1),
+        "quality_good_min": quality["good"]["full"][0],
+        "quality_worst_defect_max": max(quality[c]["full"][2] for c in ("dry", "smudged", "partial", "no_finger")),
+        "quality_assess_ms": round(quality["assess_ms"], 1),
+        "match_threshold": matcher["threshold"],
+        "genuine_min": matcher["genuine"]["min"], "genuine_median": matcher["genuine"]["median"],
+        "impostor_max": matcher["impostor"]["max"], "impostor_p95": matcher["impostor"]["p95"],
+        "genuine_n": matcher["genuine"]["n"], "impostor_n": matcher["impostor"]["n"],
+        "fmr": matcher["fmr"], "fnmr": matcher["fnmr"], "eer": matcher["eer"],
+        "window_genuine_min": window["genuine"]["min"], "window_impostor_max": window["impostor"]["max"],
+        "window_fnmr": window["fnmr"], "window_fmr": window["fmr"],
+        "extract_ms": round(matcher["extract_ms_mean"], 1), "compare_ms": round(matcher["compare_ms_mean"], 2),
+        "compare_p95_ms": round(matcher["compare_ms_p95"], 2), "template_bytes": round(matcher["template_bytes_mean"]),
+    }
+    for label, key in (("480x400", "480x400"), ("256x288", "256x288 (4-bit)")):
+        figures[f"wsq_ratio_{label}"] = round(wsq_figures[key]["ratio"], 1)
+        figures[f"wsq_psnr_db_{label}"] = round(wsq_figures[key]["psnr_db"], 1)
+        figures[f"wsq_encode_ms_{label}"] = round(wsq_figures[key]["encode_ms"], 1)
+    return figures
+
+
 def main() -> None:
     bench_synthesis()
+    bench_quality()
     bench_wsq()
     bench_matcher()
     bench_matcher(people=10, fingers=(2, 7), condition="rotated")
+    bench_module_window()
+    bench_conditions()
 
 
 if __name__ == "__main__":

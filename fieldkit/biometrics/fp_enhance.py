@@ -8,6 +8,7 @@ defined modulo pi. Everything is vectorised with numpy/OpenCV: a 480 x 400 print
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -17,6 +18,7 @@ PERIOD_RANGE = (7.0, 13.0)    # plausible ridge period at 500 ppi (0.35-0.65 mm 
 DEFAULT_PERIOD = 9.0          # typical adult ridge period at 500 ppi
 GABOR_BINS = 16
 MIN_FOREGROUND_STD = 9.0      # grey-level std of a block below which it is treated as empty platen
+MIN_CONTACT_DARKENING = 30.0  # grey levels below the platen that mark skin contact without ridge contrast
 
 
 class FingerprintImageError(ValueError):
@@ -62,9 +64,16 @@ def block_reduce(values: np.ndarray, block: int, func=np.mean) -> np.ndarray:
 
 
 def segment(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Foreground mask by block variance (ridges vary, an empty platen does not), smoothed and filled."""
+    """Foreground mask by block variance (ridges vary, an empty platen does not), smoothed and filled.
+
+    A block that is clearly darker than the platen also counts when it varies a little: a smeared or wet
+    finger has lost its ridge contrast but is still a finger on the glass, and "no finger" would mislead.
+    """
     std = block_reduce(gray.astype(np.float32), BLOCK, np.std)
-    blocks = (std > MIN_FOREGROUND_STD).astype(np.uint8)
+    mean = block_reduce(gray.astype(np.float32), BLOCK, np.mean)
+    platen = float(np.percentile(mean, 95))
+    darker = (mean < platen - MIN_CONTACT_DARKENING) & (std > MIN_FOREGROUND_STD / 2)
+    blocks = ((std > MIN_FOREGROUND_STD) | darker).astype(np.uint8)
     blocks = cv2.morphologyEx(blocks, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     blocks = cv2.morphologyEx(blocks, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(blocks, connectivity=4)
@@ -142,24 +151,46 @@ def analyse(image) -> Analysis:
     return Analysis(gray, mask, std, theta, coherence, period, periods, peaks)
 
 
+@lru_cache(maxsize=32)
+def _gabor_spectra(shape: tuple[int, int], period: float):
+    """CCS-packed DFTs of the orientation bank for one image size and (0.25 px quantised) ridge period."""
+    sigma = 0.5 * period
+    size = int(2 * round(2.5 * sigma) + 1)
+    pad = size // 2
+    grid = (cv2.getOptimalDFTSize(shape[0] + 2 * pad), cv2.getOptimalDFTSize(shape[1] + 2 * pad))
+    spectra = []
+    for b in range(GABOR_BINS):
+        ridge_dir = np.pi * b / GABOR_BINS
+        kernel = cv2.getGaborKernel((size, size), sigma, ridge_dir + np.pi / 2, period, 0.7, 0.0, ktype=cv2.CV_32F)
+        kernel -= kernel.mean()
+        placed = np.zeros(grid, np.float32)
+        placed[:size, :size] = kernel
+        spectra.append(cv2.dft(np.roll(placed, (-pad, -pad), axis=(0, 1))))
+    return pad, grid, tuple(spectra)
+
+
 def gabor_enhance(analysis: Analysis) -> np.ndarray:
-    """Ridge-enhanced image (float32, ridges > 0) by orientation-binned Gabor filtering at the print's period."""
+    """Ridge-enhanced image (float32, ridges > 0) by orientation-binned Gabor filtering at the print's period.
+
+    Filtering runs in the frequency domain (one forward DFT, one inverse per orientation bin; the kernels
+    are point-symmetric so this equals cv2.filter2D with reflected borders) with cached kernel spectra.
+    """
     gray = analysis.gray.astype(np.float32)
     local_mean = cv2.blur(gray, (BLOCK, BLOCK))
     local_std = np.sqrt(np.maximum(cv2.blur(gray * gray, (BLOCK, BLOCK)) - local_mean ** 2, 1.0))
     norm = (local_mean - gray) / local_std                 # ridges positive, contrast equalised
-    period = float(np.clip(analysis.period, *PERIOD_RANGE))
-    sigma = 0.5 * period
-    size = int(2 * round(2.5 * sigma) + 1)
+    period = round(float(np.clip(analysis.period, *PERIOD_RANGE)) * 4) / 4
+    rows, cols = norm.shape
+    pad, grid, spectra = _gabor_spectra(norm.shape, period)
+    padded = cv2.copyMakeBorder(norm, pad, grid[0] - rows - pad, pad, grid[1] - cols - pad, cv2.BORDER_REFLECT)
+    forward = cv2.dft(padded)
     bins = np.round(analysis.orientation / (np.pi / GABOR_BINS)).astype(np.int32) % GABOR_BINS
     out = np.zeros_like(norm)
     for b in range(GABOR_BINS):
         where = bins == b
         if not where.any():
             continue
-        ridge_dir = np.pi * b / GABOR_BINS
-        kernel = cv2.getGaborKernel((size, size), sigma, ridge_dir + np.pi / 2, period, 0.7, 0.0, ktype=cv2.CV_32F)
-        kernel -= kernel.mean()
-        np.copyto(out, cv2.filter2D(norm, -1, kernel, borderType=cv2.BORDER_REFLECT), where=where)
+        filtered = cv2.idft(cv2.mulSpectrums(forward, spectra[b], 0), flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
+        np.copyto(out, filtered[pad:pad + rows, pad:pad + cols], where=where)
     out[~analysis.mask] = 0.0
     return out

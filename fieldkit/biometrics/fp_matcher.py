@@ -10,7 +10,10 @@
    never pairing a minutia twice; the pairing grows across the overlap like a consistent graph.
 5. Score: the number of edges between paired minutiae that are compatible on both sides ("supported edges"),
    which grows fast for a true pairing (every pair is tied to several others) and stays low for a chance one.
-   The best crawl's score is the comparison score. The threshold (MATCH_THRESHOLD) is calibrated on synthetic
+   Size normalisation: chance support grows with both templates' sizes while true support grows with the
+   overlap, so the count is scaled by REFERENCE_MINUTIAE / sqrt(n_probe * n_candidate), clamped to
+   [.., MAX_SIZE_BOOST] so a tiny template is never inflated into a match. This lets one threshold serve a
+   480 x 400 enrolment print and a 256 x 288 module window alike. The threshold (MATCH_THRESHOLD) is calibrated on synthetic
    prints by fp_bench (see docs/fingerprints.md for the distributions, FMR and FNMR).
 """
 
@@ -30,6 +33,8 @@ LENGTH_TOLERANCE = 5.0           # px, plus LENGTH_TOLERANCE_SHARE of the length
 LENGTH_TOLERANCE_SHARE = 0.06
 ANGLE_TOLERANCE = np.radians(20.0)
 ROOTS = 25
+REFERENCE_MINUTIAE = 70.0        # a plain 480 x 400 print at 500 ppi
+MAX_SIZE_BOOST = 1.5
 MATCH_THRESHOLD = 100.0          # supported edges; calibrated by fp_bench.bench_matcher (see docs)
 
 
@@ -158,7 +163,8 @@ def match(probe: Template, candidate: Template) -> MatchResult:
         if supported > best_score:
             best_score, best_map = supported, mapping
     pairs = tuple((int(i), int(m)) for i, m in enumerate(best_map) if m >= 0)
-    return MatchResult(best_score, pairs)
+    scale = min(MAX_SIZE_BOOST, REFERENCE_MINUTIAE / np.sqrt(n_probe * n_cand))
+    return MatchResult(round(best_score * scale, 1), pairs)
 
 
 def match_score(probe: Template, candidate: Template) -> float:

@@ -25,7 +25,8 @@ from fieldkit.biometrics.minutiae import Template, extract_from_analysis
 DEFAULT_MINIMUM = 40          # settings: fingerprint_quality_min
 DEFAULT_MAX_TRIES = 3         # settings: fingerprint_max_tries
 CLARITY_BLOCK = 32
-MIN_GOODNESS = 0.02           # floor so a zero feature gives a low score, not a math error
+MIN_GOODNESS = 0.02
+DRY_ORIENTATION_CERTAINTY = 0.62   # below: ridges broken up (dry, light touch); above: smeared (smudge)           # floor so a zero feature gives a low score, not a math error
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,9 @@ def _reasons(values: dict[str, float], features: dict[str, Feature], area_goodne
     if values["centre_offset"] > 0.15:
         reasons.append(REASONS["off_centre"])
     weak_contrast = not features["contrast"].ok or not features["local_clarity"].ok
-    if weak_contrast and values["mean_grey"] >= 150:
+    # dry skin breaks ridges into dots (direction lost); a smear keeps the direction but washes out the contrast
+    broken = values["orientation_certainty"] < DRY_ORIENTATION_CERTAINTY
+    if weak_contrast and values["mean_grey"] >= 150 and broken:
         reasons.append(REASONS["faint"])
     elif weak_contrast and values["mean_grey"] < 110:
         reasons.append(REASONS["too_dark"])

@@ -95,3 +95,13 @@ def test_error_rate_helpers():
     eer, threshold = equal_error_rate(genuine, impostor)
     assert eer == pytest.approx(1 / 3) and 50 < threshold <= 60
     assert equal_error_rate(np.array([90.0]), np.array([10.0]))[0] == 0.0
+
+
+def test_bench_matcher_reports_rates_and_timings():
+    from fieldkit.biometrics.fp_bench import bench_matcher
+
+    result = bench_matcher(people=2, fingers=(2,), impressions=2, verbose=False)
+    assert result["genuine"]["n"] == 2 and result["impostor"]["n"] == 1
+    assert result["fmr"] == 0.0 and result["fnmr"] == 0.0
+    assert result["compare_ms_mean"] > 0 and result["extract_ms_mean"] > 0
+    assert result["genuine"]["min"] > result["impostor"]["max"]
