@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "fieldkit.cli.face_commands",
     "fieldkit.cli.print_commands",
     "fieldkit.cli.device_commands",
+    "fieldkit.cli.sync_commands",
 )
 
 

@@ -45,6 +45,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("fingerprint_image_transfer", "drivers.fingerprint.bench:bench_image_transfer",
               "R30x UpImage ≥ 95 % of line rate at 57 600 and 115 200 baud",
               "40 044 bytes × 10 bits ÷ baud: 6.95 s at 57 600, 3.48 s at 115 200"),
+    Benchmark("sync_goodput", "sync.bench:bench_goodput",
+              "goodput ≥ 90 % of a throttled 64 / 256 kbit/s link; bytes on the wire per enrolment",
+              "the link rate itself; each request idles the link one round trip (~2 requests per packet)"),
 )
 
 

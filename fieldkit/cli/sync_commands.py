@@ -1,0 +1,213 @@
+"""`fieldkit provision`, `fieldkit sync`, `fieldkit export`, `fieldkit import-receipts`: getting packets to the hub.
+
+All four unlock the kit (the device key signs every request and the USB manifest), non-interactively with
+`--passphrase-file` or $FIELDKIT_PASSPHRASE. `sync_pass()` is the one call the app and `fieldkit demo --hub`
+use to deliver the queue once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from fieldkit.cli.unlock_options import add_unlock_options, kit_errors, passphrase
+
+
+def register(sub) -> None:
+    prov = sub.add_parser("provision", help="enrol this kit at a hub with a one-time token (exchanges keys)")
+    prov.add_argument("--hub", required=True, metavar="URL", help="the hub's address, e.g. https://hub.example:8600")
+    prov.add_argument("--token", required=True, metavar="T", help="one-time token from `fieldkit-hub token`")
+    prov.add_argument("--json", action="store_true")
+    prov.set_defaults(func=run_provision)
+
+    sync = sub.add_parser("sync", help="deliver sealed packets to the hub (waits for the link unless --once)")
+    sync.add_argument("--once", action="store_true", help="one pass, print the status, exit")
+    sync.add_argument("--json", action="store_true", help="print the status as JSON")
+    sync.set_defaults(func=run_sync)
+
+    export = sub.add_parser("export", help="write undelivered sealed packets to a removable drive")
+    export.add_argument("dir", metavar="DIR", help="the drive's mount point")
+    export.add_argument("--json", action="store_true")
+    export.set_defaults(func=run_export)
+
+    receipts = sub.add_parser("import-receipts", help="read the hub's receipts from a drive and settle the packets")
+    receipts.add_argument("dir", metavar="DIR", help="the drive's mount point")
+    receipts.add_argument("--json", action="store_true")
+    receipts.set_defaults(func=run_import_receipts)
+
+    for p in (prov, sync, export, receipts):
+        add_unlock_options(p)
+
+
+def _open(args, ctx):
+    from fieldkit.enrolment.service import EnrolmentService
+
+    service = EnrolmentService(ctx.data_dir, ctx.settings)
+    try:
+        return service, service.unlock(args.user, passphrase(args))
+    except BaseException:
+        service.close()
+        raise
+
+
+def _identity(session):
+    from sync.client.kit import DeviceIdentity
+
+    return DeviceIdentity(session.kit.kit_id, session.kit.device_key)
+
+
+def _print(args, result: dict, human: str) -> None:
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else human)
+
+
+@kit_errors
+def run_provision(args, ctx) -> int:
+    from sync.client.provisioning import provision
+    from sync.client.transport import HubRefused, HubUnreachable
+
+    service, session = _open(args, ctx)
+    try:
+        try:
+            hub = provision(ctx.data_dir, args.hub, args.token, _identity(session))
+        except HubRefused as exc:
+            print(f"error: the hub refused the enrolment: {exc.message} ({exc.code})", file=sys.stderr)
+            return 1
+        except HubUnreachable as exc:
+            print(f"error: cannot reach the hub at {args.hub}: {exc}", file=sys.stderr)
+            return 1
+        ctx.settings.with_overrides(hub_url=hub.hub_url).save()
+        service.queue(session).record_sync({"provisioned": hub.hub_id})
+    finally:
+        session.kit.lock()
+        service.close()
+    _print(args, {"hub_id": hub.hub_id, "hub_url": hub.hub_url, "suites": sorted(hub.hpke_public_keys)},
+           f"provisioned: hub {hub.hub_id} at {hub.hub_url} (suites: {', '.join(sorted(hub.hpke_public_keys))})")
+    return 0
+
+
+def sync_pass(data_dir: Path, service, session, settings, status=None, timeouts=None):
+    """Deliver the queue once: (PassResult, status snapshot). Used by `fieldkit sync --once` and the demo."""
+    from fieldkit.security.hub_keys import load_hub_keys
+    from sync.client.queue_outbox import QueueOutbox
+    from sync.client.status import SyncStatus
+    from sync.client.transport import HubClient, Timeouts
+    from sync.client.worker import SyncWorker
+
+    hub = load_hub_keys(data_dir)
+    outbox = QueueOutbox(service.queue(session))
+    status = status or SyncStatus()
+    for packet_id, reason in outbox.refused():
+        status.packet_stuck(packet_id, f"rejected by the hub: {reason}")
+    with HubClient(hub.hub_url, _identity(session), timeouts or Timeouts()) as client:
+        worker = SyncWorker(client, outbox, hub.signing_public_key, status,
+                            retention_days=settings.sync_retention_days)
+        result = worker.run_once()
+    outbox.queue.record_sync({"route": "network", "delivered": result.delivered, "rejected": result.rejected,
+                              "purged": result.purged, "reached_hub": result.reached_hub})
+    return result, status.snapshot()
+
+
+@kit_errors
+def run_sync(args, ctx) -> int:
+    service, session = _open(args, ctx)
+    try:
+        if args.once:
+            result, snapshot = sync_pass(ctx.data_dir, service, session, ctx.settings)
+            _print(args, snapshot, _human_status(snapshot))
+            return 0 if result.clean and not snapshot["stuck"] else 1
+        return _sync_forever(args, ctx, service, session)
+    finally:
+        session.kit.lock()
+        service.close()
+
+
+def _sync_forever(args, ctx, service, session) -> int:
+    """Run the background worker in the foreground until Ctrl-C, printing each status change."""
+    from fieldkit.security.hub_keys import load_hub_keys
+    from sync.client.queue_outbox import QueueOutbox
+    from sync.client.status import SyncStatus
+    from sync.client.transport import HubClient
+    from sync.client.worker import SyncWorker
+
+    hub = load_hub_keys(ctx.data_dir)
+    status = SyncStatus()
+    last = {}
+
+    def show(snapshot):
+        key = (snapshot["state"], snapshot["queued"], snapshot["delivered_total"], len(snapshot["stuck"]))
+        if key != last.get("key"):
+            last["key"] = key
+            print(json.dumps(snapshot, ensure_ascii=False) if args.json else _human_status(snapshot), flush=True)
+
+    status.add_listener(show)
+    with HubClient(hub.hub_url, _identity(session)) as client:
+        worker = SyncWorker(client, QueueOutbox(service.queue(session)), hub.signing_public_key, status,
+                            retention_days=ctx.settings.sync_retention_days).start()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.stop()
+    return 0
+
+
+def _human_status(s: dict) -> str:
+    lines = [f"sync: {s['state']}; {s['queued']} packet(s) queued; {s['delivered_total']} delivered this run; "
+             f"last success {s['last_success_at'] or 'never'}"]
+    if s["in_flight"]:
+        f = s["in_flight"]
+        lines.append(f"  moving {f['packet_id']}: {f['confirmed_bytes']}/{f['size']} bytes")
+    if s["last_error"]:
+        lines.append(f"  last error: {s['last_error']}")
+    for stuck in s["stuck"]:
+        lines.append(f"  STUCK {stuck['packet_id']} since {stuck['since']}: {stuck['reason']}")
+    return "\n".join(lines)
+
+
+@kit_errors
+def run_export(args, ctx) -> int:
+    from sync.client.queue_outbox import QueueOutbox
+    from sync.usb import export_packets
+
+    service, session = _open(args, ctx)
+    try:
+        queue = service.queue(session)
+        result = export_packets(Path(args.dir), _identity(session), QueueOutbox(queue))
+        queue.record_sync({"route": "usb-export", "written": len(result.written), "removed": len(result.removed)})
+    finally:
+        session.kit.lock()
+        service.close()
+    _print(args, {"directory": str(result.directory), "written": result.written,
+                  "already_there": result.already_there, "removed": result.removed},
+           f"exported {len(result.written)} packet(s) to {result.directory} "
+           f"({len(result.already_there)} already there, {len(result.removed)} delivered ones removed)")
+    return 0
+
+
+@kit_errors
+def run_import_receipts(args, ctx) -> int:
+    from fieldkit.security.hub_keys import load_hub_keys
+    from sync.client.queue_outbox import QueueOutbox
+    from sync.usb import import_receipts
+
+    hub = load_hub_keys(ctx.data_dir)
+    service, session = _open(args, ctx)
+    try:
+        queue = service.queue(session)
+        result = import_receipts(Path(args.dir), session.kit.kit_id, QueueOutbox(queue), hub.signing_public_key)
+        queue.record_sync({"route": "usb-receipts", "acknowledged": len(result.acknowledged),
+                           "rejected": len(result.rejected), "invalid": len(result.invalid)})
+    finally:
+        session.kit.lock()
+        service.close()
+    _print(args, {"acknowledged": result.acknowledged, "rejected": result.rejected, "invalid": result.invalid,
+                  "already_settled": result.already_settled},
+           f"{len(result.acknowledged)} acknowledged, {len(result.rejected)} rejected by the hub, "
+           f"{len(result.invalid)} invalid receipt(s), {len(result.already_settled)} already settled"
+           + "".join(f"\n  rejected {pid}: {reason}" for pid, reason in result.rejected)
+           + "".join(f"\n  INVALID {pid}: {reason}" for pid, reason in result.invalid))
+    return 1 if result.invalid else 0

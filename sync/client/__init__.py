@@ -1,0 +1,1 @@
+"""The kit's sync client: a Qt-free background worker that delivers sealed packets to the hub."""

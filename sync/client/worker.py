@@ -1,0 +1,190 @@
+"""The background sync worker: one thread that waits for the link, delivers the outbox and tidies up.
+
+A pass (`run_once`) is: probe the hub; ask the fate of packets left in flight by an earlier pass; upload
+the rest (highest priority, then oldest first); acknowledge each packet only after its receipt verified;
+purge packets acknowledged more than `retention_days` ago. Between passes the thread sleeps on an Event:
+the back-off delay after a failure, `idle_s` after a clean pass, or until `wake()` (a new packet was
+sealed) or `stop()`. No loop ever spins: every retry goes through the back-off.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sync.client.connectivity import Backoff
+from sync.client.kit import OutgoingPacket, Outbox
+from sync.client.status import SyncStatus
+from sync.client.transport import HubClient, HubRefused, HubUnreachable
+from sync.client.uploader import PacketUploader, ReceiptInvalid, UploadStuck, verify_receipt
+from sync.protocol import API, DEFAULT_CHUNK_BYTES, STATUS_RECEIVED, STATUS_REJECTED
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassResult:
+    reached_hub: bool = False
+    delivered: int = 0
+    rejected: int = 0
+    stuck: int = 0
+    purged: int = 0
+    error: str = ""
+
+    @property
+    def clean(self) -> bool:
+        return self.reached_hub and not self.error
+
+
+@dataclass
+class SyncWorker:
+    client: HubClient
+    outbox: Outbox
+    hub_signing_key: bytes
+    status: SyncStatus = field(default_factory=SyncStatus)
+    retention_days: int = 30
+    backoff: Backoff = field(default_factory=Backoff)
+    idle_s: float = 300.0
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES  # first chunk; later ones follow the link (see ChunkSizer)
+    max_chunk_bytes: int | None = None
+    batch: int = 50
+    clock: Callable[[], float] = time.time
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._uploader = PacketUploader(self.client, self.hub_signing_key, self.status, self.chunk_bytes,
+                                        self.max_chunk_bytes)
+
+    # ------------------------------------------------------------------------------------------ a pass
+    def run_once(self) -> PassResult:
+        result = PassResult()
+        self.status.set_queued(self.outbox.queued_count())
+        self.status.set_state("probing")
+        try:
+            self.client.health()
+            result.reached_hub = True
+            self.status.contact_succeeded()
+            self._settle_in_flight(result)
+            self._deliver_queue(result)
+        except HubUnreachable as exc:
+            result.error = str(exc)
+            self.status.packet_interrupted(result.error)
+        except HubRefused as exc:  # e.g. the kit was revoked or its clock is far off: say so, retry later
+            result.error = str(exc)
+            self.status.packet_interrupted(result.error)
+        result.purged = self.outbox.purge_acknowledged(self.clock() - self.retention_days * 86400)
+        self.status.set_queued(self.outbox.queued_count())
+        self.status.set_state("idle" if result.clean else "offline", error=result.error)
+        return result
+
+    def _settle_in_flight(self, result: PassResult) -> None:
+        """Packets an earlier pass left in flight may have arrived: ask the hub instead of re-sending them."""
+        ids = self.outbox.in_flight_packet_ids()
+        if not ids:
+            return
+        packets = {p.packet_id: p for p in self.outbox.next_packets_to_send(limit=max(self.batch, len(ids)))}
+        for start in range(0, len(ids), 500):
+            _, answer = self.client.request("POST", f"{API}/fates", json_body={"packet_ids": ids[start:start + 500]})
+            for packet_id, fate in (answer.get("fates") or {}).items():
+                packet = packets.get(packet_id)
+                if packet is None or fate.get("status") not in (STATUS_RECEIVED, STATUS_REJECTED):
+                    continue
+                self._record_fate(packet, fate.get("receipt"), result)
+
+    def _deliver_queue(self, result: PassResult) -> None:
+        skipped: set[str] = set()
+        while not self._stop.is_set():
+            batch = [p for p in self.outbox.next_packets_to_send(limit=self.batch) if p.packet_id not in skipped]
+            if not batch:
+                return
+            for packet in batch:
+                if self._stop.is_set():
+                    return
+                if not self._deliver(packet, result):
+                    skipped.add(packet.packet_id)
+                self.status.set_queued(self.outbox.queued_count())
+
+    def _deliver(self, packet: OutgoingPacket, result: PassResult) -> bool:
+        """Deliver one packet; False if it stays in the queue for this pass (stuck). Network errors propagate."""
+        self.status.set_state("uploading")
+        self.outbox.mark_uploading(packet.packet_id)
+        try:
+            delivery = self._uploader.deliver(packet)
+        except (ReceiptInvalid, UploadStuck) as exc:
+            return self._stuck(packet, str(exc), result)
+        except HubRefused as exc:
+            return self._stuck(packet, f"{exc.code}: {exc.message}", result)
+        except HubUnreachable as exc:
+            self.outbox.mark_upload_failed(packet.packet_id, str(exc))
+            raise
+        self._apply(packet, delivery.receipt.to_json_obj(), delivery.accepted, delivery.receipt.receipt.reason, result)
+        return True
+
+    def _record_fate(self, packet: OutgoingPacket, receipt_obj, result: PassResult) -> None:
+        try:
+            signed = verify_receipt(receipt_obj, packet, self.client.identity.kit_id, self.hub_signing_key)
+        except ReceiptInvalid as exc:
+            self._stuck(packet, str(exc), result)
+            return
+        self._apply(packet, signed.to_json_obj(), signed.receipt.status == STATUS_RECEIVED, signed.receipt.reason,
+                    result)
+
+    def _apply(self, packet: OutgoingPacket, receipt: dict, accepted: bool, reason: str, result: PassResult) -> None:
+        """Record a verified fate durably in the outbox, then tell people."""
+        if accepted:
+            self.outbox.mark_acknowledged(packet.packet_id, receipt)
+            self.status.packet_delivered(packet.packet_id)
+            result.delivered += 1
+        else:
+            self.outbox.mark_rejected(packet.packet_id, reason, receipt)
+            self.status.packet_stuck(packet.packet_id, f"rejected by the hub: {reason}")
+            result.rejected += 1
+
+    def _stuck(self, packet: OutgoingPacket, reason: str, result: PassResult) -> bool:
+        log.warning("packet %s stuck: %s", packet.packet_id, reason)
+        self.status.packet_stuck(packet.packet_id, reason)
+        result.stuck += 1
+        return False
+
+    # -------------------------------------------------------------------------------------- the thread
+    def start(self) -> "SyncWorker":
+        if self._thread is not None:
+            raise RuntimeError("sync worker already started")
+        self._thread = threading.Thread(target=self._loop, name="sync-worker", daemon=True)
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Try now (a packet was sealed, or the user pressed 'sync')."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                raise RuntimeError("sync worker did not stop")
+            self._thread = None
+        self.status.set_state("stopped")
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                result = self.run_once()
+            except Exception as exc:  # a bug must not kill the worker for the rest of the week
+                log.exception("sync pass failed")
+                result = PassResult(error=f"{type(exc).__name__}: {exc}")
+            if result.clean and not result.stuck:
+                self.backoff.reset()
+                delay = self.idle_s
+            else:
+                delay = self.backoff.next_delay()
+            self.status.set_state(self.status.snapshot()["state"], next_attempt_at=self.clock() + delay)
+            self._wake.wait(delay)
+            self._wake.clear()

@@ -1,0 +1,294 @@
+"""What the hub does, independent of HTTP: enrol kits, authenticate requests, take uploads, issue receipts.
+
+The HTTP app (app.py) and the USB import (usb_import.py) both end in `HubService.ingest`, so a packet that
+arrives by both routes is verified the same way and stored once (the packet id is the primary key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from sync.hub.keys import HubKeys
+from sync.hub.storage import KitRecord, OffsetConflict, PacketRecord, RejectionRecord, SqlHubStorage
+from sync.hub.verify import PacketRejected, PacketVerifier
+from sync.protocol import (MAX_CHUNK_BYTES, MAX_PACKET_BYTES, REPLAY_WINDOW_S, ROUTE_NETWORK, STATUS_RECEIVED,
+                           STATUS_REJECTED, ProtocolError, Receipt, b64d, canonical_json, parse_auth_headers,
+                           sha256_hex, sign_receipt, verify_request)
+
+log = logging.getLogger(__name__)
+
+_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+TOKEN_TTL_S = 7 * 86400
+# An upload untouched this long is dropped (a kit that comes back later simply starts that packet again).
+UPLOAD_TTL_S = 14 * 86400
+
+
+class HubError(Exception):
+    """A refusal with an HTTP status, a stable code and a message for people."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any):
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **self.extra}
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+
+
+def _require_str(body: Mapping[str, Any], name: str, pattern: re.Pattern[str] | None = None) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or (pattern is not None and not pattern.match(value)):
+        raise HubError(400, "bad_request", f"field {name!r} missing or malformed")
+    return value
+
+
+def _require_int(body: Mapping[str, Any], name: str) -> int:
+    value = body.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise HubError(400, "bad_request", f"field {name!r} must be an integer")
+    return value
+
+
+@dataclass
+class HubService:
+    storage: SqlHubStorage
+    keys: HubKeys
+    verifier: PacketVerifier
+    clock: Callable[[], float] = time.time
+
+    def now(self) -> int:
+        return int(self.clock())
+
+    # ------------------------------------------------------------------------------------- provisioning
+    def issue_token(self, ttl_s: int = TOKEN_TTL_S) -> str:
+        """A one-time enrolment token; only its hash is stored, so a database dump cannot enrol a kit."""
+        token = secrets.token_urlsafe(24)
+        self.storage.add_token(token_hash(token), self.now(), self.now() + ttl_s)
+        return token
+
+    def enrol(self, body: Mapping[str, Any], headers: Mapping[str, str], method: str, path: str,
+              raw_body: bytes) -> dict[str, Any]:
+        """Exchange keys: the kit proves it holds the device key by signing this very request with it."""
+        token = _require_str(body, "token")
+        kit_id = _require_str(body, "kit_id", _ID)
+        device_key = b64d(_require_str(body, "device_public_key"), "device_public_key")
+        try:
+            auth = parse_auth_headers(headers)
+            if auth.kit_id != kit_id:
+                raise ProtocolError("bad_header", "signed kit id differs from the enrolment's kit id")
+            verify_request(auth, device_key, method, path, raw_body, now=self.clock())
+        except ProtocolError as exc:
+            raise HubError(401, exc.code, exc.message) from None
+        refusal = self.storage.enrol_kit(token_hash(token), kit_id, device_key, self.now())
+        if refusal == "token_invalid":
+            raise HubError(403, "token_invalid", "enrolment token unknown, expired or already used")
+        if refusal == "kit_exists":
+            raise HubError(409, "kit_exists", "this kit id is enrolled with another device key")
+        log.info("kit %s enrolled", kit_id)
+        return {"kit_id": kit_id, **self.keys.public_info()}
+
+    # ----------------------------------------------------------------------------------- authentication
+    def authenticate(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> KitRecord:
+        """The enrolled kit that signed this request, or HubError 401 saying why not."""
+        try:
+            auth = parse_auth_headers(headers)
+        except ProtocolError as exc:
+            raise HubError(401, exc.code, exc.message) from None
+        kit = self.storage.get_kit(auth.kit_id)
+        if kit is None:
+            raise HubError(401, "unknown_kit", "this kit is not enrolled at this hub")
+        if kit.revoked:
+            raise HubError(401, "kit_revoked", "this kit has been revoked (lost or stolen)")
+        try:
+            verify_request(auth, kit.device_public_key, method, path, body, now=self.clock())
+        except ProtocolError as exc:
+            raise HubError(401, exc.code, exc.message) from None
+        # Only a correctly signed request spends its nonce, so junk cannot fill the store.
+        if not self.storage.remember_nonce(kit.kit_id, auth.nonce, self.now(), REPLAY_WINDOW_S):
+            raise HubError(401, "replayed_request", "this request (nonce) was already seen")
+        return kit
+
+    # ---------------------------------------------------------------------------------------- uploads
+    def open_upload(self, kit: KitRecord, params: Mapping[str, str], first_chunk: bytes = b"") -> dict[str, Any]:
+        """Start or resume the upload of (packet_id, size, sha256) given as query parameters.
+
+        The body may carry the packet's first bytes, saving a round trip for a packet the kit has not sent
+        before; they are stored only if the upload is at offset 0 (a resumed upload answers its offset and
+        the kit continues from there). A packet already stored is answered with its receipt.
+        """
+        packet_id = _require_str(params, "packet_id", _ID)
+        sha256 = _require_str(params, "sha256", _SHA256)
+        size_text = _require_str(params, "size")
+        size = int(size_text) if size_text.isdigit() and len(size_text) < 12 else -1
+        if size <= 0:
+            raise HubError(400, "bad_request", "size must be a positive integer")
+        if size > MAX_PACKET_BYTES:
+            raise HubError(413, "too_large", f"packets are at most {MAX_PACKET_BYTES} bytes")
+        if len(first_chunk) > size:
+            raise HubError(400, "bad_request", "more first bytes than the declared size")
+        done = self._known_fate(kit, packet_id, sha256)
+        if done is not None:
+            return done
+        self.storage.purge_stale_uploads(self.now() - UPLOAD_TTL_S)
+        upload = self.storage.open_upload(kit.kit_id, packet_id, sha256, size, self.now())
+        if upload.size != size:
+            raise HubError(409, "size_mismatch", "an upload of this packet exists with another size")
+        if first_chunk and upload.received == 0:
+            try:
+                return self.put_chunk(kit, upload.upload_id, "0", first_chunk)
+            except HubError as exc:
+                if exc.code != "offset_conflict":  # a parallel opener stored its first bytes first: fine
+                    raise
+                upload = self.storage.get_upload(upload.upload_id) or upload
+        return {"upload_id": upload.upload_id, "offset": upload.received, "size": upload.size}
+
+    def _known_fate(self, kit: KitRecord, packet_id: str, sha256: str) -> dict[str, Any] | None:
+        """A packet already stored needs no upload: answer with its receipt straight away."""
+        stored = self.storage.get_packet(packet_id)
+        if stored is not None and stored.kit_id == kit.kit_id and stored.sha256 == sha256:
+            return {"status": STATUS_RECEIVED, "receipt": json.loads(stored.receipt)}
+        return None
+
+    def _own_upload(self, kit: KitRecord, upload_id: str):
+        upload = self.storage.get_upload(upload_id) if _ID.match(upload_id or "") else None
+        if upload is None or upload.kit_id != kit.kit_id:
+            raise HubError(404, "unknown_upload", "no such upload for this kit (finished or expired?)")
+        return upload
+
+    def upload_status(self, kit: KitRecord, upload_id: str) -> dict[str, Any]:
+        upload = self._own_upload(kit, upload_id)
+        return {"upload_id": upload.upload_id, "offset": upload.received, "size": upload.size}
+
+    def put_chunk(self, kit: KitRecord, upload_id: str, offset_text: str | None, data: bytes) -> dict[str, Any]:
+        try:
+            offset = int(offset_text) if offset_text is not None else -1
+        except ValueError:
+            offset = -1
+        if not 0 <= offset <= MAX_PACKET_BYTES:
+            raise HubError(400, "bad_offset", "query parameter offset must be an integer from 0 to the packet size")
+        if not data:
+            raise HubError(400, "empty_chunk", "a chunk carries at least one byte")
+        if len(data) > MAX_CHUNK_BYTES:
+            raise HubError(413, "too_large", f"chunks are at most {MAX_CHUNK_BYTES} bytes")
+        upload = self._own_upload(kit, upload_id)
+        try:
+            confirmed = self.storage.append_chunk(upload.upload_id, offset, data, self.now())
+        except OffsetConflict as exc:
+            raise HubError(409, "offset_conflict", f"resume from offset {exc.confirmed}",
+                           offset=exc.confirmed, size=exc.size) from None
+        except KeyError:
+            raise HubError(404, "unknown_upload", "no such upload for this kit") from None
+        if confirmed == upload.size:
+            # The last byte is in: finalise now and answer with the receipt, saving the kit a round trip.
+            status, answer = self.finalize(kit, upload.upload_id)
+            if status != 200:
+                raise HubError(status, "rejected", answer["receipt"]["receipt"]["reason"], receipt=answer["receipt"])
+            return {"upload_id": upload.upload_id, "offset": confirmed, "size": upload.size, **answer}
+        return {"upload_id": upload.upload_id, "offset": confirmed, "size": upload.size}
+
+    def finalize(self, kit: KitRecord, upload_id: str) -> tuple[int, dict[str, Any]]:
+        """Check the whole upload, verify the packet, store it and answer with the signed receipt."""
+        upload = self._own_upload(kit, upload_id)
+        done = self._known_fate(kit, upload.packet_id, upload.sha256)
+        if done is not None:  # finalised already (a retry, or another hub process): the same receipt
+            return 200, done
+        if upload.received != upload.size:
+            raise HubError(409, "incomplete", f"{upload.received} of {upload.size} bytes received",
+                           offset=upload.received, size=upload.size)
+        data = self.storage.upload_bytes(upload.upload_id)
+        if len(data) != upload.size or sha256_hex(data) != upload.sha256:
+            done = self._known_fate(kit, upload.packet_id, upload.sha256)
+            if done is not None:  # another hub process finished this upload a moment ago
+                return 200, done
+            # The bytes are wrong, not the packet: start over, and say so.
+            self.storage.delete_upload(upload.upload_id)
+            raise HubError(422, "hash_mismatch", "received bytes do not match the declared sha256; upload again")
+        signed = self.ingest(kit, upload.packet_id, data, ROUTE_NETWORK)
+        if signed["receipt"]["status"] == STATUS_RECEIVED:
+            self.storage.finish_upload(upload.upload_id)
+        else:
+            self.storage.delete_upload(upload.upload_id)  # a new try of the same bytes starts afresh
+        status = 200 if signed["receipt"]["status"] == STATUS_RECEIVED else 422
+        return status, {"status": signed["receipt"]["status"], "receipt": signed}
+
+    # ---------------------------------------------------------------------------------------- ingest
+    def ingest(self, kit: KitRecord, packet_id: str, data: bytes, route: str) -> dict[str, Any]:
+        """Verify and store one packet exactly once; return the signed receipt (received or rejected)."""
+        digest = sha256_hex(data)
+        stored = self.storage.get_packet(packet_id)
+        if stored is not None:
+            if stored.kit_id == kit.kit_id and stored.sha256 == digest:
+                return json.loads(stored.receipt)  # the same packet again (retry, other route): same receipt
+            return self._reject(kit, packet_id, digest, len(data), route, "duplicate_packet_id",
+                                "a different packet with this id was already received")
+        try:
+            verified = self.verifier.verify(data, kit.device_public_key)
+        except PacketRejected as exc:
+            return self._reject(kit, packet_id, digest, len(data), route, exc.code, exc.message)
+        if verified.packet_id != packet_id:
+            return self._reject(kit, packet_id, digest, len(data), route, "packet_id_mismatch",
+                                "the signed packet id differs from the one declared")
+        if verified.kit_id != kit.kit_id:
+            return self._reject(kit, packet_id, digest, len(data), route, "kit_mismatch",
+                                "the packet was signed for another kit")
+        receipt = Receipt(packet_id=packet_id, kit_id=kit.kit_id, sha256=digest, size=len(data),
+                          status=STATUS_RECEIVED, received_at=_iso(self.now()), hub_id=self.keys.hub_id, route=route)
+        signed = sign_receipt(receipt, self.keys).to_json_obj()
+        row = self.storage.store_packet(
+            PacketRecord(packet_id, kit.kit_id, digest, len(data), self.now(), route,
+                         canonical_json(signed).decode("utf-8")), data)
+        if row.sha256 != digest or row.kit_id != kit.kit_id:  # another process stored other bytes first
+            return self._reject(kit, packet_id, digest, len(data), route, "duplicate_packet_id",
+                                "a different packet with this id was already received")
+        log.info("packet %s from kit %s stored (%s)", packet_id, kit.kit_id, route)
+        return json.loads(row.receipt)
+
+    def _reject(self, kit: KitRecord, packet_id: str, digest: str, size: int, route: str, code: str,
+                message: str) -> dict[str, Any]:
+        reason = f"{code}: {message}"
+        receipt = Receipt(packet_id=packet_id, kit_id=kit.kit_id, sha256=digest, size=size, status=STATUS_REJECTED,
+                          received_at=_iso(self.now()), hub_id=self.keys.hub_id, route=route, reason=reason)
+        signed = sign_receipt(receipt, self.keys).to_json_obj()
+        row = self.storage.record_rejection(RejectionRecord(kit.kit_id, packet_id, digest, reason, self.now(),
+                                                            canonical_json(signed).decode("utf-8")))
+        log.warning("packet %s from kit %s rejected: %s", packet_id, kit.kit_id, code)
+        return json.loads(row.receipt)
+
+    # ------------------------------------------------------------------------------------------ fates
+    def fates(self, kit: KitRecord, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Each asked packet's fate for this kit: received or rejected (with the signed receipt), or unknown."""
+        ids = body.get("packet_ids")
+        if not isinstance(ids, list) or len(ids) > 500 or not all(isinstance(i, str) and _ID.match(i) for i in ids):
+            raise HubError(400, "bad_request", "packet_ids must be a list of at most 500 packet ids")
+        answer: dict[str, Any] = {}
+        for packet_id in ids:
+            stored = self.storage.get_packet(packet_id)
+            if stored is not None and stored.kit_id == kit.kit_id:
+                answer[packet_id] = {"status": STATUS_RECEIVED, "receipt": json.loads(stored.receipt)}
+                continue
+            rejections = self.storage.list_rejections(kit.kit_id, packet_id)
+            if rejections:
+                latest = rejections[-1]
+                answer[packet_id] = {"status": STATUS_REJECTED, "reason": latest.reason,
+                                     "receipt": json.loads(latest.receipt)}
+            else:
+                answer[packet_id] = {"status": "unknown"}
+        return {"fates": answer}
+
+
+def _iso(epoch: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))

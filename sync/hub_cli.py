@@ -1,0 +1,210 @@
+"""`fieldkit-hub`: run and administer a receiving hub.
+
+    fieldkit-hub serve   --data DIR [--db URL] [--host H --port P]   the HTTP service kits sync to
+    fieldkit-hub token   --data DIR [--db URL] [--ttl-hours N]       print a one-time kit enrolment token
+    fieldkit-hub list    --data DIR [--db URL] [--json] [--kit ID]   received (and rejected) packets
+    fieldkit-hub export  --data DIR [--db URL] --out DIR             decrypt received packets (PLAINTEXT output)
+    fieldkit-hub import  DRIVE --data DIR [--db URL] [--json]        ingest a kit's USB export, write receipts
+    fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits
+    fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
+
+`--data` (or $FIELDKIT_HUB_DATA) holds the hub's keys and, without `--db`, its SQLite database.
+`--db postgresql://...` puts the state in PostgreSQL so several hub processes can share it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from sync.hub.keys import load_or_create_hub_keys
+from sync.hub.open_storage import open_storage
+from sync.hub.service import HubService
+from sync.hub.verify import EnvelopeVerifier
+
+ENV_DATA = "FIELDKIT_HUB_DATA"
+ENV_DB = "FIELDKIT_HUB_DB"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fieldkit-hub", description="FieldKit receiving hub")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--data", metavar="DIR", default=os.environ.get(ENV_DATA),
+                       help=f"hub data directory: keys and the default SQLite database (or ${ENV_DATA})")
+        p.add_argument("--db", metavar="URL", default=os.environ.get(ENV_DB),
+                       help=f"postgresql://... or sqlite:///PATH (default: SQLite in --data; or ${ENV_DB})")
+        p.set_defaults(func=func)
+        return p
+
+    serve = command("serve", "run the HTTP service", run_serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8600, help="port (default 8600; 0 picks a free one)")
+    token = command("token", "print a one-time kit enrolment token", run_token)
+    token.add_argument("--ttl-hours", type=float, default=168, help="token lifetime (default 7 days)")
+    ls = command("list", "list received and rejected packets", run_list)
+    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--kit", metavar="ID")
+    export = command("export", "decrypt received packets for the downstream system (plaintext!)", run_export)
+    export.add_argument("--out", required=True, metavar="DIR", help="output directory (created 0700)")
+    export.add_argument("--kit", metavar="ID")
+    imp = command("import", "ingest packets from a kit's USB export and write receipts back", run_import)
+    imp.add_argument("drive", metavar="DRIVE")
+    imp.add_argument("--json", action="store_true")
+    kits = command("kits", "list enrolled kits", run_kits)
+    kits.add_argument("--json", action="store_true")
+    revoke = command("revoke", "refuse a lost or stolen kit from now on", run_revoke)
+    revoke.add_argument("kit_id")
+    return parser
+
+
+def open_service(args) -> HubService:
+    if not args.data:
+        raise SystemExit(f"fieldkit-hub: --data DIR (or ${ENV_DATA}) is required")
+    data = Path(args.data).expanduser().resolve()
+    data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    keys = load_or_create_hub_keys(data)
+    storage = open_storage(data, args.db)
+    storage.set_meta_once("hub_id", keys.hub_id)
+    if storage.meta("hub_id") != keys.hub_id:
+        storage.close()
+        raise SystemExit("fieldkit-hub: this database belongs to another hub (different keys in --data)")
+    return HubService(storage, keys, EnvelopeVerifier(keys.hpke_private))
+
+
+def run_serve(args) -> int:
+    import uvicorn
+
+    from sync.hub.app import build_app
+    from sync.hub.server import bind_socket, uvicorn_config
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    service = open_service(args)
+    try:
+        sock = bind_socket(args.host, args.port)
+        host, port = sock.getsockname()[:2]
+        print(f"fieldkit-hub {service.keys.hub_id} ({service.storage.name}) listening on http://{host}:{port}",
+              flush=True)
+        uvicorn.Server(uvicorn_config(build_app(service), host, port, log_level="info")).run(sockets=[sock])
+    finally:
+        service.storage.close()
+    return 0
+
+
+def run_token(args) -> int:
+    service = open_service(args)
+    try:
+        print(service.issue_token(int(args.ttl_hours * 3600)))
+    finally:
+        service.storage.close()
+    return 0
+
+
+def run_list(args) -> int:
+    service = open_service(args)
+    try:
+        rows = [{"packet_id": p.packet_id, "kit_id": p.kit_id, "status": "received", "size": p.size,
+                 "sha256": p.sha256, "route": p.route, "at": _iso(p.received_at), "reason": ""}
+                for p in service.storage.list_packets(args.kit)]
+        received = {r["packet_id"] for r in rows}
+        rows += [{"packet_id": r.packet_id, "kit_id": r.kit_id, "status": "rejected", "size": None,
+                  "sha256": r.sha256, "route": json.loads(r.receipt)["receipt"]["route"], "at": _iso(r.rejected_at),
+                  "reason": r.reason}
+                 for r in service.storage.list_rejections(args.kit) if r.packet_id not in received]
+    finally:
+        service.storage.close()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'packet':36}  {'kit':36}  {'status':8}  {'route':7}  {'at':20}  reason")
+    for r in rows:
+        print(f"{r['packet_id']:36}  {r['kit_id']:36}  {r['status']:8}  {r['route']:7}  {r['at']:20}  {r['reason']}")
+    print(f"{sum(r['status'] == 'received' for r in rows)} received, {sum(r['status'] == 'rejected' for r in rows)} rejected")
+    return 0
+
+
+def run_export(args) -> int:
+    from sync.hub.export import export_received
+
+    service = open_service(args)
+    print("WARNING: the output is PLAINTEXT personal data (names, ID numbers, face images, fingerprints).\n"
+          "Keep it on an encrypted volume, hand it only to the downstream system, and delete it after.",
+          file=sys.stderr)
+    try:
+        report = export_received(service, Path(args.out), kit_id=args.kit)
+    finally:
+        service.storage.close()
+    print(f"exported {len(report.written)} packet(s) to {args.out}, {len(report.already)} already there, "
+          f"{len(report.failed)} failed")
+    for packet_id, reason in report.failed:
+        print(f"  failed {packet_id}: {reason}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def run_import(args) -> int:
+    from sync.hub.usb_import import import_drive
+
+    service = open_service(args)
+    try:
+        report = import_drive(service, Path(args.drive))
+    finally:
+        service.storage.close()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        if not report.kits:
+            print(f"no FieldKit export found on {args.drive}")
+        for kit in report.kits:
+            print(f"kit {kit.kit_id}: {len(kit.received)} received, {len(kit.rejected)} rejected, "
+                  f"{len(kit.skipped)} skipped{'; ERROR ' + kit.error if kit.error else ''}")
+            for packet_id, reason in kit.rejected + kit.skipped:
+                print(f"  {packet_id}: {reason}")
+    return 0 if report.ok else 1
+
+
+def run_kits(args) -> int:
+    service = open_service(args)
+    try:
+        kits = [{"kit_id": k.kit_id, "enrolled_at": _iso(k.enrolled_at), "revoked": k.revoked,
+                 "packets": len(service.storage.list_packets(k.kit_id))} for k in service.storage.list_kits()]
+    finally:
+        service.storage.close()
+    if args.json:
+        print(json.dumps(kits, indent=2))
+    else:
+        for k in kits:
+            print(f"{k['kit_id']}  enrolled {k['enrolled_at']}  {k['packets']} packets{'  REVOKED' if k['revoked'] else ''}")
+    return 0
+
+
+def run_revoke(args) -> int:
+    service = open_service(args)
+    try:
+        done = service.storage.revoke_kit(args.kit_id, int(time.time()))
+    finally:
+        service.storage.close()
+    print(f"kit {args.kit_id} {'revoked' if done else 'was not enrolled or already revoked'}")
+    return 0 if done else 1
+
+
+def _iso(epoch: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
