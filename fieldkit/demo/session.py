@@ -136,7 +136,8 @@ class VillageSession:
             name = f"face.{face.metadata.get('format', 'jp2')}"
             blobs[name], encoding = face.data, face.encoding
             record.captures.face.image_ref, record.captures.face.tries = name, face.frames
-            record.captures.face.quality = float(sum(c["passed"] for c in face.metadata["checks"]))
+            checks = face.metadata["checks"]  # quality: the share of ICAO checks the kept portrait passes
+            record.captures.face.quality = round(100.0 * sum(c["passed"] for c in checks) / max(1, len(checks)), 1)
             capture_meta["face"] = face.metadata
             fingers = self._timed("fingerprints", cap.capture_fingers, self.devices.slap, self.devices.fingerprint,
                                   person, self.minimum, self.max_tries)
