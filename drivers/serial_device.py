@@ -8,6 +8,8 @@ a ProtocolError or DeviceTimeout drains the line so the next answer lines up.
 
 from __future__ import annotations
 
+import threading
+
 from drivers.errors import DeviceDisconnected, DeviceNotFound, DeviceTimeout, ProtocolError
 from drivers.serial_link import SerialLink
 from drivers.worker import DeviceWorker
@@ -15,6 +17,7 @@ from drivers.worker import DeviceWorker
 
 class SerialDevice:
     kind = "device"
+    simulator = None  # for `sim` specs: the simulator behind this driver (the hardware lab toggles its faults)
 
     def __init__(self, url: str, *, baudrate: int, timeout: float, spec: str, connect: bool = True, on_close=None):
         self.url = url
@@ -24,6 +27,7 @@ class SerialDevice:
         self._link: SerialLink | None = None
         self._ever_connected = False
         self._on_close = on_close
+        self._closing = threading.Event()
         self.worker = DeviceWorker(f"{self.kind}:{url}")
         if connect:
             try:
@@ -52,7 +56,7 @@ class SerialDevice:
             raise
         except (ProtocolError, DeviceTimeout) as exc:
             self._resync()
-            self.worker.emit("status", state="error", message=str(exc))
+            self.worker.emit("status", state="error", detail=str(exc))
             raise
 
     def _ensure_connected(self) -> None:
@@ -71,14 +75,18 @@ class SerialDevice:
             self._disconnect()
             raise
         self._ever_connected = True
-        self.worker.emit("status", state="connected", message=f"{self.url} at {self.baudrate} baud")
+        self.worker.emit("status", state="connected", detail=f"{self.url} at {self.baudrate} baud")
 
     def _disconnect(self, reason: str | None = None) -> None:
         link, self._link = self._link, None
         if link is not None:
             link.close()
             if reason:
-                self.worker.emit("status", state="disconnected", message=reason)
+                self.worker.emit("status", state="disconnected", detail=reason)
+
+    def _close_now(self) -> None:
+        self._disconnect()
+        self.worker.emit("status", state="closed", detail=self.spec)
 
     def _resync(self) -> None:
         self._reset_parser()
@@ -96,12 +104,18 @@ class SerialDevice:
     def connected(self) -> bool:
         return self._link is not None and self._link.is_open
 
+    def _pause(self, seconds: float) -> None:
+        """Wait between polls; a close() meanwhile ends the wait at once (the app never waits on a capture)."""
+        if self._closing.wait(seconds):
+            raise DeviceDisconnected("the device was closed while waiting", spec=self.spec)
+
     # --- lifecycle --------------------------------------------------------------------------------
     def close(self) -> None:
         """Close the port, stop the worker thread (and a simulator this driver started)."""
+        self._closing.set()
         if self.worker.alive:
             try:
-                self.worker.call(self._disconnect, timeout=5)
+                self.worker.call(self._close_now, timeout=5)
             except TimeoutError:
                 pass  # the worker is stuck in a device call; closing the worker below still ends it
         self.worker.close()

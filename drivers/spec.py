@@ -44,7 +44,8 @@ class DeviceSpec:
         try:
             return convert(self.options[name])
         except (TypeError, ValueError):
-            raise SpecError(f"option {name}={self.options[name]!r} is not a valid {convert.__name__}",
+            what = getattr(convert, "what", convert.__name__)
+            raise SpecError(f"option {name}={self.options[name]!r} is not a valid {what}",
                             spec=str(self)) from None
 
     def __str__(self) -> str:
@@ -52,3 +53,24 @@ class DeviceSpec:
         if self.options:
             text += "?" + "&".join(f"{k}={v}" for k, v in self.options.items())
         return text
+
+
+def parse_bool(text: str) -> bool:
+    """Spec option converter: 1/0, true/false, yes/no, on/off."""
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(text)
+
+
+parse_bool.what = "true/false (1/0)"
+
+
+def parse_int(text: str) -> int:
+    """Spec option converter: decimal, or hex with 0x (passwords, keys)."""
+    return int(text, 16) if text.strip().lower().startswith("0x") else int(text, 10)
+
+
+parse_int.what = "number (decimal, or hex with 0x)"

@@ -19,7 +19,7 @@ from drivers.fingerprint import slap_protocol as sp
 from drivers.fingerprint.scanner import Capture, FingerSegment, ScannerCapabilities, SlapCapture
 from drivers.serial_device import SerialDevice
 from drivers.serial_link import Deadline
-from drivers.spec import DeviceSpec
+from drivers.spec import DeviceSpec, parse_bool, parse_int
 from fieldkit.domain.fingers import Finger, Slap
 
 CAPABILITIES = ScannerCapabilities(model="FKSP/1 four-finger slap scanner", rolled=True, slap=True, ppi=500,
@@ -116,7 +116,7 @@ class SlapScanner(SerialDevice):
     def _poll_capture(self, kind: int, code: int, timeout: float, what: str) -> tuple[dict, np.ndarray, float]:
         """Ask until the scanner sees a hand (it answers ERROR no_hand at once while the platen is empty)."""
         deadline = Deadline(timeout)
-        self.worker.emit("status", state="waiting_for_finger", message=f"{what}: place the hand (up to {timeout:g} s)")
+        self.worker.emit("status", state="waiting_for_finger", detail=f"{what}: place the hand (up to {timeout:g} s)")
         while True:
             t0 = time.monotonic()
             seq = self._request(kind, bytes([code]))
@@ -129,12 +129,12 @@ class SlapScanner(SerialDevice):
                         "the scanner did not settle on an image"
                     raise CaptureRejected(f"{what}: {reason} within {timeout:g} s", spec=self.spec,
                                           hint="Ask the person to press the fingers flat on the platen and hold still.")
-                time.sleep(POLL_INTERVAL)
+                self._pause(POLL_INTERVAL)
                 continue
             if frame.type == sp.ERROR:
                 raise self._error(frame, what)
             header, image = self._receive_image(seq, frame, what)
-            self.worker.emit("status", state="finger_captured", message=f"{what}: image received")
+            self.worker.emit("status", state="finger_captured", detail=f"{what}: image received")
             return header, image, time.monotonic() - t0
 
     def _receive_image(self, seq: int, begin: sp.Frame, what: str) -> tuple[dict, np.ndarray]:
@@ -198,12 +198,8 @@ class SlapScanner(SerialDevice):
                        timings={"transfer": transfer, "total": time.monotonic() - t0})
 
 
-def _int_auto(text: str) -> int:
-    return int(text, 16) if text.lower().startswith("0x") else int(text, 10)
-
-
 def open_slap_scanner(spec: DeviceSpec, **kwargs) -> SlapScanner:
-    return SlapScanner(spec.target, access_key=spec.option("key", 0, _int_auto),
+    return SlapScanner(spec.target, access_key=spec.option("key", 0, parse_int),
                        timeout=spec.option("timeout", 2.0, float), baudrate=spec.option("baud", 115200, int),
                        spec=str(spec), **kwargs)
 
@@ -211,13 +207,12 @@ def open_slap_scanner(spec: DeviceSpec, **kwargs) -> SlapScanner:
 def open_simulated_slap_scanner(spec: DeviceSpec, **kwargs) -> SlapScanner:
     """`slap:sim:<profile>?transport=pty|memory&faults=…&pacing=0&images=placeholder`; close stops the simulator."""
     from drivers.fingerprint.slap_simulator import SlapSimulator
-    from drivers.fingerprint.uart_scanner import _bool
 
     sim = SlapSimulator(spec.target or "normal", transport=spec.option("transport", "pty"),
-                        faults=spec.option("faults", ""), pacing=spec.option("pacing", None, _bool),
+                        faults=spec.option("faults", ""), pacing=spec.option("pacing", None, parse_bool),
                         image_source=spec.option("images", None))
     try:
-        scanner = SlapScanner(sim.path, access_key=spec.option("key", 0, _int_auto),
+        scanner = SlapScanner(sim.path, access_key=spec.option("key", 0, parse_int),
                               timeout=spec.option("timeout", 2.0, float), spec=str(spec), on_close=sim.close, **kwargs)
     except BaseException:
         sim.close()

@@ -42,7 +42,7 @@ _THUMB_BOXES = ((260, 480, 340, 480), (1000, 480, 340, 480))
 
 def slap_layout(slap: Slap) -> list[tuple[Finger, tuple[int, int, int, int]]]:
     boxes = _THUMB_BOXES if slap is Slap.TWO_THUMBS else _FOUR_BOXES
-    return list(zip(SLAP_FINGERS[slap], boxes))
+    return list(zip(SLAP_FINGERS[slap], boxes, strict=True))
 
 
 def _lift_off(tip: np.ndarray) -> np.ndarray:

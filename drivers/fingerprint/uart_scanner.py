@@ -24,7 +24,7 @@ from drivers.fingerprint import protocol as p
 from drivers.fingerprint.scanner import Capture, ScannerCapabilities
 from drivers.serial_device import SerialDevice
 from drivers.serial_link import Deadline
-from drivers.spec import DeviceSpec
+from drivers.spec import DeviceSpec, parse_bool, parse_int
 from fieldkit.domain.fingers import Finger, Slap
 
 # Confirmation codes by what a technician should do about them.
@@ -158,7 +158,10 @@ class UartFingerprintScanner(SerialDevice):
     def _ack(self, code: int, params: bytes = b"", timeout: float | None = None) -> p.Packet:
         name = p.COMMAND_NAMES.get(code, hex(code))
         self._send(code, params)
-        packet = self._read_packet(Deadline(timeout or self.timeout), name)
+        deadline = Deadline(timeout or self.timeout)
+        packet = self._read_packet(deadline, name)
+        while packet.pid in (p.PID_DATA, p.PID_END):  # the tail of an abandoned upload, not our answer
+            packet = self._read_packet(deadline, name)
         if packet.pid != p.PID_ACK or not packet.payload:
             raise ProtocolError(f"{name}: expected an acknowledge, got a {packet.label()} packet", spec=self.spec)
         return packet
@@ -182,18 +185,18 @@ class UartFingerprintScanner(SerialDevice):
     def _capture_image(self, timeout: float, poll_interval: float) -> None:
         deadline = Deadline(timeout)
         last = None
-        self.worker.emit("status", state="waiting_for_finger", message=f"place the finger (up to {timeout:g} s)")
+        self.worker.emit("status", state="waiting_for_finger", detail=f"place the finger (up to {timeout:g} s)")
         while True:
             packet = self._ack(p.GEN_IMG)
             if packet.code == 0x00:
-                self.worker.emit("status", state="finger_captured", message="image taken")
+                self.worker.emit("status", state="finger_captured", detail="image taken")
                 return
             if packet.code not in (0x02, 0x03):
                 raise error_for_code(packet.code, "GenImg", self.spec)
             last = packet.code
             if deadline.remaining() < poll_interval:
                 break
-            time.sleep(poll_interval)  # the module needs no faster polling; this paces the sensor's light
+            self._pause(poll_interval)  # the module needs no faster polling; this paces the sensor's light
         if last == 0x03:
             raise error_for_code(0x03, "GenImg", self.spec)
         raise CaptureRejected(f"GenImg: no finger on the sensor within {timeout:g} s", spec=self.spec,
@@ -202,6 +205,22 @@ class UartFingerprintScanner(SerialDevice):
     def _upload_image(self):
         packet_size = self.params.packet_size if self.params else 128
         line = p.line_time(p.IMAGE_BYTES, packet_size, self.baudrate)
+        try:
+            return self._receive_image(packet_size, line)
+        except (ProtocolError, DeviceTimeout):
+            # The module keeps sending the rest of the image and takes no command until it is done: let it
+            # finish, so the next command is answered instead of timing out behind it.
+            self._drain_until_quiet(quiet=max(0.05, 3 * (packet_size + 11) * 10 / self.baudrate),
+                                    limit=line + self.timeout)
+            raise
+
+    def _drain_until_quiet(self, quiet: float, limit: float) -> None:
+        end = Deadline(limit)
+        while not end.expired and self._link is not None and self._link.is_open:
+            if not self._link.read_some(Deadline(min(quiet, end.remaining()))):
+                return
+
+    def _receive_image(self, packet_size: int, line: float):
         ack = self._ack(p.UP_IMAGE)
         if ack.code != 0x00:
             raise error_for_code(ack.code, "UpImage", self.spec)
@@ -288,11 +307,6 @@ def _plain(value):
 
 # --- openers for drivers.registry --------------------------------------------------------------------
 
-def _int_auto(text: str) -> int:
-    """Decimal, or hex with 0x."""
-    return int(text, 16) if text.lower().startswith("0x") else int(text, 10)
-
-
 def _hex(text: str) -> int:
     return int(text, 16)
 
@@ -304,7 +318,7 @@ def open_scanner(spec: DeviceSpec, **kwargs) -> UartFingerprintScanner:
         raise SpecError("fingerprint:serial needs a port, e.g. fingerprint:serial:/dev/ttyUSB0", spec=str(spec))
     return UartFingerprintScanner(
         spec.target, baudrate=spec.option("baud", 57600, int), address=spec.option("address", p.DEFAULT_ADDRESS, _hex),
-        password=spec.option("password", 0, _int_auto), timeout=spec.option("timeout", 2.0, float),
+        password=spec.option("password", 0, parse_int), timeout=spec.option("timeout", 2.0, float),
         spec=str(spec), **kwargs)
 
 
@@ -316,12 +330,12 @@ def open_simulated_scanner(spec: DeviceSpec, **kwargs) -> UartFingerprintScanner
     """
     from drivers.fingerprint.simulator import FingerprintSimulator
 
-    pacing = spec.option("pacing", None, _bool)
+    pacing = spec.option("pacing", None, parse_bool)
     sim = FingerprintSimulator(spec.target or "normal", transport=spec.option("transport", "pty"),
                                faults=spec.option("faults", ""), baud=spec.option("baud", None, int),
                                pacing=pacing, image_source=spec.option("images", None))
     try:
-        scanner = UartFingerprintScanner(sim.path, baudrate=sim.baudrate, password=spec.option("password", 0, _int_auto),
+        scanner = UartFingerprintScanner(sim.path, baudrate=sim.baudrate, password=spec.option("password", 0, parse_int),
                                          timeout=spec.option("timeout", 2.0, float), spec=str(spec),
                                          on_close=sim.close, **kwargs)
     except BaseException:
@@ -329,12 +343,3 @@ def open_simulated_scanner(spec: DeviceSpec, **kwargs) -> UartFingerprintScanner
         raise
     scanner.simulator = sim
     return scanner
-
-
-def _bool(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(text)

@@ -16,7 +16,7 @@ from drivers.errors import CaptureRejected, DeviceTimeout
 from drivers.qr.lines import LineReader
 from drivers.serial_device import SerialDevice
 from drivers.serial_link import Deadline
-from drivers.spec import DeviceSpec
+from drivers.spec import DeviceSpec, parse_bool
 
 POLL_SLICE = 0.05  # seconds per read, so a stalled partial code is noticed promptly
 
@@ -68,7 +68,7 @@ class QrReader(SerialDevice):
             line = self._lines.next_line(line_idle=idle >= POLL_SLICE)
             if line is not None:
                 self._link.report_rx(line.encode(), label="code", redact=True)
-                self.worker.emit("status", state="scanned", message=f"code of {len(line)} characters")
+                self.worker.emit("status", state="scanned", detail=f"code of {len(line)} characters")
                 return line
             if self._lines.pending and idle >= self.timeout:
                 pending = self._lines.pending
@@ -77,6 +77,7 @@ class QrReader(SerialDevice):
                                     spec=self.spec, hint="Scan the card again; check the reader's cable.")
             if deadline.expired:
                 return None
+            self._pause(0)  # raises if the reader is being closed
             data = self._link.read_some(Deadline(min(POLL_SLICE, deadline.remaining())))
             if data:
                 self._lines.feed(data)
@@ -90,11 +91,10 @@ def open_reader(spec: DeviceSpec, **kwargs) -> QrReader:
 
 def open_simulated_reader(spec: DeviceSpec, **kwargs) -> QrReader:
     """`qr:sim[:profile]?transport=pty|memory&faults=…&pacing=0`; the simulator is at `reader.simulator`."""
-    from drivers.fingerprint.uart_scanner import _bool
     from drivers.qr.simulator import QrSimulator
 
     sim = QrSimulator(spec.target or "normal", transport=spec.option("transport", "pty"),
-                      faults=spec.option("faults", ""), pacing=spec.option("pacing", None, _bool))
+                      faults=spec.option("faults", ""), pacing=spec.option("pacing", None, parse_bool))
     try:
         reader = QrReader(sim.path, baudrate=sim.baudrate, stall=spec.option("stall", 0.5, float), spec=str(spec),
                           on_close=sim.close, **kwargs)

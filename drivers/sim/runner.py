@@ -126,7 +126,12 @@ class SimulatorRunner:
                 log.exception("simulator endpoint failed")
                 return
             if data:
-                self._perform(self.model.on_bytes(self._through_line(data)))
+                try:
+                    actions = self.model.on_bytes(self._through_line(data))
+                except Exception:  # a simulator bug: log it and stay up (the driver sees a timeout)
+                    log.exception("simulator %s failed on %d bytes", self._thread.name, len(data))
+                    actions = []
+                self._perform(actions)
             while True:
                 try:
                     actions = self._queue.get_nowait()

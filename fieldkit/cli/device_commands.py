@@ -165,8 +165,8 @@ def _print_devices(listing: list[dict], tests: list[dict]) -> None:
 
 def doctor_section(ctx) -> tuple[str, list[str]]:
     """`fieldkit doctor` probe: ports seen and devices configured (no device is opened: that is `devices`)."""
-    lines = [f"{d.spec}  {d.description}" for d in enumerate_devices() if not d.simulated] or ["no serial ports"]
-    for name, label, spec in configured_specs(ctx.settings):
+    lines = [f"{d.spec}  {d.description}" for d in enumerate_devices() if not d.simulated] or ["no devices found"]
+    for _setting, label, spec in configured_specs(ctx.settings):
         lines.append(f"{label}: {spec}")
     lines.append("run `fieldkit devices` to open and self-test them")
     return "Devices", lines

@@ -207,6 +207,8 @@ def test_missing_port_and_bad_profile():
         open_device("fingerprint:sim:nosuch")
     with pytest.raises(SpecError, match="baud"):
         open_device("fingerprint:serial:/dev/x?baud=fast")
+    with pytest.raises(SpecError, match=r"pacing='maybe' is not a valid true/false"):
+        open_device("fingerprint:sim:instant?pacing=maybe")
 
 
 def test_wrong_baud_rate_gets_no_answer(make_sim, make_scanner):
@@ -243,3 +245,25 @@ def test_image_transfer_benchmark_runs_at_line_speed():
     assert figures["wire_bytes"] == 40044
     # a paced line cannot be faster than its physics: this checks the simulator honours the baud rate
     assert figures["measured_s_115200"] >= figures["line_rate_s_115200"] * 0.99
+
+
+def test_close_during_a_capture_wait_returns_promptly(scanner):
+    future = scanner.worker.submit(scanner._guarded, scanner._capture_image, 30.0, 0.1)
+    t0 = time.monotonic()
+    scanner.close()
+    with pytest.raises(DeviceDisconnected, match="closed while waiting"):
+        future.result(5)
+    assert time.monotonic() - t0 < 3.0
+
+
+def test_recovers_right_after_a_corrupted_paced_image_upload(make_sim, make_scanner):
+    # 115 200 baud, paced: after a bad first packet the module still streams ~3 s of image; the driver lets
+    # it finish, so the next command is answered rather than lost behind it.
+    sim = make_sim("fast", image_source="placeholder", transport="memory")
+    scanner = make_scanner(sim, timeout=1.0)
+    sim.present_finger("synthetic-person-10", Finger.RIGHT_LITTLE)
+    scanner.capture_image(timeout=3)
+    sim.faults.set("checksum", times=1)
+    with pytest.raises(ProtocolError, match="checksum mismatch"):
+        scanner.upload_image()
+    assert scanner.echo()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from drivers.errors import ProtocolError
 from drivers.fingerprint import protocol as p
@@ -104,3 +106,17 @@ def test_confirmation_codes_have_english_and_vietnamese_text():
     assert p.describe_code(0x02) == "no finger on the sensor"
     assert "ngón tay" in p.describe_code(0x02, "vi")
     assert "0x7E" in p.describe_code(0x7E)
+
+
+@given(pid=st.sampled_from(sorted(p.PACKET_IDS)), payload=st.binary(max_size=p.MAX_PAYLOAD),
+       address=st.integers(0, 0xFFFFFFFF), noise=st.binary(max_size=40), cut=st.integers(1, 50))
+def test_any_frame_survives_noise_and_any_split(pid, payload, address, noise, cut):
+    frame = p.encode_packet(pid, payload, address)
+    reader = p.FrameReader(address=address)
+    stream = noise.replace(b"\xef", b"\xee") + frame
+    packets = []
+    for i in range(0, len(stream), cut):
+        reader.feed(stream[i:i + cut])
+        while (packet := reader.next_packet()) is not None:
+            packets.append(packet)
+    assert packets == [p.Packet(pid, payload, address)]
