@@ -50,6 +50,12 @@ class _BenchOutbox:
     def next_packets_to_send(self, limit=50):
         return [p for pid, p in self.packets.items() if pid not in self.acknowledged][:limit]
 
+    def summaries(self, limit=100_000):
+        return self.next_packets_to_send(limit)
+
+    def packet(self, packet_id):
+        return None if packet_id in self.acknowledged else self.packets.get(packet_id)
+
     def in_flight_packet_ids(self):
         return []
 

@@ -74,15 +74,19 @@ def export_packets(drive: Path, identity: KitIdentity, outbox: Outbox, limit: in
     """Put every undelivered packet on the drive with a signed manifest; clear what the hub already has."""
     target = kit_dir(drive, identity.kit_id)
     result = ExportResult(target)
-    waiting = {p.packet_id: p for p in outbox.next_packets_to_send(limit=limit)}
+    waiting = {p.packet_id: p for p in outbox.summaries(limit=limit)}
     packets_dir = target / "packets"
-    for packet in waiting.values():
-        path = packets_dir / f"{packet.packet_id}{PACKET_SUFFIX}"
-        if path.exists() and path.stat().st_size == packet.size and _sha256_file(path) == packet.sha256:
-            result.already_there.append(packet.packet_id)
+    for summary in list(waiting.values()):  # one packet's bytes in memory at a time
+        path = packets_dir / f"{summary.packet_id}{PACKET_SUFFIX}"
+        if path.exists() and path.stat().st_size == summary.size and _sha256_file(path) == summary.sha256:
+            result.already_there.append(summary.packet_id)
+            continue
+        packet = outbox.packet(summary.packet_id)
+        if packet is None:  # delivered by the network a moment ago
+            del waiting[summary.packet_id]
             continue
         write_atomic(path, packet.data)
-        result.written.append(packet.packet_id)
+        result.written.append(summary.packet_id)
     # Packets delivered meanwhile (by the network or an earlier trip) leave the drive with their receipts.
     for stale in sorted(packets_dir.glob(f"*{PACKET_SUFFIX}")) if packets_dir.exists() else []:
         packet_id = stale.name[:-len(PACKET_SUFFIX)]
@@ -108,17 +112,15 @@ class ReceiptImport:
     already_settled: list[str] = field(default_factory=list)
 
 
-def import_receipts(drive: Path, kit_id: str, outbox: Outbox, hub_signing_key: bytes,
-                    limit: int = 100_000) -> ReceiptImport:
+def import_receipts(drive: Path, kit_id: str, outbox: Outbox, hub_signing_key: bytes) -> ReceiptImport:
     """Close the loop on the kit: acknowledge (or mark rejected) each packet whose hub receipt verifies."""
     result = ReceiptImport()
     receipts_dir = kit_dir(drive, kit_id) / "receipts"
     if not receipts_dir.is_dir():
         return result
-    waiting = {p.packet_id: p for p in outbox.next_packets_to_send(limit=limit)}
     for path in sorted(receipts_dir.glob("*.json")):
         packet_id = path.stem
-        packet = waiting.get(packet_id)
+        packet = outbox.packet(packet_id)
         if packet is None:
             result.already_settled.append(packet_id)
             continue

@@ -16,6 +16,7 @@ PROBES = (
     "fieldkit.security.doctor:keys_section",
     "fieldkit.quality.doctor:face_section",
     "fieldkit.cli.device_commands:doctor_section",
+    "sync.client.doctor:sync_section",
 )
 
 _PACKAGES = ("PySide6", "opencv-python-headless", "face-recognition", "dlib-bin", "numpy", "cryptography",

@@ -48,11 +48,30 @@ class OutgoingPacket:
         return len(self.data)
 
 
+@dataclass(frozen=True)
+class PacketSummary:
+    """A waiting packet without its bytes (listing a week of packets must not load them all)."""
+
+    packet_id: str
+    sha256: str
+    size: int
+    priority: int = 0
+    created_at: float = 0.0
+
+
 class Outbox(Protocol):
     """The kit's queue of sealed packets, as the sync client sees it."""
 
     def next_packets_to_send(self, limit: int = 50) -> list[OutgoingPacket]:
         """Packets not yet acknowledged nor rejected: highest priority first, then oldest first."""
+        ...
+
+    def summaries(self, limit: int = 100_000) -> list[PacketSummary]:
+        """The same packets as next_packets_to_send, in the same order, without their bytes."""
+        ...
+
+    def packet(self, packet_id: str) -> OutgoingPacket | None:
+        """One waiting packet with its bytes, or None if it is not waiting (acknowledged, purged, unknown)."""
         ...
 
     def in_flight_packet_ids(self) -> list[str]:

@@ -7,7 +7,7 @@ kept, never purged: only a packet with a verified receipt ever reaches `acknowle
 
 from __future__ import annotations
 
-from sync.client.kit import OutgoingPacket
+from sync.client.kit import OutgoingPacket, PacketSummary
 from sync.protocol import canonical_json
 
 REJECTED_PREFIX = "rejected by hub: "
@@ -27,6 +27,18 @@ class QueueOutbox:
             f"SELECT packet_id, data, sha256, priority, created_at {self._WAITING}"
             " ORDER BY priority DESC, created_at, packet_id LIMIT ?", (limit,)).fetchall()
         return [OutgoingPacket(pid, bytes(data), sha, prio, created / 1000) for pid, data, sha, prio, created in rows]
+
+    def summaries(self, limit: int = 100_000) -> list[PacketSummary]:
+        rows = self.queue.store.reader().execute(
+            f"SELECT packet_id, sha256, size, priority, created_at {self._WAITING}"
+            " ORDER BY priority DESC, created_at, packet_id LIMIT ?", (limit,)).fetchall()
+        return [PacketSummary(pid, sha, size, prio, created / 1000) for pid, sha, size, prio, created in rows]
+
+    def packet(self, packet_id: str) -> OutgoingPacket | None:
+        row = self.queue.store.reader().execute(
+            f"SELECT packet_id, data, sha256, priority, created_at {self._WAITING} AND packet_id = ?",
+            (packet_id,)).fetchone()
+        return OutgoingPacket(row[0], bytes(row[1]), row[2], row[3], row[4] / 1000) if row else None
 
     def in_flight_packet_ids(self) -> list[str]:
         rows = self.queue.store.reader().execute(

@@ -50,7 +50,7 @@ class SyncWorker:
     idle_s: float = 300.0
     chunk_bytes: int = DEFAULT_CHUNK_BYTES  # first chunk; later ones follow the link (see ChunkSizer)
     max_chunk_bytes: int | None = None
-    batch: int = 50
+    batch: int = 10  # packets read from the queue at a time (~3 MB of sealed bytes)
     clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
@@ -87,14 +87,14 @@ class SyncWorker:
         ids = self.outbox.in_flight_packet_ids()
         if not ids:
             return
-        packets = {p.packet_id: p for p in self.outbox.next_packets_to_send(limit=max(self.batch, len(ids)))}
         for start in range(0, len(ids), 500):
             _, answer = self.client.request("POST", f"{API}/fates", json_body={"packet_ids": ids[start:start + 500]})
             for packet_id, fate in (answer.get("fates") or {}).items():
-                packet = packets.get(packet_id)
-                if packet is None or fate.get("status") not in (STATUS_RECEIVED, STATUS_REJECTED):
+                if packet_id not in ids or fate.get("status") not in (STATUS_RECEIVED, STATUS_REJECTED):
                     continue
-                self._record_fate(packet, fate.get("receipt"), result)
+                packet = self.outbox.packet(packet_id)
+                if packet is not None:
+                    self._record_fate(packet, fate.get("receipt"), result)
 
     def _deliver_queue(self, result: PassResult) -> None:
         skipped: set[str] = set()

@@ -21,6 +21,9 @@ def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     # A restarted hub takes its port back at once (connections of the old one may sit in TIME_WAIT).
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # Listen now: a kit told the address (or a test that read it) may connect before uvicorn is up; the
+    # kernel queues those connections instead of refusing them.
+    sock.listen(2048)
     sock.set_inheritable(True)
     return sock
 

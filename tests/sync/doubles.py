@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from sync.client.kit import OutgoingPacket
+from sync.client.kit import OutgoingPacket, PacketSummary
 from sync.protocol import sha256_hex
 
 
@@ -34,6 +34,16 @@ class MemoryOutbox:
             waiting = [p for pid, p in self.packets.items() if self.state[pid] in ("queued", "uploading")]
         waiting.sort(key=lambda p: (-p.priority, p.created_at, p.packet_id))
         return waiting[:limit]
+
+    def summaries(self, limit: int = 100_000) -> list[PacketSummary]:
+        return [PacketSummary(p.packet_id, p.sha256, p.size, p.priority, p.created_at)
+                for p in self.next_packets_to_send(limit)]
+
+    def packet(self, packet_id: str) -> OutgoingPacket | None:
+        with self._lock:
+            if self.state.get(packet_id) in ("queued", "uploading"):
+                return self.packets[packet_id]
+        return None
 
     def in_flight_packet_ids(self) -> list[str]:
         with self._lock:

@@ -147,3 +147,14 @@ def test_sync_once_without_a_hub_reports_offline(kit_cli, data_dir, tmp_path, mo
     status = json.loads(out)
     assert code == 1 and status["state"] == "offline" and "ConnectError" in status["last_error"]
     assert status["last_success_at"] is None
+
+
+@pytest.mark.parametrize("storage_kind", ["sqlite"])
+def test_doctor_shows_hub_queue_and_reachability(kit_cli, hub_process, data_dir, capsys):
+    assert kit_cli("init", "--user", "tech", passphrase="tech-pass-123")[0] == 0
+    code, out, _ = kit_cli("doctor")
+    assert "== Sync" in out and "not provisioned" in out
+    _, token, _ = hub_cli(capsys, "token", *hub_process["args"])
+    assert kit_cli("provision", "--hub", hub_process["url"], "--token", token.strip(), passphrase="tech-pass-123")[0] == 0
+    code, out, _ = kit_cli("doctor")
+    assert f"at {hub_process['url']}" in out and "hub reachable now" in out and "queue:" in out

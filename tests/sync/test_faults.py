@@ -148,7 +148,7 @@ def _upload_ids(storage) -> list[str]:
         return [r[0] for r in storage._execute("SELECT upload_id FROM uploads").fetchall()]
 
 
-def test_every_packet_once_when_both_routes_race(enrolled_kit, hub_service, proxy, client_for, hub_keys):
+def test_two_workers_racing_store_each_packet_once(enrolled_kit, hub_service, proxy, client_for, hub_keys):
     """The same packet offered twice at once (two workers, as after a crash and restart) is stored once."""
     import threading
 

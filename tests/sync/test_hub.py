@@ -261,3 +261,32 @@ def test_two_hub_processes_share_one_database(enrolled_kit, hub_service, hub_ser
     finally:
         second.stop()
         second_storage.close()
+
+
+def test_unsigned_packet_is_rejected(enrolled_kit, hub_service, hub_server, client_for, hub_keys):
+    kit = enrolled_kit
+    packet_id, data = kit.seal()
+    kit.outbox.add(packet_id, data[:-64])  # the device signature stripped off
+    SyncWorker(client_for(hub_server.url, kit.identity), kit.outbox, hub_keys.signing_public).run_once()
+    assert kit.outbox.state[packet_id] == "rejected" and "truncated" in kit.outbox.reasons[packet_id]
+    assert hub_service.storage.count_packets() == 0
+
+
+def test_kit_id_cannot_be_taken_over_with_another_key(enrolled_kit, hub_service, hub_server, kit):
+    impostor = type(kit)(kit.hub_keys)
+    object.__setattr__(impostor.identity, "kit_id", enrolled_kit.kit_id)  # same kit id, another device key
+    token = hub_service.issue_token()
+    with pytest.raises(HubRefused) as refused:
+        enrol(hub_server.url, token, impostor.identity, FAST)
+    assert refused.value.status == 409 and refused.value.code == "kit_exists"
+    assert hub_service.storage.get_kit(enrolled_kit.kit_id).device_public_key == enrolled_kit.identity.public_key_bytes()
+    other = type(kit)(kit.hub_keys)
+    enrol(hub_server.url, token, other.identity, FAST)  # the refused attempt did not spend the token
+
+
+def test_tampered_request_body_is_refused(enrolled_kit, hub_server):
+    body = canonical_json({"packet_ids": []})
+    headers = sign_request(enrolled_kit.identity, enrolled_kit.kit_id, "POST", f"{API}/fates", body)
+    answer = httpx.post(hub_server.url + f"{API}/fates", content=canonical_json({"packet_ids": ["x"]}),
+                        headers=headers)
+    assert answer.status_code == 401 and answer.json()["error"] == "bad_signature"
