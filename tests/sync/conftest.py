@@ -170,6 +170,5 @@ def no_threads_left():
     """Every test stops the servers, proxies and workers it started."""
     before = {t.ident for t in threading.enumerate()}
     yield
-    left = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()
-            and not t.name.startswith(("AnyIO worker", "asyncio_"))]
+    left = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
     assert not left, f"threads left running: {[t.name for t in left]}"
