@@ -1,6 +1,6 @@
 """Where simulated scanners get their finger images.
 
-An image source is `source(person, finger, *, condition, size=(h, w), seed_offset) -> uint8 array` (white
+An image source is `source(person, finger, *, condition, size=(h, w), impression) -> uint8 array` (white
 background, dark ridges, 500 ppi). `default_image_source()` uses the SFinGe-style generator
 (`drivers.synthetic.fingerprints.synthesize_print`) when it is installed and otherwise `placeholder_print`:
 a cheap deterministic ridge pattern, good enough to exercise the byte path, not for quality scoring.
@@ -18,7 +18,7 @@ CONDITIONS = ("good", "dry", "wet", "smudged", "partial", "rotated", "none")
 
 class ImageSource(Protocol):
     def __call__(self, person: str, finger: int, *, condition: str = "good", size: tuple[int, int] = (288, 256),
-                 seed_offset: int = 0) -> np.ndarray: ...
+                 impression: int = 0) -> np.ndarray: ...
 
 
 def _seed(*parts) -> int:
@@ -27,7 +27,7 @@ def _seed(*parts) -> int:
 
 
 def placeholder_print(person: str, finger: int, *, condition: str = "good", size: tuple[int, int] = (288, 256),
-                      seed_offset: int = 0) -> np.ndarray:
+                      impression: int = 0) -> np.ndarray:
     """Concentric, warped ridges around a per-(person, finger) core; same inputs → same ridges."""
     if condition not in CONDITIONS:
         raise ValueError(f"unknown finger condition {condition!r} (known: {', '.join(CONDITIONS)})")
@@ -35,7 +35,7 @@ def placeholder_print(person: str, finger: int, *, condition: str = "good", size
     if condition == "none":
         return np.full((h, w), 255, dtype=np.uint8)
     identity = np.random.default_rng(_seed(person, int(finger)))
-    capture = np.random.default_rng(_seed(person, int(finger), seed_offset))
+    capture = np.random.default_rng(_seed(person, int(finger), impression))
     cy, cx = h * identity.uniform(0.4, 0.6), w * identity.uniform(0.4, 0.6)
     # whole-number harmonics of the angle, so the ridges join up where the angle wraps round
     warp = (identity.integers(1, 4), identity.integers(1, 4), identity.uniform(0, 2 * np.pi))

@@ -156,7 +156,7 @@ class FingerprintModule:
 
     def _render(self, finger: Presented):
         return self.image_source(finger.person, finger.finger, condition=finger.condition,
-                                 size=(p.IMAGE_HEIGHT, p.IMAGE_WIDTH), seed_offset=self.impression)
+                                 size=(p.IMAGE_HEIGHT, p.IMAGE_WIDTH), impression=self.impression)
 
     def _gen_img(self, params: bytes) -> list:
         delay = self.profile["timing"]["gen_img"]

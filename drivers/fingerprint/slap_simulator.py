@@ -161,7 +161,7 @@ class SlapScannerModel:
 
     def _print(self, person: str, finger: Finger, condition: str, box) -> np.ndarray:
         x, y, w, h = box
-        return self.image_source(person, int(finger), condition=condition, size=(h, w), seed_offset=self.impression)
+        return self.image_source(person, int(finger), condition=condition, size=(h, w), impression=self.impression)
 
     def _answer(self, frames: list[bytes], delay: float = 0.0) -> list:
         if self.faults.fires("timeout"):

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "fieldkit.cli.print_commands",
     "fieldkit.cli.device_commands",
     "fieldkit.cli.sync_commands",
+    "fieldkit.cli.demo_command",
 )
 
 

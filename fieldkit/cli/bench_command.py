@@ -51,6 +51,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("sync_goodput", "sync.bench:bench_goodput",
               "goodput ≥ 90 % of a throttled 64 / 256 kbit/s link; bytes on the wire per enrolment",
               "the link rate itself; each request idles the link one round trip (~2 requests per packet)"),
+    Benchmark("demo_village", "fieldkit.demo.bench:bench_demo_village",
+              "a village session (`fieldkit demo`) keeps pace with the queue: ≤ 15 s per citizen on 2 cores",
+              "a field officer needs 3-5 minutes per citizen; synthesising ten master prints costs ~2.5 s of it"),
 )
 
 

@@ -88,25 +88,12 @@ def run_provision(args, ctx) -> int:
 
 
 def sync_pass(data_dir: Path, service, session, settings, status=None, timeouts=None):
-    """Deliver the queue once: (PassResult, status snapshot). Used by `fieldkit sync --once` and the demo."""
-    from fieldkit.security.hub_keys import load_hub_keys
-    from sync.client.queue_outbox import QueueOutbox
-    from sync.client.status import SyncStatus
-    from sync.client.transport import HubClient, Timeouts
-    from sync.client.worker import SyncWorker
+    """Deliver the queue once: (PassResult, status snapshot). Used by `fieldkit sync --once`."""
+    from sync.client.factory import for_kit
 
-    hub = load_hub_keys(data_dir)
-    outbox = QueueOutbox(service.queue(session))
-    status = status or SyncStatus()
-    for packet_id, reason in outbox.refused():
-        status.packet_stuck(packet_id, f"rejected by the hub: {reason}")
-    with HubClient(hub.hub_url, _identity(session), timeouts or Timeouts()) as client:
-        worker = SyncWorker(client, outbox, hub.signing_public_key, status,
-                            retention_days=settings.sync_retention_days)
-        result = worker.run_once()
-    outbox.queue.record_sync({"route": "network", "delivered": result.delivered, "rejected": result.rejected,
-                              "purged": result.purged, "reached_hub": result.reached_hub})
-    return result, status.snapshot()
+    with for_kit(data_dir, settings, service, session, status=status, timeouts=timeouts) as kit_sync:
+        result = kit_sync.run_once()
+        return result, kit_sync.status.snapshot()
 
 
 @kit_errors

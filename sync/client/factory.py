@@ -1,0 +1,68 @@
+"""Build the sync client for a kit from its data folder: the one place that wires hub keys, the kit's packet
+queue, its device identity and the HTTP client together.
+
+    with for_kit(data_dir, settings, service, session) as kit_sync:   # or kit_sync.close() when done
+        result = kit_sync.run_once()              # one pass, audited as a `sync` entry
+        kit_sync.worker.start() ... .stop()       # or the background thread (the app)
+
+`service` is the kit's EnrolmentService and `session` an unlocked KitSession (its device key signs every
+request). `hub_url` overrides the provisioned address (e.g. a local proxy in front of the hub).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sync.client.kit import DeviceIdentity
+from sync.client.queue_outbox import QueueOutbox
+from sync.client.status import SyncStatus
+from sync.client.transport import HubClient, Timeouts
+from sync.client.worker import PassResult, SyncWorker
+
+
+@dataclass
+class KitSync:
+    """The kit's sync worker with the HTTP client it owns; close() releases the connections."""
+
+    worker: SyncWorker
+    client: HubClient
+    outbox: QueueOutbox
+
+    @property
+    def status(self) -> SyncStatus:
+        return self.worker.status
+
+    def run_once(self) -> PassResult:
+        """One delivery pass, then an audited `sync` entry with the counts (never packet contents)."""
+        for packet_id, reason in self.outbox.refused():
+            self.status.packet_stuck(packet_id, f"rejected by the hub: {reason}")
+        result = self.worker.run_once()
+        self.outbox.queue.record_sync({"route": "network", "delivered": result.delivered,
+                                       "rejected": result.rejected, "purged": result.purged,
+                                       "reached_hub": result.reached_hub})
+        return result
+
+    def close(self) -> None:
+        self.worker.stop()
+        self.client.close()
+
+    def __enter__(self) -> "KitSync":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def for_kit(data_dir: Path, settings, service, session, *, hub_url: str | None = None,
+            status: SyncStatus | None = None, timeouts: Timeouts | None = None, **worker_options) -> KitSync:
+    """A KitSync for the provisioned hub of the kit in `data_dir` (HubNotProvisioned if it has none)."""
+    from fieldkit.security.hub_keys import load_hub_keys
+
+    hub = load_hub_keys(Path(data_dir))
+    identity = DeviceIdentity(session.kit.kit_id, session.kit.device_key)
+    client = HubClient(hub_url or hub.hub_url, identity, timeouts or Timeouts())
+    outbox = QueueOutbox(service.queue(session))
+    worker = SyncWorker(client, outbox, hub.signing_public_key, status or SyncStatus(),
+                        retention_days=settings.sync_retention_days, **worker_options)
+    return KitSync(worker, client, outbox)
