@@ -21,6 +21,8 @@ BACKENDS: dict[tuple[str, str], str] = {
     ("slap", "sim"): "drivers.fingerprint.slap_scanner:open_simulated_slap_scanner",
     ("qr", "serial"): "drivers.qr.reader:open_reader",
     ("qr", "sim"): "drivers.qr.reader:open_simulated_reader",
+    ("camera", "opencv"): "drivers.camera.opencv_camera:open_opencv_camera",
+    ("camera", "sim"): "drivers.camera.sim_camera:open_sim_camera",
 }
 
 ENUMERATORS: tuple[str, ...] = (
