@@ -54,6 +54,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("demo_village", "fieldkit.demo.bench:bench_demo_village",
               "a village session (`fieldkit demo`) keeps pace with the queue: ≤ 15 s per citizen on 2 cores",
               "a field officer needs 3-5 minutes per citizen; synthesising ten master prints costs ~2.5 s of it"),
+    Benchmark("cold_start", "fieldkit.ui.startup_bench:bench_cold_start",
+              "cold start to the first window ≤ 3 s on 2 cores",
+              "a fresh Python plus the Qt widgets import (measured beside it)"),
 )
 
 
