@@ -32,6 +32,7 @@ def test_ci_runs_the_tests_first_then_builds_and_smokes_the_bundle():
     test, build, smoke = (lines.index(cmd) for cmd in
                           ("./run.sh test", "packaging/build_bundle.sh", "packaging/smoke_bundle.sh dist/fieldkit"))
     assert test < build < smoke
+    assert "export FIELDKIT_SMOKE_REQUIRE_DEMO=1" in " ".join(lines[:smoke])
 
 
 def test_build_script_installs_the_bundle_extra_from_the_lock():
