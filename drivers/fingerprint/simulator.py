@@ -27,7 +27,8 @@ from drivers.fingerprint.images import CONDITIONS, resolve_image_source
 from drivers.sim.faults import Faults
 from drivers.sim.profiles import load_profile
 from drivers.sim.render import BackgroundRenderer
-from drivers.sim.runner import Call, Pause, Send, SimulatorRunner, Unplug, make_endpoint
+from drivers.sim.device import SimulatedSerialDevice
+from drivers.sim.runner import Call, Pause, Send, Unplug
 
 DEFAULTS = {
     "description": "",
@@ -276,7 +277,7 @@ class FingerprintModule:
         return self._answer([self._ack(0x00)], "SoftReset")
 
 
-class FingerprintSimulator:
+class FingerprintSimulator(SimulatedSerialDevice):
     """A simulated module on its own thread, reachable at `path` (pty symlink or simpair:// URL)."""
 
     def __init__(self, profile: str = "normal", *, transport: str = "pty", faults: str | None = None,
@@ -286,30 +287,13 @@ class FingerprintSimulator:
                      "image_source": image_source}
         self.profile = load_profile("fingerprint", profile, DEFAULTS)
         self.profile.update({k: v for k, v in overrides.items() if v is not None})
-        self.faults = Faults(seed, on_change=self._faults_changed)
+        super().__init__(seed)
         self.renderer = BackgroundRenderer("fingerprint")
         self.module = FingerprintModule(self.profile, self.faults, on_baud=self._baud_changed, seed=seed,
                                         renderer=self.renderer)
-        self._endpoint = make_endpoint(transport, "fingerprint")
-        try:
-            self.faults.apply_text(self.profile["faults"])
-            self.faults.apply_text(faults or "")
-        except ValueError as exc:
-            self._endpoint.close()
-            self.renderer.close()
-            raise SpecError(str(exc)) from None
-        self.runner = SimulatorRunner(self.module, self._endpoint, baudrate=self.module.baudrate,
-                                      pacing=bool(self.profile["pacing"]), name="fingerprint")
-
-    # --- where to connect --------------------------------------------------------------------------
-    @property
-    def path(self) -> str:
-        """Stable path a driver opens (symlink to the current /dev/pts/N, or simpair://…)."""
-        return self._endpoint.path
-
-    @property
-    def device_path(self) -> str | None:
-        return self._endpoint.device_path
+        self._start(self.module, kind="fingerprint", transport=transport,
+                    fault_texts=(self.profile["faults"], faults), baudrate=self.module.baudrate,
+                    pacing=bool(self.profile["pacing"]))
 
     @property
     def baudrate(self) -> int:
@@ -339,30 +323,6 @@ class FingerprintSimulator:
     def enroll(self, person: str, finger: int, page: int) -> None:
         self.module.library[page] = (person, int(finger))
 
-    # --- cable -------------------------------------------------------------------------------------
-    def unplug(self, replug_after: float | None = None) -> None:
-        self.runner.unplug(replug_after)
-
-    def replug(self) -> None:
-        self.runner.replug()
-
-    @property
-    def plugged(self) -> bool:
-        return self._endpoint.plugged
-
-    def close(self) -> None:
-        self.runner.close()
-        self.renderer.close()
-
-    def __enter__(self) -> "FingerprintSimulator":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     # --- internals ---------------------------------------------------------------------------------
-    def _faults_changed(self, faults: Faults) -> None:
-        self._endpoint.set_busy(faults.is_set("busy"))
-
     def _baud_changed(self, baud: int) -> None:
         self.runner.set_baudrate(baud)

@@ -16,14 +16,15 @@ import zlib
 
 import numpy as np
 
-from drivers.errors import ProtocolError, SpecError
+from drivers.errors import ProtocolError
 from drivers.fingerprint import slap_protocol as sp
 from drivers.fingerprint.images import CONDITIONS, resolve_image_source
 from drivers.fingerprint.simulator import noise
 from drivers.sim.faults import Faults
 from drivers.sim.profiles import load_profile
 from drivers.sim.render import BackgroundRenderer
-from drivers.sim.runner import Pause, Send, SimulatorRunner, Unplug, make_endpoint
+from drivers.sim.device import SimulatedSerialDevice
+from drivers.sim.runner import Pause, Send, Unplug
 from fieldkit.domain.fingers import SLAP_FINGERS, Finger, Slap
 
 PPI = 500
@@ -177,7 +178,7 @@ class SlapScannerModel:
         return ([Pause(delay)] if delay else []) + [Send(f) for f in frames]
 
 
-class SlapSimulator:
+class SlapSimulator(SimulatedSerialDevice):
     """A simulated slap scanner on its own thread at `path`."""
 
     def __init__(self, profile: str = "normal", *, transport: str = "pty", faults: str | None = None,
@@ -187,31 +188,12 @@ class SlapSimulator:
             self.profile["pacing"] = pacing
         if image_source is not None:
             self.profile["image_source"] = image_source
-        self.faults = Faults(seed, on_change=lambda f: self._endpoint.set_busy(f.is_set("busy")))
+        super().__init__(seed)
         self.renderer = BackgroundRenderer("slap")
         self.model = SlapScannerModel(self.profile, self.faults, seed, self.renderer)
-        self._endpoint = make_endpoint(transport, "slap")
-        try:
-            self.faults.apply_text(self.profile["faults"])
-            self.faults.apply_text(faults or "")
-        except ValueError as exc:
-            self._endpoint.close()
-            self.renderer.close()
-            raise SpecError(str(exc)) from None
-        self.runner = SimulatorRunner(self.model, self._endpoint, baudrate=int(self.profile["baud"]),
-                                      pacing=bool(self.profile["pacing"]), name="slap", check_baud=False)
-
-    @property
-    def path(self) -> str:
-        return self._endpoint.path
-
-    @property
-    def device_path(self) -> str | None:
-        return self._endpoint.device_path
-
-    @property
-    def plugged(self) -> bool:
-        return self._endpoint.plugged
+        # A USB device: the host's baud setting does not reach it.
+        self._start(self.model, kind="slap", transport=transport, fault_texts=(self.profile["faults"], faults),
+                    baudrate=int(self.profile["baud"]), pacing=bool(self.profile["pacing"]), check_baud=False)
 
     def present_hand(self, person: str, condition: str | None = None, missing=()) -> None:
         condition = condition or self.profile["default_condition"]
@@ -221,19 +203,3 @@ class SlapSimulator:
 
     def lift(self) -> None:
         self.model.present(None)
-
-    def unplug(self, replug_after: float | None = None) -> None:
-        self.runner.unplug(replug_after)
-
-    def replug(self) -> None:
-        self.runner.replug()
-
-    def close(self) -> None:
-        self.runner.close()
-        self.renderer.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

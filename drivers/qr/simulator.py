@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import random
 
-from drivers.errors import SpecError
 from drivers.fingerprint.simulator import noise
 from drivers.qr.people import SyntheticPerson, synthetic_person
 from drivers.sim.faults import Faults
 from drivers.sim.profiles import load_profile
-from drivers.sim.runner import Pause, Send, SimulatorRunner, Unplug, make_endpoint
+from drivers.sim.device import SimulatedSerialDevice
+from drivers.sim.runner import Pause, Send, Unplug
 
 DEFAULTS = {"description": "", "baud": 115200, "pacing": True, "terminator": "\r\n", "chunked": True,
             "faults": "", "replug_after": 0.3}
@@ -64,39 +64,20 @@ class QrReaderModel:
         return actions
 
 
-class QrSimulator:
+class QrSimulator(SimulatedSerialDevice):
     def __init__(self, profile: str = "normal", *, transport: str = "pty", faults: str | None = None,
                  pacing: bool | None = None, seed: int = 0):
         self.profile = load_profile("qr", profile, DEFAULTS)
         if pacing is not None:
             self.profile["pacing"] = pacing
-        self.faults = Faults(seed, on_change=lambda f: self._endpoint.set_busy(f.is_set("busy")))
+        super().__init__(seed)
         self.model = QrReaderModel(self.profile, self.faults, seed)
-        self._endpoint = make_endpoint(transport, "qr")
-        try:
-            self.faults.apply_text(self.profile["faults"])
-            self.faults.apply_text(faults or "")
-        except ValueError as exc:
-            self._endpoint.close()
-            raise SpecError(str(exc)) from None
-        self.runner = SimulatorRunner(self.model, self._endpoint, baudrate=int(self.profile["baud"]),
-                                      pacing=bool(self.profile["pacing"]), name="qr")
-
-    @property
-    def path(self) -> str:
-        return self._endpoint.path
-
-    @property
-    def device_path(self) -> str | None:
-        return self._endpoint.device_path
+        self._start(self.model, kind="qr", transport=transport, fault_texts=(self.profile["faults"], faults),
+                    baudrate=int(self.profile["baud"]), pacing=bool(self.profile["pacing"]))
 
     @property
     def baudrate(self) -> int:
         return int(self.profile["baud"])
-
-    @property
-    def plugged(self) -> bool:
-        return self._endpoint.plugged
 
     def scan(self, text: str) -> None:
         """As if the reader decoded a code with this text."""
@@ -109,18 +90,3 @@ class QrSimulator:
         text = person.card_qr()
         self.scan(text)
         return text
-
-    def unplug(self, replug_after: float | None = None) -> None:
-        self.runner.unplug(replug_after)
-
-    def replug(self) -> None:
-        self.runner.replug()
-
-    def close(self) -> None:
-        self.runner.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
