@@ -16,7 +16,8 @@ from PySide6.QtCore import QObject, Signal
 class WorkerEvents(QObject):
     """Re-emits a DeviceWorker's (event, data) pairs as a Qt signal on the UI thread."""
 
-    event = Signal(str, dict)
+    event = Signal(str, object)   # object, not dict: PySide 6.12 converting a dict with bools through QVariantMap
+                                  # loses references to True/False (the interpreter aborts at exit after many events)
 
     def __init__(self, worker, parent: QObject | None = None):
         super().__init__(parent)

@@ -58,6 +58,20 @@ def assess_capture(capture, step, minimum: int) -> Attempt:
                    capture.image, dict(capture.timings))
 
 
+class ReasonEdit(QLineEdit):
+    """The exception reason field. Enter records the exception and stops there: a plain line edit lets Enter
+    travel on to the page, where it means "scan"."""
+
+    entered = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            self.entered.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class FingerCapturePage(QWidget):
     done = Signal()
     step_changed = Signal(int)
@@ -95,7 +109,7 @@ class FingerCapturePage(QWidget):
         self.exc_finger.setObjectName("excFinger")
         self.exc_status = QComboBox()
         self.exc_status.setObjectName("excStatus")
-        self.exc_reason = QLineEdit()
+        self.exc_reason = ReasonEdit()
         self.exc_reason.setObjectName("excReason")
         self.exc_button = QPushButton()
         self.exc_button.setObjectName("excRecord")
@@ -126,7 +140,7 @@ class FingerCapturePage(QWidget):
         self.capture_button.clicked.connect(self.capture)
         self.keep_button.clicked.connect(self.keep_best)
         self.exc_button.clicked.connect(self.record_exception)
-        self.exc_reason.returnPressed.connect(self.record_exception)
+        self.exc_reason.entered.connect(self.record_exception)
         QShortcut(QKeySequence("F5"), self, activated=self.capture)
         self.retranslate()
 
@@ -158,8 +172,8 @@ class FingerCapturePage(QWidget):
         super().changeEvent(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
-        """Enter scans (the label says so); the reason field keeps its own Enter."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.exc_reason.hasFocus():
+        """Enter scans (the label says so)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.capture()
             return
         super().keyPressEvent(event)

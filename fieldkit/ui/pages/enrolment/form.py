@@ -123,12 +123,10 @@ class DemographicsForm(QWidget):
             box = SearchCombo()
             box.set_items([(p.short, p.code) for p in provinces()])
             box.lineEdit().textChanged.connect(self._edited)
-            box.lineEdit().editingFinished.connect(box.accept_typed)
             return box
         if key == "commune":
             box = SearchCombo()
             box.lineEdit().textChanged.connect(self._edited)
-            box.lineEdit().editingFinished.connect(box.accept_typed)
             return box
         edit = QLineEdit()
         edit.textChanged.connect(self._edited)
