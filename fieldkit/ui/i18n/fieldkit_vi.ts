@@ -786,27 +786,52 @@
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="157"/>
-        <source>Duplicate check: no duplicate index on this kit yet.</source>
-        <translation>Kiểm tra trùng: máy này chưa có chỉ mục chống trùng.</translation>
+        <location filename="../pages/review/detail.py" line="162"/>
+        <source>Duplicate check: not run for this record.</source>
+        <translation>Kiểm tra trùng lặp: chưa chạy cho hồ sơ này.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="162"/>
+        <location filename="../pages/review/detail.py" line="165"/>
+        <source>⚠ Duplicate check failed: %1</source>
+        <translation>⚠ Kiểm tra trùng lặp không thành công: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="167"/>
+        <source>Duplicate check: no earlier record of this kit looks like this person.</source>
+        <translation>Kiểm tra trùng lặp: không có hồ sơ nào trước đó trên máy này giống người này.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="168"/>
+        <source>face</source>
+        <translation>khuôn mặt</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="168"/>
+        <source>fingerprint</source>
+        <translation>vân tay</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="169"/>
+        <source>⚠ Possible duplicate of record %1 by %2: similarity %3 (flagged from %4; %5)</source>
+        <translation>⚠ Có thể trùng với hồ sơ %1 theo %2: độ giống %3 (cảnh báo từ %4; %5)</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="176"/>
         <source>Approving, co-signing and sealing…</source>
         <translation>Đang phê duyệt, ký và niêm phong…</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="170"/>
+        <location filename="../pages/review/detail.py" line="184"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="179"/>
+        <location filename="../pages/review/detail.py" line="193"/>
         <source>Done: %1.</source>
         <translation>Xong: %1.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="183"/>
+        <location filename="../pages/review/detail.py" line="197"/>
         <source>Not done: %1</source>
         <translation>Chưa làm được: %1</translation>
     </message>
