@@ -19,6 +19,13 @@ from typing import Any, Callable
 
 import serial
 
+try:  # pyserial calls termios directly for flush/drain; termios.error is not an OSError (a vanished pty -> EIO)
+    import termios
+
+    _TERMIOS_ERRORS: tuple[type[BaseException], ...] = (termios.error,)
+except ImportError:  # Windows
+    _TERMIOS_ERRORS = ()
+
 from drivers.errors import (DeviceAccessDenied, DeviceBusy, DeviceDisconnected, DeviceError, DeviceNotFound)
 
 Emit = Callable[..., None]
@@ -144,7 +151,7 @@ class SerialLink:
             self.close()
             raise DeviceDisconnected(f"{what} on {self.url} timed out: the device stopped taking data",
                                      spec=self.spec) from None
-        except (serial.SerialException, OSError) as exc:
+        except (serial.SerialException, OSError, *_TERMIOS_ERRORS) as exc:
             self.close()
             raise DeviceDisconnected(f"{what} on {self.url} failed: {exc}", spec=self.spec) from None
 
