@@ -349,67 +349,67 @@
 <context>
     <name>HardwareLab</name>
     <message>
-        <location filename="../pages/lab/lab.py" line="114"/>
+        <location filename="../pages/lab/lab.py" line="116"/>
         <source>Hardware lab</source>
         <translation>Kiểm tra thiết bị</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="115"/>
+        <location filename="../pages/lab/lab.py" line="117"/>
         <source>Open</source>
         <translation>Mở</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="116"/>
+        <location filename="../pages/lab/lab.py" line="118"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="117"/>
+        <location filename="../pages/lab/lab.py" line="119"/>
         <source>Test capture</source>
         <translation>Thu thử</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="118"/>
+        <location filename="../pages/lab/lab.py" line="120"/>
         <source>Live preview</source>
         <translation>Xem trực tiếp</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="119"/>
+        <location filename="../pages/lab/lab.py" line="121"/>
         <source>Simulator faults</source>
         <translation>Lỗi giả lập</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="120"/>
+        <location filename="../pages/lab/lab.py" line="122"/>
         <source>Device log (bytes in and out)</source>
         <translation>Nhật ký thiết bị (byte vào, ra)</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="121"/>
+        <location filename="../pages/lab/lab.py" line="123"/>
         <source>Open a camera to see its picture.</source>
         <translation>Mở máy ảnh để xem hình.</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="144"/>
+        <location filename="../pages/lab/lab.py" line="152"/>
         <source>Open: %1</source>
         <translation>Đang mở: %1</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="144"/>
+        <location filename="../pages/lab/lab.py" line="152"/>
         <source>No device open.</source>
         <translation>Chưa mở thiết bị nào.</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="238"/>
+        <location filename="../pages/lab/lab.py" line="248"/>
         <source>Captured %1×%2 in %3 ms</source>
         <translation>Đã thu %1×%2 trong %3 ms</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="242"/>
+        <location filename="../pages/lab/lab.py" line="252"/>
         <source>Read %1 characters in %2 ms</source>
         <translation>Đã đọc %1 ký tự trong %2 ms</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="249"/>
+        <location filename="../pages/lab/lab.py" line="260"/>
         <source>Test failed after %1 ms: %2</source>
         <translation>Thử không được sau %1 ms: %2</translation>
     </message>
