@@ -1152,147 +1152,147 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../pages/sync_panel.py" line="80"/>
+        <location filename="../pages/sync_panel.py" line="81"/>
         <source>Sending to the hub</source>
         <translation>Gửi dữ liệu về trung tâm</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="81"/>
+        <location filename="../pages/sync_panel.py" line="82"/>
         <source>Packets</source>
         <translation>Gói dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="82"/>
+        <location filename="../pages/sync_panel.py" line="83"/>
         <source>Current packet</source>
         <translation>Gói đang gửi</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="83"/>
+        <location filename="../pages/sync_panel.py" line="84"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="84"/>
+        <location filename="../pages/sync_panel.py" line="85"/>
         <source>Export to USB…</source>
         <translation>Xuất ra USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="85"/>
+        <location filename="../pages/sync_panel.py" line="86"/>
         <source>Import receipts from USB…</source>
         <translation>Nhập biên nhận từ USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="86"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Packet</source>
         <translation>Gói</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="86"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="86"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Size</source>
         <translation>Dung lượng</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="86"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Problem</source>
         <translation>Sự cố</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="102"/>
+        <location filename="../pages/sync_panel.py" line="104"/>
         <source>Log in to see the queue.</source>
         <translation>Đăng nhập để xem hàng đợi.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="105"/>
+        <location filename="../pages/sync_panel.py" line="107"/>
         <source>This kit is not provisioned: run `fieldkit provision` with the hub&apos;s token.</source>
         <translation>Máy chưa được đăng ký với trung tâm: chạy `fieldkit provision` với mã của trung tâm.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="110"/>
+        <location filename="../pages/sync_panel.py" line="112"/>
         <source>Not tried yet.</source>
         <translation>Chưa thử kết nối.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="120"/>
+        <location filename="../pages/sync_panel.py" line="123"/>
         <source>%1 received by the hub, %2 waiting</source>
         <translation>Trung tâm đã nhận %1, còn chờ %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="135"/>
+        <location filename="../pages/sync_panel.py" line="138"/>
         <source>Contacting the hub…</source>
         <translation>Đang kết nối trung tâm…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="141"/>
+        <location filename="../pages/sync_panel.py" line="144"/>
         <source>Hub reached: %1 delivered, %2 refused, %3 stuck.</source>
         <translation>Đã kết nối: gửi được %1, bị từ chối %2, vướng %3.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="145"/>
+        <location filename="../pages/sync_panel.py" line="148"/>
         <source>No connection to the hub: %1</source>
         <translation>Không kết nối được trung tâm: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="151"/>
+        <location filename="../pages/sync_panel.py" line="154"/>
         <source>Sync failed: %1</source>
         <translation>Đồng bộ lỗi: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="161"/>
+        <location filename="../pages/sync_panel.py" line="164"/>
         <source>State: %1</source>
         <translation>Trạng thái: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="162"/>
+        <location filename="../pages/sync_panel.py" line="165"/>
         <source>Last success: %1</source>
         <translation>Lần thành công gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="164"/>
+        <location filename="../pages/sync_panel.py" line="167"/>
         <source>Last error: %1</source>
         <translation>Lỗi gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="166"/>
+        <location filename="../pages/sync_panel.py" line="169"/>
         <source>Stuck %1: %2</source>
         <translation>Vướng %1: %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="178"/>
+        <location filename="../pages/sync_panel.py" line="181"/>
         <source>Choose the USB drive to export to</source>
         <translation>Chọn ổ USB để xuất dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="181"/>
+        <location filename="../pages/sync_panel.py" line="184"/>
         <source>Writing packets to %1…</source>
         <translation>Đang ghi các gói vào %1…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="185"/>
+        <location filename="../pages/sync_panel.py" line="188"/>
         <source>Choose the USB drive with the hub&apos;s receipts</source>
         <translation>Chọn ổ USB có biên nhận của máy chủ</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="188"/>
+        <location filename="../pages/sync_panel.py" line="191"/>
         <source>Reading receipts from %1…</source>
         <translation>Đang đọc biên nhận từ %1…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="201"/>
+        <location filename="../pages/sync_panel.py" line="209"/>
         <source>USB transfer failed: %1</source>
         <translation>Chuyển qua USB không thành công: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="204"/>
+        <location filename="../pages/sync_panel.py" line="212"/>
         <source>Exported %1 packet(s) to %2 (%3 already there, %4 delivered ones removed). Take the drive to the hub.</source>
         <translation>Đã xuất %1 gói vào %2 (%3 gói đã có sẵn, đã xoá %4 gói đã gửi xong). Hãy mang ổ USB đến máy chủ.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="209"/>
+        <location filename="../pages/sync_panel.py" line="217"/>
         <source>Receipts: %1 acknowledged, %2 refused by the hub, %3 invalid, %4 already settled.</source>
         <translation>Biên nhận: %1 gói đã được xác nhận, %2 gói bị máy chủ từ chối, %3 biên nhận không hợp lệ, %4 gói đã xử lý trước đó.</translation>
     </message>

@@ -51,6 +51,7 @@ class SyncPanel(QWidget):
         self.usb_note.setObjectName("usbStatus")
         self.usb_note.setWordWrap(True)
         self._usb_busy = False
+        self._usb_text = None   # builds the USB status line in the current language (re-run on a switch)
         self.packets_label, self.bytes_label = QLabel(), QLabel()
         bars = QVBoxLayout()
         for label, bar in ((self.packets_label, self.packets_bar), (self.bytes_label, self.bytes_bar)):
@@ -84,6 +85,7 @@ class SyncPanel(QWidget):
         self.export_button.setText(self.tr("Export to USB…"))
         self.import_button.setText(self.tr("Import receipts from USB…"))
         self.table.setHorizontalHeaderLabels([self.tr("Packet"), self.tr("Status"), self.tr("Size"), self.tr("Problem")])
+        self._show_usb()
         self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
@@ -113,6 +115,7 @@ class SyncPanel(QWidget):
         for r, (pid, status, size, err) in enumerate(rows):
             for c, text in enumerate((pid[:12], record_status_name(status), f"{size / 1024:.0f} KB", err)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()   # ids and Vietnamese status names are not cut off
         waiting = sum(1 for row in rows if row[1] in ("sealed", "uploading"))
         done = sum(1 for row in rows if row[1] == "acknowledged")
         self.packets_bar.setRange(0, max(waiting + done, 1))
@@ -187,9 +190,14 @@ class SyncPanel(QWidget):
             self._usb_run("receipts", sync_adapter.import_receipts_from_drive, drive,
                           self.tr("Reading receipts from %1…").replace("%1", drive))
 
+    def _show_usb(self, text_builder=None) -> None:
+        if text_builder is not None:
+            self._usb_text = text_builder
+        self.usb_note.setText(self._usb_text() if self._usb_text else "")
+
     def _usb_run(self, kind: str, job, drive: str, busy_text: str) -> None:
         self._usb_busy = True
-        self.usb_note.setText(busy_text)
+        self._show_usb(lambda: busy_text)
         self.refresh()
         self.ctx.runner.run(job, self.ctx.service, self.ctx.kit_session, drive,
                             on_success=lambda result: self._usb_done(kind, result),
@@ -198,18 +206,17 @@ class SyncPanel(QWidget):
     def _usb_done(self, kind: str, result) -> None:
         self._usb_busy = False
         if isinstance(result, BaseException):
-            self.usb_note.setText(self.tr("USB transfer failed: %1").replace("%1", str(result)))
+            self._show_usb(lambda: self.tr("USB transfer failed: %1").replace("%1", str(result)))
         elif kind == "export":
-            self.usb_note.setText(
-                self.tr("Exported %1 packet(s) to %2 (%3 already there, %4 delivered ones removed). "
-                        "Take the drive to the hub.").replace("%1", str(len(result.written)))
-                .replace("%2", str(result.directory)).replace("%3", str(len(result.already_there)))
-                .replace("%4", str(len(result.removed))))
+            self._show_usb(lambda: self.tr(
+                "Exported %1 packet(s) to %2 (%3 already there, %4 delivered ones removed). Take the drive to the hub.")
+                .replace("%1", str(len(result.written))).replace("%2", str(result.directory))
+                .replace("%3", str(len(result.already_there))).replace("%4", str(len(result.removed))))
         else:
-            text = self.tr("Receipts: %1 acknowledged, %2 refused by the hub, %3 invalid, %4 already settled.") \
-                .replace("%1", str(len(result.acknowledged))).replace("%2", str(len(result.rejected))) \
-                .replace("%3", str(len(result.invalid))).replace("%4", str(len(result.already_settled)))
-            self.usb_note.setText(text)
+            self._show_usb(lambda: self.tr(
+                "Receipts: %1 acknowledged, %2 refused by the hub, %3 invalid, %4 already settled.")
+                .replace("%1", str(len(result.acknowledged))).replace("%2", str(len(result.rejected)))
+                .replace("%3", str(len(result.invalid))).replace("%4", str(len(result.already_settled))))
         self.refresh()
         self.usb_finished.emit(kind, result)
 
