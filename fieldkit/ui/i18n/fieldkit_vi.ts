@@ -129,32 +129,32 @@
         <translation>Dùng nội dung này</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="277"/>
+        <location filename="../pages/enrolment/form.py" line="285"/>
         <source>Opening the QR reader…</source>
         <translation>Đang mở máy đọc mã QR…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="281"/>
+        <location filename="../pages/enrolment/form.py" line="289"/>
         <source>Hold the card&apos;s QR code under the reader…</source>
         <translation>Đưa mã QR trên thẻ vào dưới máy đọc…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="284"/>
+        <location filename="../pages/enrolment/form.py" line="292"/>
         <source>No code was read. Try again.</source>
         <translation>Chưa đọc được mã. Hãy thử lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="289"/>
+        <location filename="../pages/enrolment/form.py" line="297"/>
         <source>The QR reader failed: %1</source>
         <translation>Máy đọc mã QR bị lỗi: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="295"/>
+        <location filename="../pages/enrolment/form.py" line="304"/>
         <source>This is not an ID card QR: %1</source>
         <translation>Đây không phải mã QR của thẻ căn cước: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="306"/>
+        <location filename="../pages/enrolment/form.py" line="316"/>
         <source>Filled in from the card. Check every field with the citizen.</source>
         <translation>Đã điền từ thẻ. Hãy cùng người dân kiểm tra từng mục.</translation>
     </message>
