@@ -48,7 +48,9 @@ def render(out: Path, languages=("vi", "en")) -> list[Path]:
         data = Path(tmp) / "kit"
         make_kit(data)
         store_test_hub_keys(data)
-        settings = load_settings(data, environ={}).with_overrides(**TEST_DEVICES)
+        # The test devices, but with the simulators' real synthetic prints (the tests use placeholders for speed).
+        devices = {k: v.replace("&images=placeholder", "") for k, v in TEST_DEVICES.items()}
+        settings = load_settings(data, environ={}).with_overrides(**devices)
         win = build_main_window(app, data, settings, "vi")
         win.resize(1280, 860)
         win.show()

@@ -202,22 +202,22 @@
         <translation>Tiếp theo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="132"/>
+        <location filename="../pages/enrolment/wizard.py" line="134"/>
         <source>Correct the fields marked ⛔ first.</source>
         <translation>Hãy sửa các mục có dấu ⛔ trước.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="137"/>
+        <location filename="../pages/enrolment/wizard.py" line="139"/>
         <source>The face photo has not been taken yet.</source>
         <translation>Chưa chụp ảnh mặt.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="142"/>
+        <location filename="../pages/enrolment/wizard.py" line="144"/>
         <source>Finish the fingerprints, or record why a finger cannot be printed.</source>
         <translation>Hãy lấy xong vân tay, hoặc ghi lý do ngón không lấy được.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="159"/>
+        <location filename="../pages/enrolment/wizard.py" line="166"/>
         <source>Saved (encrypted), version %1</source>
         <translation>Đã lưu (mã hóa), lần %1</translation>
     </message>
@@ -258,77 +258,77 @@
 <context>
     <name>FingerCapturePage</name>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="149"/>
+        <location filename="../pages/enrolment/fingers.py" line="151"/>
         <source>Fingerprints: four right, four left, both thumbs, then each finger rolled</source>
         <translation>Vân tay: bốn ngón phải, bốn ngón trái, hai ngón cái, rồi lăn từng ngón</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="150"/>
+        <location filename="../pages/enrolment/fingers.py" line="152"/>
         <source>Scan (Enter)</source>
         <translation>Quét (Enter)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="151"/>
+        <location filename="../pages/enrolment/fingers.py" line="153"/>
         <source>Keep the best try and go on</source>
         <translation>Giữ lần tốt nhất và làm tiếp</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="152"/>
+        <location filename="../pages/enrolment/fingers.py" line="154"/>
         <source>A finger cannot be printed</source>
         <translation>Ngón tay không lấy được vân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="153"/>
+        <location filename="../pages/enrolment/fingers.py" line="155"/>
         <source>Reason, e.g. lost in an accident</source>
         <translation>Lý do, ví dụ: mất ngón do tai nạn</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="154"/>
+        <location filename="../pages/enrolment/fingers.py" line="156"/>
         <source>Record</source>
         <translation>Ghi nhận</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="217"/>
+        <location filename="../pages/enrolment/fingers.py" line="227"/>
         <source>All fingerprints are done.</source>
         <translation>Đã lấy xong vân tay.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="226"/>
+        <location filename="../pages/enrolment/fingers.py" line="236"/>
         <source>Place flat on the scanner: %1</source>
         <translation>Đặt phẳng lên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="227"/>
+        <location filename="../pages/enrolment/fingers.py" line="237"/>
         <source>Roll on the scanner: %1</source>
         <translation>Lăn trên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="228"/>
+        <location filename="../pages/enrolment/fingers.py" line="238"/>
         <source>try %1 of %2</source>
         <translation>lần %1/%2</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="256"/>
+        <location filename="../pages/enrolment/fingers.py" line="266"/>
         <source>Scanning…</source>
         <translation>Đang quét…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="278"/>
+        <location filename="../pages/enrolment/fingers.py" line="288"/>
         <source>The scan failed: %1</source>
         <translation>Quét không được: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="294"/>
+        <location filename="../pages/enrolment/fingers.py" line="307"/>
         <source>Quality %1 is too low. %2 Scan again.</source>
         <translation>Chất lượng %1 còn thấp. %2 Quét lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="330"/>
+        <location filename="../pages/enrolment/fingers.py" line="344"/>
         <source>Kept: quality %1 after %2 tries.</source>
         <translation>Đã giữ: chất lượng %1 sau %2 lần.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="350"/>
+        <location filename="../pages/enrolment/fingers.py" line="364"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
