@@ -70,8 +70,3 @@ def window(qtbot, qapp, kit_dir, ui_settings, no_threads_left):
     qtbot.waitExposed(win)
     yield win
     win.shutdown()
-    # Collect the window's Python wrappers while Qt is still up: left to interpreter finalisation, PySide6
-    # (6.12) can abort on a refcount error ("bool_dealloc") after a passing run.
-    import gc
-    qapp.processEvents()
-    gc.collect()
