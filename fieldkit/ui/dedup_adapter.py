@@ -5,8 +5,9 @@ ADAPTER (no Qt; lives here because the core exposes no kit-level factory yet): `
 module builds AES-256-GCM callables (`fieldkit.security.crypto`) under a subkey of the unlocked kit's data
 key (`UnlockedKit.subkey("dedup-templates-v1")`). Replace with a core factory when one exists.
 
-Everything here runs on the BackgroundRunner (face encoding ~110 ms, search over the gallery), never the UI
-thread. Candidates are kept in the record's capture metadata (`capture["duplicates"]`), so they are stored
+Faces (the portrait's encoding) and fingerprints (minutiae of each rolled print, compared position by position
+with the kit's matcher). Everything here runs on the BackgroundRunner (face encoding ~110 ms, ten minutiae
+extractions ~20 ms each, search over the gallery), never the UI thread. Candidates are kept in the record's capture metadata (`capture["duplicates"]`), so they are stored
 encrypted with the draft, shown to the supervisor, and travel in the packet.
 """
 
@@ -42,18 +43,22 @@ class KitDuplicates:
                                         lambda plain, aad: crypto.encrypt(key, plain, aad),
                                         lambda blob, aad: crypto.decrypt(key, blob, aad))
             self._store.unlock()
-            self._detector = DuplicateDetector(self._store)   # faces; see docs/ui.md for fingerprints
+            from fieldkit.dedup.fingerprints import minutiae_comparator
+            compare, threshold = minutiae_comparator()
+            self._detector = DuplicateDetector(self._store, fingerprint_comparator=compare,
+                                               fingerprint_threshold=threshold)
         return self._detector
 
     def check_and_enrol(self, kit_session, record_id: str, blobs: dict[str, bytes]) -> list[dict]:
         """Flag earlier records that look like this one, then add this one to the gallery."""
         encoding = portrait_encoding(blobs)
-        if encoding is None:
+        prints = rolled_templates(blobs)
+        if encoding is None and not prints:
             return []
         with self._lock:
             detector = self._open(kit_session)
-            found = detector.flag_duplicates(record_id, encoding)
-            detector.enrol(record_id, encoding)
+            found = detector.flag_duplicates(record_id, encoding, prints)
+            detector.enrol(record_id, encoding, prints)
         log.info("duplicate search for record %s: %d candidate(s)", record_id, len(found))
         return [{"record_id": c.record_id, "modality": c.modality, "score": c.score, "threshold": c.threshold,
                  "detail": c.detail} for c in found]
@@ -64,6 +69,24 @@ class KitDuplicates:
                 self._store.lock()
                 self._store.close()
             self._store = self._detector = None
+
+
+def rolled_templates(blobs: dict[str, bytes]) -> dict[str, bytes]:
+    """Minutiae templates of the rolled prints, keyed by finger position ("1".."10"); unreadable ones skipped."""
+    from fieldkit.biometrics.fp_codec import decode_wsq
+    from fieldkit.biometrics.minutiae import extract_minutiae
+    from fieldkit.domain.fingers import Finger
+
+    templates = {}
+    for finger in Finger:
+        data = blobs.get(f"print/rolled/{finger.name.lower()}.wsq")
+        if not data:
+            continue
+        try:
+            templates[str(int(finger))] = extract_minutiae(decode_wsq(data)).to_bytes()
+        except ValueError:
+            log.warning("rolled print %s could not be read for the duplicate search", finger.name.lower())
+    return templates
 
 
 def portrait_encoding(blobs: dict[str, bytes]):

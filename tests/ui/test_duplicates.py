@@ -41,3 +41,31 @@ def test_same_sitter_under_two_names_is_flagged(qtbot, window, tmp_path):
     window.open_record(first_id)
     qtbot.waitUntil(lambda: detail.view is not None and detail.view.record_id == first_id, timeout=WAIT)
     assert detail.view.capture["duplicates"] == []          # nothing earlier to look like
+
+
+def test_same_fingers_under_two_records_are_flagged_by_fingerprint(kit_dir):
+    """The adapter alone (no window): the same synthetic prints under two record ids, no photo."""
+    from drivers.synthetic.fingerprints import synthesize_print
+    from fieldkit.biometrics.fp_codec import encode_wsq
+    from fieldkit.enrolment.service import EnrolmentService
+    from fieldkit.ui.dedup_adapter import KitDuplicates
+    from tests.ui.conftest import PASS
+
+    def prints(person, impression):
+        return {f"print/rolled/{name}.wsq": encode_wsq(synthesize_print(person, finger, impression=impression,
+                                                                         size=(288, 256)))
+                for finger, name in ((2, "right_index"), (7, "left_index"))}
+
+    service = EnrolmentService(kit_dir)
+    session = service.unlock("off", PASS["off"])
+    dups = KitDuplicates(kit_dir)
+    try:
+        assert dups.check_and_enrol(session, "rec-a", prints("sitter-1", 0)) == []
+        assert dups.check_and_enrol(session, "rec-b", prints("sitter-2", 0)) == []       # another person
+        found = dups.check_and_enrol(session, "rec-c", prints("sitter-1", 1))            # sitter 1 again
+        assert [(c["record_id"], c["modality"]) for c in found] == [("rec-a", "fingerprint")]
+        assert found[0]["score"] >= found[0]["threshold"]
+    finally:
+        dups.lock()
+        session.lock()
+        service.close()
