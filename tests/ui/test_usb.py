@@ -80,12 +80,12 @@ def test_usb_export_then_receipts(qtbot, window, hub_service, tmp_path):
 
 
 def test_usb_export_to_an_unwritable_place_says_so(qtbot, window, tmp_path):
-    sealed_packet_free = tmp_path / "not-a-dir"
-    sealed_packet_free.write_text("a file, not a drive")
+    not_a_drive = tmp_path / "not-a-dir"
+    not_a_drive.write_text("a file, not a drive")
     log_in(qtbot, window, "off")
     window.show_page("sync")
     panel = window.sync_panel
     with qtbot.waitSignal(panel.usb_finished, timeout=WAIT) as done:
-        panel.export_to_usb(str(sealed_packet_free))
+        panel.export_to_usb(str(not_a_drive))
     assert isinstance(done.args[1], OSError)
     assert panel.usb_note.text() and panel.export_button.isEnabled()
