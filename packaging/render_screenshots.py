@@ -48,7 +48,9 @@ def render(out: Path, languages=("vi", "en")) -> list[Path]:
         data = Path(tmp) / "kit"
         make_kit(data)
         store_test_hub_keys(data)
-        settings = load_settings(data, environ={}).with_overrides(**TEST_DEVICES)
+        # The test devices, but with the simulators' real synthetic prints (the tests use placeholders for speed).
+        devices = {k: v.replace("&images=placeholder", "") for k, v in TEST_DEVICES.items()}
+        settings = load_settings(data, environ={}).with_overrides(**devices)
         win = build_main_window(app, data, settings, "vi")
         win.resize(1280, 860)
         win.show()
@@ -100,9 +102,9 @@ def render(out: Path, languages=("vi", "en")) -> list[Path]:
         each_language("face")
         win.wizard.next()
         fingers = win.wizard.fingers
-        while fingers.step_index < 3:  # the slaps (retrying a low-quality try), then the diagram half done
+        while fingers.step_index < 4:  # the slaps, then one rolled finger with the diagram half done
             step, tries = fingers.step_index, len(fingers.attempts)
-            fingers.capture()
+            fingers.capture()   # a try below the quality bar stays on the step: scan again
             wait(app, lambda: (fingers.step_index, len(fingers.attempts)) != (step, tries) and not fingers.busy)
         each_language("fingers")
         while fingers.step is not None:
@@ -124,14 +126,22 @@ def render(out: Path, languages=("vi", "en")) -> list[Path]:
         each_language("review_list")
         win.review_list._open_row(0)
         wait(app, lambda: win.review_detail.view is not None)
+        wait(app, lambda: win.review_detail.photo.pixmap() is not None and not win.review_detail.photo.pixmap().isNull())
         each_language("review_detail")
+        record_id = win.review_detail.view.record_id
+        win.review_detail.approve()   # co-sign and seal: the sync page then has a packet to show
+        wait(app, lambda: win.ctx.kit_session.get_record(record_id).status == "sealed" and win.current_key() != "detail")
         win.show_page("sync")
+        usb_done = []
+        win.sync_panel.usb_finished.connect(lambda kind, result: usb_done.append(kind))
+        win.sync_panel.export_to_usb(str(Path(tmp) / "usb"))
+        wait(app, lambda: usb_done)
         each_language("sync")
         win.lock()
         login("tech")
         win.show_page("lab")
         lab = win.lab
-        lab.spec_box.setCurrentText(settings.fingerprint)
+        lab.spec_box.setCurrentText("fingerprint:sim:instant?transport=memory")   # real synthetic prints
         lab.open_device()
         wait(app, lambda: lab.device is not None)
         lab.test_capture()

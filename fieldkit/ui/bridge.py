@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 class WorkerEvents(QObject):
     """Re-emits a DeviceWorker's (event, data) pairs as a Qt signal on the UI thread."""
 
-    event = Signal(str, dict)
+    event = Signal(str, object)   # the data dict as is (no QVariantMap round trip)
 
     def __init__(self, worker, parent: QObject | None = None):
         super().__init__(parent)

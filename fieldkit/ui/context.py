@@ -49,6 +49,8 @@ class AppContext(QObject):
         self.kit_session = None      # KitSession of the logged-in user
         self.work_session: WorkSession | None = None
         self.devices = None          # fieldkit.ui.devices.DeviceManager, set by the window
+        from fieldkit.ui.dedup_adapter import KitDuplicates
+        self.duplicates = KitDuplicates(self.data_dir)   # templates under the logged-in keys; locked at logout
 
     # -- the core service ---------------------------------------------------------------------------
     def open_service(self):
@@ -77,6 +79,7 @@ class AppContext(QObject):
 
     def log_out(self) -> None:
         """Forget the keys (lock); the work session stays so the officer resumes after logging in again."""
+        self.duplicates.lock()
         if self.kit_session is not None:
             try:
                 self.kit_session.lock()

@@ -4,157 +4,157 @@
 <context>
     <name>DemographicsForm</name>
     <message>
-        <location filename="../pages/enrolment/form.py" line="139"/>
+        <location filename="../pages/enrolment/form.py" line="137"/>
         <source>Full birth name</source>
         <translation>Họ, chữ đệm và tên khai sinh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="139"/>
+        <location filename="../pages/enrolment/form.py" line="137"/>
         <source>Other names (comma between names)</source>
         <translation>Tên gọi khác (cách nhau bằng dấu phẩy)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="140"/>
+        <location filename="../pages/enrolment/form.py" line="138"/>
         <source>Personal ID number (12 digits)</source>
         <translation>Số định danh cá nhân (12 chữ số)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="140"/>
+        <location filename="../pages/enrolment/form.py" line="138"/>
         <source>Old CMND number (9 digits)</source>
         <translation>Số CMND cũ (9 chữ số)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="141"/>
+        <location filename="../pages/enrolment/form.py" line="139"/>
         <source>Date of birth (DD/MM/YYYY, MM/YYYY or YYYY)</source>
         <translation>Ngày sinh (NN/TT/NNNN, TT/NNNN hoặc NNNN)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="141"/>
+        <location filename="../pages/enrolment/form.py" line="139"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="142"/>
+        <location filename="../pages/enrolment/form.py" line="140"/>
         <source>Ethnicity</source>
         <translation>Dân tộc</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="142"/>
+        <location filename="../pages/enrolment/form.py" line="140"/>
         <source>Religion</source>
         <translation>Tôn giáo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="142"/>
+        <location filename="../pages/enrolment/form.py" line="140"/>
         <source>Nationality</source>
         <translation>Quốc tịch</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="143"/>
+        <location filename="../pages/enrolment/form.py" line="141"/>
         <source>Place of birth registration (province)</source>
         <translation>Nơi đăng ký khai sinh (tỉnh, thành phố)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="144"/>
+        <location filename="../pages/enrolment/form.py" line="142"/>
         <source>Residence: province</source>
         <translation>Nơi cư trú: tỉnh, thành phố</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="144"/>
+        <location filename="../pages/enrolment/form.py" line="142"/>
         <source>Residence: commune</source>
         <translation>Nơi cư trú: xã, phường</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="145"/>
+        <location filename="../pages/enrolment/form.py" line="143"/>
         <source>Residence: village, house number</source>
         <translation>Nơi cư trú: thôn, buôn, số nhà</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="145"/>
+        <location filename="../pages/enrolment/form.py" line="143"/>
         <source>Home town (quê quán)</source>
         <translation>Quê quán</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="146"/>
+        <location filename="../pages/enrolment/form.py" line="144"/>
         <source>Legal representative (under 14): name</source>
         <translation>Người đại diện (dưới 14 tuổi): họ tên</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="147"/>
+        <location filename="../pages/enrolment/form.py" line="145"/>
         <source>Representative&apos;s personal ID</source>
         <translation>Số định danh của người đại diện</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="148"/>
+        <location filename="../pages/enrolment/form.py" line="146"/>
         <source>Relationship (father, mother, guardian)</source>
         <translation>Quan hệ (cha, mẹ, người giám hộ)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="148"/>
+        <location filename="../pages/enrolment/form.py" line="146"/>
         <source>Mobile phone</source>
         <translation>Số điện thoại di động</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="153"/>
+        <location filename="../pages/enrolment/form.py" line="151"/>
         <source>— choose —</source>
         <translation>— chọn —</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="154"/>
+        <location filename="../pages/enrolment/form.py" line="152"/>
         <source>Male</source>
         <translation>Nam</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="155"/>
+        <location filename="../pages/enrolment/form.py" line="153"/>
         <source>Female</source>
         <translation>Nữ</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="156"/>
+        <location filename="../pages/enrolment/form.py" line="154"/>
         <source>Old card (QR code)</source>
         <translation>Thẻ cũ (mã QR)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="157"/>
+        <location filename="../pages/enrolment/form.py" line="155"/>
         <source>Scan the card&apos;s QR</source>
         <translation>Quét mã QR trên thẻ</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="158"/>
+        <location filename="../pages/enrolment/form.py" line="156"/>
         <source>…or paste the QR text here</source>
         <translation>…hoặc dán nội dung mã QR vào đây</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="159"/>
+        <location filename="../pages/enrolment/form.py" line="157"/>
         <source>Use this text</source>
         <translation>Dùng nội dung này</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="279"/>
+        <location filename="../pages/enrolment/form.py" line="285"/>
         <source>Opening the QR reader…</source>
         <translation>Đang mở máy đọc mã QR…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="283"/>
+        <location filename="../pages/enrolment/form.py" line="289"/>
         <source>Hold the card&apos;s QR code under the reader…</source>
         <translation>Đưa mã QR trên thẻ vào dưới máy đọc…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="286"/>
+        <location filename="../pages/enrolment/form.py" line="292"/>
         <source>No code was read. Try again.</source>
         <translation>Chưa đọc được mã. Hãy thử lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="291"/>
+        <location filename="../pages/enrolment/form.py" line="297"/>
         <source>The QR reader failed: %1</source>
         <translation>Máy đọc mã QR bị lỗi: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="297"/>
+        <location filename="../pages/enrolment/form.py" line="304"/>
         <source>This is not an ID card QR: %1</source>
         <translation>Đây không phải mã QR của thẻ căn cước: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="308"/>
+        <location filename="../pages/enrolment/form.py" line="316"/>
         <source>Filled in from the card. Check every field with the citizen.</source>
         <translation>Đã điền từ thẻ. Hãy cùng người dân kiểm tra từng mục.</translation>
     </message>
@@ -202,22 +202,22 @@
         <translation>Tiếp theo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="132"/>
+        <location filename="../pages/enrolment/wizard.py" line="134"/>
         <source>Correct the fields marked ⛔ first.</source>
         <translation>Hãy sửa các mục có dấu ⛔ trước.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="137"/>
+        <location filename="../pages/enrolment/wizard.py" line="139"/>
         <source>The face photo has not been taken yet.</source>
         <translation>Chưa chụp ảnh mặt.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="142"/>
+        <location filename="../pages/enrolment/wizard.py" line="144"/>
         <source>Finish the fingerprints, or record why a finger cannot be printed.</source>
         <translation>Hãy lấy xong vân tay, hoặc ghi lý do ngón không lấy được.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="159"/>
+        <location filename="../pages/enrolment/wizard.py" line="166"/>
         <source>Saved (encrypted), version %1</source>
         <translation>Đã lưu (mã hóa), lần %1</translation>
     </message>
@@ -258,77 +258,77 @@
 <context>
     <name>FingerCapturePage</name>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="135"/>
+        <location filename="../pages/enrolment/fingers.py" line="151"/>
         <source>Fingerprints: four right, four left, both thumbs, then each finger rolled</source>
         <translation>Vân tay: bốn ngón phải, bốn ngón trái, hai ngón cái, rồi lăn từng ngón</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="136"/>
+        <location filename="../pages/enrolment/fingers.py" line="152"/>
         <source>Scan (Enter)</source>
         <translation>Quét (Enter)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="137"/>
+        <location filename="../pages/enrolment/fingers.py" line="153"/>
         <source>Keep the best try and go on</source>
         <translation>Giữ lần tốt nhất và làm tiếp</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="138"/>
+        <location filename="../pages/enrolment/fingers.py" line="154"/>
         <source>A finger cannot be printed</source>
         <translation>Ngón tay không lấy được vân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="139"/>
+        <location filename="../pages/enrolment/fingers.py" line="155"/>
         <source>Reason, e.g. lost in an accident</source>
         <translation>Lý do, ví dụ: mất ngón do tai nạn</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="140"/>
+        <location filename="../pages/enrolment/fingers.py" line="156"/>
         <source>Record</source>
         <translation>Ghi nhận</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="203"/>
+        <location filename="../pages/enrolment/fingers.py" line="227"/>
         <source>All fingerprints are done.</source>
         <translation>Đã lấy xong vân tay.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="212"/>
+        <location filename="../pages/enrolment/fingers.py" line="236"/>
         <source>Place flat on the scanner: %1</source>
         <translation>Đặt phẳng lên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="213"/>
+        <location filename="../pages/enrolment/fingers.py" line="237"/>
         <source>Roll on the scanner: %1</source>
         <translation>Lăn trên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="214"/>
+        <location filename="../pages/enrolment/fingers.py" line="238"/>
         <source>try %1 of %2</source>
         <translation>lần %1/%2</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="242"/>
+        <location filename="../pages/enrolment/fingers.py" line="266"/>
         <source>Scanning…</source>
         <translation>Đang quét…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="264"/>
+        <location filename="../pages/enrolment/fingers.py" line="288"/>
         <source>The scan failed: %1</source>
         <translation>Quét không được: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="280"/>
+        <location filename="../pages/enrolment/fingers.py" line="307"/>
         <source>Quality %1 is too low. %2 Scan again.</source>
         <translation>Chất lượng %1 còn thấp. %2 Quét lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="316"/>
+        <location filename="../pages/enrolment/fingers.py" line="344"/>
         <source>Kept: quality %1 after %2 tries.</source>
         <translation>Đã giữ: chất lượng %1 sau %2 lần.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="336"/>
+        <location filename="../pages/enrolment/fingers.py" line="364"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
@@ -349,67 +349,67 @@
 <context>
     <name>HardwareLab</name>
     <message>
-        <location filename="../pages/lab/lab.py" line="114"/>
+        <location filename="../pages/lab/lab.py" line="116"/>
         <source>Hardware lab</source>
         <translation>Kiểm tra thiết bị</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="115"/>
+        <location filename="../pages/lab/lab.py" line="117"/>
         <source>Open</source>
         <translation>Mở</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="116"/>
+        <location filename="../pages/lab/lab.py" line="118"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="117"/>
+        <location filename="../pages/lab/lab.py" line="119"/>
         <source>Test capture</source>
         <translation>Thu thử</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="118"/>
+        <location filename="../pages/lab/lab.py" line="120"/>
         <source>Live preview</source>
         <translation>Xem trực tiếp</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="119"/>
+        <location filename="../pages/lab/lab.py" line="121"/>
         <source>Simulator faults</source>
         <translation>Lỗi giả lập</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="120"/>
+        <location filename="../pages/lab/lab.py" line="122"/>
         <source>Device log (bytes in and out)</source>
         <translation>Nhật ký thiết bị (byte vào, ra)</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="121"/>
+        <location filename="../pages/lab/lab.py" line="123"/>
         <source>Open a camera to see its picture.</source>
         <translation>Mở máy ảnh để xem hình.</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="144"/>
+        <location filename="../pages/lab/lab.py" line="152"/>
         <source>Open: %1</source>
         <translation>Đang mở: %1</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="144"/>
+        <location filename="../pages/lab/lab.py" line="152"/>
         <source>No device open.</source>
         <translation>Chưa mở thiết bị nào.</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="238"/>
+        <location filename="../pages/lab/lab.py" line="248"/>
         <source>Captured %1×%2 in %3 ms</source>
         <translation>Đã thu %1×%2 trong %3 ms</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="242"/>
+        <location filename="../pages/lab/lab.py" line="252"/>
         <source>Read %1 characters in %2 ms</source>
         <translation>Đã đọc %1 ký tự trong %2 ms</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="249"/>
+        <location filename="../pages/lab/lab.py" line="260"/>
         <source>Test failed after %1 ms: %2</source>
         <translation>Thử không được sau %1 ms: %2</translation>
     </message>
@@ -786,27 +786,52 @@
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="157"/>
-        <source>Duplicate check: no duplicate index on this kit yet.</source>
-        <translation>Kiểm tra trùng: máy này chưa có chỉ mục chống trùng.</translation>
+        <location filename="../pages/review/detail.py" line="162"/>
+        <source>Duplicate check: not run for this record.</source>
+        <translation>Kiểm tra trùng lặp: chưa chạy cho hồ sơ này.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="162"/>
+        <location filename="../pages/review/detail.py" line="165"/>
+        <source>⚠ Duplicate check failed: %1</source>
+        <translation>⚠ Kiểm tra trùng lặp không thành công: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="167"/>
+        <source>Duplicate check: no earlier record of this kit looks like this person.</source>
+        <translation>Kiểm tra trùng lặp: không có hồ sơ nào trước đó trên máy này giống người này.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="168"/>
+        <source>face</source>
+        <translation>khuôn mặt</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="168"/>
+        <source>fingerprint</source>
+        <translation>vân tay</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="169"/>
+        <source>⚠ Possible duplicate of record %1 by %2: similarity %3 (flagged from %4; %5)</source>
+        <translation>⚠ Có thể trùng với hồ sơ %1 theo %2: độ giống %3 (cảnh báo từ %4; %5)</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="176"/>
         <source>Approving, co-signing and sealing…</source>
         <translation>Đang phê duyệt, ký và niêm phong…</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="170"/>
+        <location filename="../pages/review/detail.py" line="184"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="179"/>
+        <location filename="../pages/review/detail.py" line="193"/>
         <source>Done: %1.</source>
         <translation>Xong: %1.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="183"/>
+        <location filename="../pages/review/detail.py" line="197"/>
         <source>Not done: %1</source>
         <translation>Chưa làm được: %1</translation>
     </message>
@@ -960,57 +985,57 @@
 <context>
     <name>SessionSetupPage</name>
     <message>
-        <location filename="../pages/session_setup.py" line="60"/>
+        <location filename="../pages/session_setup.py" line="58"/>
         <source>Today&apos;s session</source>
         <translation>Đợt cấp hôm nay</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="61"/>
+        <location filename="../pages/session_setup.py" line="59"/>
         <source>Province</source>
         <translation>Tỉnh, thành phố</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="61"/>
+        <location filename="../pages/session_setup.py" line="59"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="61"/>
+        <location filename="../pages/session_setup.py" line="59"/>
         <source>Village (thôn, buôn)</source>
         <translation>Thôn, buôn, làng</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="62"/>
+        <location filename="../pages/session_setup.py" line="60"/>
         <source>Team</source>
         <translation>Tổ công tác</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="62"/>
+        <location filename="../pages/session_setup.py" line="60"/>
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="64"/>
+        <location filename="../pages/session_setup.py" line="62"/>
         <source>Type to search, e.g. quang ngai</source>
         <translation>Gõ để tìm, ví dụ: quang ngai</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="65"/>
+        <location filename="../pages/session_setup.py" line="63"/>
         <source>Type to search, diacritics optional</source>
         <translation>Gõ để tìm, không cần dấu</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="66"/>
+        <location filename="../pages/session_setup.py" line="64"/>
         <source>Start the session</source>
         <translation>Bắt đầu đợt cấp</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="87"/>
+        <location filename="../pages/session_setup.py" line="85"/>
         <source>Choose the province and the commune from the list.</source>
         <translation>Hãy chọn tỉnh và xã từ danh sách.</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="90"/>
+        <location filename="../pages/session_setup.py" line="88"/>
         <source>Type the team&apos;s name.</source>
         <translation>Hãy nhập tên tổ công tác.</translation>
     </message>
@@ -1018,27 +1043,27 @@
 <context>
     <name>SessionSummaryPage</name>
     <message>
-        <location filename="../pages/session_setup.py" line="125"/>
+        <location filename="../pages/session_setup.py" line="123"/>
         <source>Session summary</source>
         <translation>Tổng kết đợt cấp</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="126"/>
+        <location filename="../pages/session_setup.py" line="124"/>
         <source>enrolled, waiting for review</source>
         <translation>hồ sơ đã thu, chờ duyệt</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="126"/>
+        <location filename="../pages/session_setup.py" line="124"/>
         <source>drafts not finished</source>
         <translation>hồ sơ chưa xong</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="127"/>
+        <location filename="../pages/session_setup.py" line="125"/>
         <source>fingers recorded as exceptions</source>
         <translation>ngón tay ghi ngoại lệ</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="139"/>
+        <location filename="../pages/session_setup.py" line="137"/>
         <source>No session started.</source>
         <translation>Chưa bắt đầu đợt cấp.</translation>
     </message>
@@ -1127,119 +1152,149 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../pages/sync_panel.py" line="73"/>
+        <location filename="../pages/sync_panel.py" line="81"/>
         <source>Sending to the hub</source>
         <translation>Gửi dữ liệu về trung tâm</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="74"/>
+        <location filename="../pages/sync_panel.py" line="82"/>
         <source>Packets</source>
         <translation>Gói dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="75"/>
+        <location filename="../pages/sync_panel.py" line="83"/>
         <source>Current packet</source>
         <translation>Gói đang gửi</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="76"/>
+        <location filename="../pages/sync_panel.py" line="84"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="77"/>
+        <location filename="../pages/sync_panel.py" line="85"/>
         <source>Export to USB…</source>
         <translation>Xuất ra USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="78"/>
+        <location filename="../pages/sync_panel.py" line="86"/>
         <source>Import receipts from USB…</source>
         <translation>Nhập biên nhận từ USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="79"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Packet</source>
         <translation>Gói</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="79"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="79"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Size</source>
         <translation>Dung lượng</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="79"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Problem</source>
         <translation>Sự cố</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="84"/>
-        <source>USB export is not available in this version.</source>
-        <translation>Phiên bản này chưa có chức năng xuất ra USB.</translation>
-    </message>
-    <message>
-        <location filename="../pages/sync_panel.py" line="96"/>
+        <location filename="../pages/sync_panel.py" line="104"/>
         <source>Log in to see the queue.</source>
         <translation>Đăng nhập để xem hàng đợi.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="99"/>
+        <location filename="../pages/sync_panel.py" line="107"/>
         <source>This kit is not provisioned: run `fieldkit provision` with the hub&apos;s token.</source>
         <translation>Máy chưa được đăng ký với trung tâm: chạy `fieldkit provision` với mã của trung tâm.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="104"/>
+        <location filename="../pages/sync_panel.py" line="112"/>
         <source>Not tried yet.</source>
         <translation>Chưa thử kết nối.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="114"/>
+        <location filename="../pages/sync_panel.py" line="123"/>
         <source>%1 received by the hub, %2 waiting</source>
         <translation>Trung tâm đã nhận %1, còn chờ %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="129"/>
+        <location filename="../pages/sync_panel.py" line="138"/>
         <source>Contacting the hub…</source>
         <translation>Đang kết nối trung tâm…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="135"/>
+        <location filename="../pages/sync_panel.py" line="144"/>
         <source>Hub reached: %1 delivered, %2 refused, %3 stuck.</source>
         <translation>Đã kết nối: gửi được %1, bị từ chối %2, vướng %3.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="139"/>
+        <location filename="../pages/sync_panel.py" line="148"/>
         <source>No connection to the hub: %1</source>
         <translation>Không kết nối được trung tâm: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="145"/>
+        <location filename="../pages/sync_panel.py" line="154"/>
         <source>Sync failed: %1</source>
         <translation>Đồng bộ lỗi: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="155"/>
+        <location filename="../pages/sync_panel.py" line="164"/>
         <source>State: %1</source>
         <translation>Trạng thái: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="156"/>
+        <location filename="../pages/sync_panel.py" line="165"/>
         <source>Last success: %1</source>
         <translation>Lần thành công gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="158"/>
+        <location filename="../pages/sync_panel.py" line="167"/>
         <source>Last error: %1</source>
         <translation>Lỗi gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="160"/>
+        <location filename="../pages/sync_panel.py" line="169"/>
         <source>Stuck %1: %2</source>
         <translation>Vướng %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="181"/>
+        <source>Choose the USB drive to export to</source>
+        <translation>Chọn ổ USB để xuất dữ liệu</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="184"/>
+        <source>Writing packets to %1…</source>
+        <translation>Đang ghi các gói vào %1…</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="188"/>
+        <source>Choose the USB drive with the hub&apos;s receipts</source>
+        <translation>Chọn ổ USB có biên nhận của máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="191"/>
+        <source>Reading receipts from %1…</source>
+        <translation>Đang đọc biên nhận từ %1…</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="209"/>
+        <source>USB transfer failed: %1</source>
+        <translation>Chuyển qua USB không thành công: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="212"/>
+        <source>Exported %1 packet(s) to %2 (%3 already there, %4 delivered ones removed). Take the drive to the hub.</source>
+        <translation>Đã xuất %1 gói vào %2 (%3 gói đã có sẵn, đã xoá %4 gói đã gửi xong). Hãy mang ổ USB đến máy chủ.</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="217"/>
+        <source>Receipts: %1 acknowledged, %2 refused by the hub, %3 invalid, %4 already settled.</source>
+        <translation>Biên nhận: %1 gói đã được xác nhận, %2 gói bị máy chủ từ chối, %3 biên nhận không hợp lệ, %4 gói đã xử lý trước đó.</translation>
     </message>
 </context>
 </TS>

@@ -51,8 +51,6 @@ class SessionSetupPage(QWidget):
         col.addWidget(self.error)
         col.addStretch(1)
         self.province.currentIndexChanged.connect(self._province_changed)
-        self.province.lineEdit().editingFinished.connect(self.province.accept_typed)
-        self.commune.lineEdit().editingFinished.connect(self.commune.accept_typed)
         self.start_button.clicked.connect(self.start)
         self.retranslate()
 

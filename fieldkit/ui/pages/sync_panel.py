@@ -20,6 +20,7 @@ class StatusRelay(QObject):
 
 class SyncPanel(QWidget):
     pass_finished = Signal(object)   # sync.client.worker.PassResult
+    usb_finished = Signal(str, object)   # "export" / "receipts", and sync.usb's result (or the exception)
 
     def __init__(self, ctx):
         super().__init__()
@@ -43,9 +44,14 @@ class SyncPanel(QWidget):
         self.sync_button = QPushButton()
         self.sync_button.setObjectName("syncNow")
         self.export_button = QPushButton()
+        self.export_button.setObjectName("usbExport")
         self.import_button = QPushButton()
+        self.import_button.setObjectName("usbReceipts")
         self.usb_note = QLabel()
+        self.usb_note.setObjectName("usbStatus")
         self.usb_note.setWordWrap(True)
+        self._usb_busy = False
+        self._usb_text = None   # builds the USB status line in the current language (re-run on a switch)
         self.packets_label, self.bytes_label = QLabel(), QLabel()
         bars = QVBoxLayout()
         for label, bar in ((self.packets_label, self.packets_bar), (self.bytes_label, self.bytes_bar)):
@@ -66,6 +72,8 @@ class SyncPanel(QWidget):
         col.addLayout(buttons)
         col.addWidget(self.usb_note)
         self.sync_button.clicked.connect(self.sync_now)
+        self.export_button.clicked.connect(lambda: self.export_to_usb())
+        self.import_button.clicked.connect(lambda: self.import_receipts())
         self._delivered_start = 0
         self.retranslate()
 
@@ -77,11 +85,7 @@ class SyncPanel(QWidget):
         self.export_button.setText(self.tr("Export to USB…"))
         self.import_button.setText(self.tr("Import receipts from USB…"))
         self.table.setHorizontalHeaderLabels([self.tr("Packet"), self.tr("Status"), self.tr("Size"), self.tr("Problem")])
-        # The USB route (`fieldkit export` / `import-receipts`) is not in the sync branch yet.
-        usb = _usb_available()
-        self.export_button.setEnabled(usb)
-        self.import_button.setEnabled(usb)
-        self.usb_note.setText("" if usb else self.tr("USB export is not available in this version."))
+        self._show_usb()
         self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
@@ -92,6 +96,10 @@ class SyncPanel(QWidget):
     # -- state ----------------------------------------------------------------------------------------
     def refresh(self) -> None:
         service = self.ctx.service
+        usb_ready = self.ctx.kit_session is not None and not self._usb_busy
+        self.export_button.setEnabled(usb_ready)
+        # Receipts are verified with the hub's key from provisioning.
+        self.import_button.setEnabled(usb_ready and sync_adapter.hub_configured(self.ctx.data_dir))
         if service is None:
             self.link.setText(self.tr("Log in to see the queue."))
             return
@@ -107,6 +115,7 @@ class SyncPanel(QWidget):
         for r, (pid, status, size, err) in enumerate(rows):
             for c, text in enumerate((pid[:12], record_status_name(status), f"{size / 1024:.0f} KB", err)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()   # ids and Vietnamese status names are not cut off
         waiting = sum(1 for row in rows if row[1] in ("sealed", "uploading"))
         done = sum(1 for row in rows if row[1] == "acknowledged")
         self.packets_bar.setRange(0, max(waiting + done, 1))
@@ -161,6 +170,56 @@ class SyncPanel(QWidget):
                          .replace("%2", str(stuck.get("reason", ""))))
         self.detail.setText("\n".join(lines))
 
+    # -- USB route --------------------------------------------------------------------------------------
+    def choose_drive(self, title: str) -> str:
+        """Ask for the USB drive's folder (tests replace this); "" when cancelled."""
+        from PySide6.QtWidgets import QFileDialog
+        return QFileDialog.getExistingDirectory(self, title)
+
+    def export_to_usb(self, drive: str | None = None) -> None:
+        """Write every undelivered packet and a signed manifest to a drive (`fieldkit export DIR`)."""
+        drive = drive or self.choose_drive(self.tr("Choose the USB drive to export to"))
+        if drive and self.ctx.kit_session is not None:
+            self._usb_run("export", sync_adapter.export_to_drive, drive,
+                          self.tr("Writing packets to %1…").replace("%1", drive))
+
+    def import_receipts(self, drive: str | None = None) -> None:
+        """Settle packets with the hub's signed receipts from a drive (`fieldkit import-receipts DIR`)."""
+        drive = drive or self.choose_drive(self.tr("Choose the USB drive with the hub's receipts"))
+        if drive and self.ctx.kit_session is not None:
+            self._usb_run("receipts", sync_adapter.import_receipts_from_drive, drive,
+                          self.tr("Reading receipts from %1…").replace("%1", drive))
+
+    def _show_usb(self, text_builder=None) -> None:
+        if text_builder is not None:
+            self._usb_text = text_builder
+        self.usb_note.setText(self._usb_text() if self._usb_text else "")
+
+    def _usb_run(self, kind: str, job, drive: str, busy_text: str) -> None:
+        self._usb_busy = True
+        self._show_usb(lambda: busy_text)
+        self.refresh()
+        self.ctx.runner.run(job, self.ctx.service, self.ctx.kit_session, drive,
+                            on_success=lambda result: self._usb_done(kind, result),
+                            on_failure=lambda exc: self._usb_done(kind, exc))
+
+    def _usb_done(self, kind: str, result) -> None:
+        self._usb_busy = False
+        if isinstance(result, BaseException):
+            self._show_usb(lambda: self.tr("USB transfer failed: %1").replace("%1", str(result)))
+        elif kind == "export":
+            self._show_usb(lambda: self.tr(
+                "Exported %1 packet(s) to %2 (%3 already there, %4 delivered ones removed). Take the drive to the hub.")
+                .replace("%1", str(len(result.written))).replace("%2", str(result.directory))
+                .replace("%3", str(len(result.already_there))).replace("%4", str(len(result.removed))))
+        else:
+            self._show_usb(lambda: self.tr(
+                "Receipts: %1 acknowledged, %2 refused by the hub, %3 invalid, %4 already settled.")
+                .replace("%1", str(len(result.acknowledged))).replace("%2", str(len(result.rejected)))
+                .replace("%3", str(len(result.invalid))).replace("%4", str(len(result.already_settled))))
+        self.refresh()
+        self.usb_finished.emit(kind, result)
+
     def table_rows(self) -> list[tuple[str, str, int, str]]:
         """The queue rows behind the table (packet id, status, size, error)."""
         return sync_adapter.packet_rows(self.ctx.service) if self.ctx.service else []
@@ -169,11 +228,3 @@ class SyncPanel(QWidget):
         if self.worker is not None:
             self.worker.client.close()
             self.worker = None
-
-
-def _usb_available() -> bool:
-    try:
-        import sync.usb  # noqa: F401
-    except ImportError:
-        return False
-    return True

@@ -2,12 +2,17 @@
 
 "dak mar" finds "Xã Đăk Mar"; the folding is the domain's (`fieldkit.domain.names.fold`), so what the list
 shows and what validation accepts agree.
+
+Keyboard: type, then Enter or Tab takes the highlighted suggestion, or else the single (or exact) match of
+what was typed; Escape closes the list. When the suggestion list closes, the window takes the keyboard back: some
+window systems (and Qt's offscreen platform) leave the suggestion popup as the active window after it hides,
+which would strand the officer's next key press.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QComboBox, QCompleter
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QComboBox, QCompleter, QListView
 
 from fieldkit.domain.names import fold
 
@@ -20,14 +25,36 @@ class _FoldedFilter(QSortFilterProxyModel):
         self.query = ""
 
     def set_query(self, text: str) -> None:
-        self.query = fold(text)
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):   # Qt ≥ 6.10; invalidateFilter() is deprecated there
+            self.beginFilterChange()
+            self.query = fold(text)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.query = fold(text)
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802 - Qt name
         if not self.query:
             return True
         index = self.sourceModel().index(row, 0, parent)
         return self.query in (self.sourceModel().data(index, FOLDED) or "")
+
+
+class _SuggestionList(QListView):
+    """The completer's popup, telling when it hides and when its window first exists."""
+
+    hidden = Signal()
+    first_shown = Signal()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            self.first_shown.emit()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().hideEvent(event)
+        self.hidden.emit()
 
 
 class SearchCombo(QComboBox):
@@ -41,7 +68,33 @@ class SearchCombo(QComboBox):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.activated[str].connect(self.choose_text)
         self.setCompleter(completer)
+        popup = _SuggestionList()
+        completer.setPopup(popup)
+        popup.hidden.connect(lambda: QTimer.singleShot(0, self._take_focus_back))
+        popup.first_shown.connect(lambda: popup.windowHandle().activeChanged.connect(self._popup_activation_changed))
         self.lineEdit().textEdited.connect(self._filter)
+        # Enter, Tab or a click elsewhere settles what was typed on a real item ("dak lak" → "Đắk Lắk").
+        self.lineEdit().editingFinished.connect(self.accept_typed)
+
+    def _popup_activation_changed(self) -> None:
+        """A late activation of the hidden suggestion list (it arrives after the list closed): undo it."""
+        popup = self.completer().popup() if self.completer() else None
+        if popup is not None and not popup.isVisible() and popup.windowHandle().isActive():
+            QTimer.singleShot(0, self._take_focus_back)
+
+    def _take_focus_back(self) -> None:
+        popup = self.completer().popup() if self.completer() else None
+        window = self.window()
+        if popup is None or popup.isVisible() or not window.isVisible():
+            return
+        if QApplication.activeWindow() is not window:
+            window.activateWindow()
+        if QApplication.focusWidget() is None or QApplication.focusWidget() is popup:
+            # Where the keyboard was last in this window: the box itself, or wherever Tab or a page change took it.
+            target = window.focusWidget()
+            if target is None or target is popup:
+                target = self
+            target.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def set_items(self, items: list[tuple[str, object]]) -> None:
         """(display text, data) pairs; the folded text is stored for filtering."""

@@ -8,6 +8,8 @@ state always lands last.
 
 from __future__ import annotations
 
+import logging
+
 from datetime import date, datetime, timezone
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -22,6 +24,8 @@ from fieldkit.ui.store_adapter import from_store, to_store
 
 AUTOSAVE_DELAY_MS = 600
 
+
+log = logging.getLogger(__name__)
 
 class EnrolmentController(QObject):
     issues_changed = Signal(list)       # [Issue]
@@ -140,7 +144,10 @@ class EnrolmentController(QObject):
         record, blobs, rid = to_store(self.record), dict(self.blobs), self.record_id
         capture, sid = dict(self.capture_meta), ws.session_id if ws else None
 
+        duplicates = self.ctx.duplicates
+
         def job():
+            capture.update(find_duplicates(duplicates, session, rid, blobs))
             session.save_draft(record, blobs, record_id=rid, session_id=sid, capture=capture)
             return session.submit_for_review(rid)
 
@@ -153,3 +160,17 @@ class EnrolmentController(QObject):
             ws.submitted.append(ref.record_id)
             ws.exceptions += self.exceptions()
         self.submitted.emit(ref.record_id)
+
+
+def find_duplicates(duplicates, session, record_id: str, blobs: dict) -> dict:
+    """Capture-metadata keys with the duplicate search's result (runs on the BackgroundRunner).
+
+    A failed search never blocks the submission: the supervisor sees that it failed instead.
+    """
+    if duplicates is None:
+        return {}
+    try:
+        return {"duplicates": duplicates.check_and_enrol(session, record_id, blobs)}
+    except Exception as exc:  # noqa: BLE001 - any failure of the search is shown, the record still goes on
+        log.warning("duplicate search failed for record %s: %s", record_id, type(exc).__name__)
+        return {"duplicates": [], "duplicates_error": type(exc).__name__}

@@ -58,6 +58,20 @@ def assess_capture(capture, step, minimum: int) -> Attempt:
                    capture.image, dict(capture.timings))
 
 
+class ReasonEdit(QLineEdit):
+    """The exception reason field. Enter records the exception and stops there: a plain line edit lets Enter
+    travel on to the page, where it means "scan"."""
+
+    entered = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            self.entered.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class FingerCapturePage(QWidget):
     done = Signal()
     step_changed = Signal(int)
@@ -93,9 +107,11 @@ class FingerCapturePage(QWidget):
         self.exc_box = QGroupBox()
         self.exc_finger = QComboBox()
         self.exc_finger.setObjectName("excFinger")
+        self.exc_finger.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.exc_status = QComboBox()
+        self.exc_status.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.exc_status.setObjectName("excStatus")
-        self.exc_reason = QLineEdit()
+        self.exc_reason = ReasonEdit()
         self.exc_reason.setObjectName("excReason")
         self.exc_button = QPushButton()
         self.exc_button.setObjectName("excRecord")
@@ -126,7 +142,7 @@ class FingerCapturePage(QWidget):
         self.capture_button.clicked.connect(self.capture)
         self.keep_button.clicked.connect(self.keep_best)
         self.exc_button.clicked.connect(self.record_exception)
-        self.exc_reason.returnPressed.connect(self.record_exception)
+        self.exc_reason.entered.connect(self.record_exception)
         QShortcut(QKeySequence("F5"), self, activated=self.capture)
         self.retranslate()
 
@@ -155,11 +171,19 @@ class FingerCapturePage(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            self._say()
         super().changeEvent(event)
 
+    def _say(self, text_builder=None) -> None:
+        """The feedback line; kept as a builder so a language switch re-translates it."""
+        if text_builder is not None:
+            self._feedback_text = text_builder
+        builder = getattr(self, "_feedback_text", None)
+        self.feedback.setText(builder() if builder else "")
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
-        """Enter scans (the label says so); the reason field keeps its own Enter."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.exc_reason.hasFocus():
+        """Enter scans (the label says so)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.capture()
             return
         super().keyPressEvent(event)
@@ -239,7 +263,7 @@ class FingerCapturePage(QWidget):
         spec = self.ctx.settings.slap_scanner if isinstance(step, Slap) else self.ctx.settings.fingerprint
         self.busy = True
         self.capture_button.setEnabled(False)
-        self.feedback.setText(self.tr("Scanning…"))
+        self._say(lambda: self.tr("Scanning…"))
         self.ctx.devices.open(spec, on_ready=lambda dev: self._capture_on(dev, step), on_error=self._failed)
 
     def _capture_on(self, scanner, step) -> None:
@@ -260,8 +284,8 @@ class FingerCapturePage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
-        hint = getattr(exc, "hint", "")
-        self.feedback.setText(self.tr("The scan failed: %1").replace("%1", f"{exc} {hint}".strip()))
+        problem = f"{exc} {getattr(exc, 'hint', '')}".strip()
+        self._say(lambda: self.tr("The scan failed: %1").replace("%1", problem))
         self.show_step()
 
     def _assessed(self, step, attempt: Attempt) -> None:
@@ -272,13 +296,17 @@ class FingerCapturePage(QWidget):
         self.image.setPixmap(_pixmap(attempt.preview))
         self.quality.setValue(attempt.score)
         minimum = self.ctx.settings.fingerprint_quality_min
-        lang = self.ctx.language
         if attempt.score >= minimum or len(self.attempts) >= self.ctx.settings.fingerprint_max_tries:
             self.keep_best()
             return
-        reasons = "; ".join(r.vi if lang == "vi" else r.en for r in attempt.reasons[:2])
-        self.feedback.setText(self.tr("Quality %1 is too low. %2 Scan again.").replace("%1", str(attempt.score))
-                              .replace("%2", reasons + "." if reasons else ""))
+        first_reasons = attempt.reasons[:2]
+
+        def too_low() -> str:
+            lang = self.ctx.language
+            reasons = "; ".join(r.vi if lang == "vi" else r.en for r in first_reasons)
+            return self.tr("Quality %1 is too low. %2 Scan again.").replace("%1", str(attempt.score)) \
+                .replace("%2", reasons + "." if reasons else "")
+        self._say(too_low)
         self.show_step()
         self.capture_button.setFocus()
 
@@ -313,7 +341,7 @@ class FingerCapturePage(QWidget):
         devices = self.controller.capture_meta.setdefault("devices", {})
         devices["slap" if isinstance(step, Slap) else "fingerprint"] = (
             self.ctx.settings.slap_scanner if isinstance(step, Slap) else self.ctx.settings.fingerprint).split("?")[0]
-        self.feedback.setText(self.tr("Kept: quality %1 after %2 tries.").replace("%1", str(best.score))
+        self._say(lambda: self.tr("Kept: quality %1 after %2 tries.").replace("%1", str(best.score))
                               .replace("%2", str(tries)))
         self.controller.changed()
         self._advance()
@@ -333,7 +361,7 @@ class FingerCapturePage(QWidget):
         """Mark the chosen finger missing/injured/bandaged/unable; a reason is required."""
         reason = self.exc_reason.text().strip()
         if not reason:
-            self.feedback.setText(self.tr("Type the reason first."))
+            self._say(lambda: self.tr("Type the reason first."))
             self.exc_reason.setFocus()
             return
         finger = Finger(self.exc_finger.currentData())

@@ -123,12 +123,10 @@ class DemographicsForm(QWidget):
             box = SearchCombo()
             box.set_items([(p.short, p.code) for p in provinces()])
             box.lineEdit().textChanged.connect(self._edited)
-            box.lineEdit().editingFinished.connect(box.accept_typed)
             return box
         if key == "commune":
             box = SearchCombo()
             box.lineEdit().textChanged.connect(self._edited)
-            box.lineEdit().editingFinished.connect(box.accept_typed)
             return box
         edit = QLineEdit()
         edit.textChanged.connect(self._edited)
@@ -157,6 +155,7 @@ class DemographicsForm(QWidget):
         self.scan_button.setText(self.tr("Scan the card's QR"))
         self.paste.setPlaceholderText(self.tr("…or paste the QR text here"))
         self.paste_button.setText(self.tr("Use this text"))
+        self._qr_note()
         self.show_issues(self.controller.issues)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
@@ -273,28 +272,36 @@ class DemographicsForm(QWidget):
         return bool(self._dob_error or self.controller.form_errors())
 
     # -- card QR --------------------------------------------------------------------------------------
+    def _qr_note(self, text_builder=None) -> None:
+        """Show the card-QR status; kept as a builder so a language switch re-translates it."""
+        if text_builder is not None:
+            self._qr_text = text_builder
+        builder = getattr(self, "_qr_text", None)
+        self.qr_status.setText(builder() if builder else "")
+
     def scan_card(self) -> None:
         """Read one code from the QR reader (its own thread); the result is applied on the UI thread."""
         spec = self.ctx.settings.qr_reader
-        self.qr_status.setText(self.tr("Opening the QR reader…"))
+        self._qr_note(lambda: self.tr("Opening the QR reader…"))
         self.ctx.devices.open(spec, on_ready=self._read_code, on_error=self._qr_failed)
 
     def _read_code(self, reader) -> None:
-        self.qr_status.setText(self.tr("Hold the card's QR code under the reader…"))
+        self._qr_note(lambda: self.tr("Hold the card's QR code under the reader…"))
         watcher = FutureWatcher(self)
         watcher.succeeded.connect(lambda text: self.apply_qr(text) if text else
-                                  self.qr_status.setText(self.tr("No code was read. Try again.")))
+                                  self._qr_note(lambda: self.tr("No code was read. Try again.")))
         watcher.failed.connect(self._qr_failed)
         watcher.watch(reader.worker.submit(reader.read_code, 15.0))
 
     def _qr_failed(self, exc: BaseException) -> None:
-        self.qr_status.setText(self.tr("The QR reader failed: %1").replace("%1", str(exc)))
+        self._qr_note(lambda: self.tr("The QR reader failed: %1").replace("%1", str(exc)))
 
     def apply_qr(self, payload: str) -> bool:
         try:
             prefill = parse_card_qr(payload)
         except QrParseError as exc:
-            self.qr_status.setText(self.tr("This is not an ID card QR: %1").replace("%1", str(exc)))
+            problem = str(exc)
+            self._qr_note(lambda: self.tr("This is not an ID card QR: %1").replace("%1", problem))
             return False
         demo = prefill.to_demographics()
         d = self.controller.record.demographics
@@ -305,10 +312,9 @@ class DemographicsForm(QWidget):
             d.residence.street = demo.residence.street
         d.residence.card_address = demo.residence.card_address
         self.load_record()
-        note = self.tr("Filled in from the card. Check every field with the citizen.")
-        if prefill.warnings:
-            note += "\n" + "\n".join(prefill.warnings)
-        self.qr_status.setText(note)
+        warnings = list(prefill.warnings)
+        self._qr_note(lambda: "\n".join([self.tr("Filled in from the card. Check every field with the citizen."),
+                                          *warnings]))
         self.paste.clear()
         self.focus_first_issue()
         return True

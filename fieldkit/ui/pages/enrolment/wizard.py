@@ -77,6 +77,7 @@ class EnrolmentWizard(QWidget):
             label.setText(text)
         self.back_button.setText(self.tr("Back"))
         self.next_button.setText(self.tr("Next"))
+        self._show_saved()
         self._mark_step()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
@@ -93,6 +94,7 @@ class EnrolmentWizard(QWidget):
             self.controller.load(view)
         self.form.load_record()
         self.review.confirm.setChecked(False)
+        self._saved_version = None
         self.saved_label.clear()
         self.go(FORM)
         self.form.paste.setFocus()  # scan or paste the card first; Tab goes on to the form
@@ -156,7 +158,13 @@ class EnrolmentWizard(QWidget):
         self.next_button.setFocus()
 
     def _saved(self, _rid: str, version: int) -> None:
-        self.saved_label.setText(self.tr("Saved (encrypted), version %1").replace("%1", str(version)))
+        self._saved_version = version
+        self._show_saved()
+
+    def _show_saved(self) -> None:
+        version = getattr(self, "_saved_version", None)
+        self.saved_label.setText(self.tr("Saved (encrypted), version %1").replace("%1", str(version))
+                                 if version is not None else "")
 
     def _submitted(self, record_id: str) -> None:
         self.go(SLIP)

@@ -63,6 +63,8 @@ class HardwareLab(QWidget):
         self.view.setObjectName("labView")
         self.result = QLabel()
         self.result.setObjectName("labResult")
+        self.last_image = None     # the last test capture's pixels (shown in the view)
+        self._result_text = None   # builds the result line in the current language (re-run on a switch)
         self.result.setWordWrap(True)
         self.fault_box = QGroupBox()
         self.fault_checks: dict[str, QCheckBox] = {}
@@ -119,7 +121,13 @@ class HardwareLab(QWidget):
         self.fault_box.setTitle(self.tr("Simulator faults"))
         self.log_label.setText(self.tr("Device log (bytes in and out)"))
         self.view.set_message(self.tr("Open a camera to see its picture."))
+        self._show_result()
         self._update_controls()
+
+    def _show_result(self, text_builder=None) -> None:
+        if text_builder is not None:
+            self._result_text = text_builder
+        self.result.setText(self._result_text() if self._result_text else "")
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
         if event.type() == QEvent.Type.LanguageChange:
@@ -232,22 +240,25 @@ class HardwareLab(QWidget):
         self.test_button.setEnabled(True)
         image = getattr(result, "image", None)
         if image is not None:
+            self.last_image = image
             self.view.show_frame(qimage_from_array(image))
             timings = getattr(result, "timings", {}) or {}
             extra = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timings.items())
-            self.result.setText(self.tr("Captured %1×%2 in %3 ms").replace("%1", str(image.shape[1]))
-                                .replace("%2", str(image.shape[0])).replace("%3", f"{ms:.0f}") +
-                                (f" ({extra})" if extra else ""))
+            width, height = image.shape[1], image.shape[0]
+            self._show_result(lambda: self.tr("Captured %1×%2 in %3 ms").replace("%1", str(width))
+                              .replace("%2", str(height)).replace("%3", f"{ms:.0f}") + (f" ({extra})" if extra else ""))
         else:
-            self.result.setText(self.tr("Read %1 characters in %2 ms").replace("%1", str(len(result or "")))
-                                .replace("%2", f"{ms:.0f}"))
+            chars = len(result or "")
+            self._show_result(lambda: self.tr("Read %1 characters in %2 ms").replace("%1", str(chars))
+                              .replace("%2", f"{ms:.0f}"))
         self.append_log(f"test ok in {ms:.0f} ms")
 
     def _test_failed(self, exc: BaseException, started: float) -> None:
         ms = (time.perf_counter() - started) * 1000
         self.test_button.setEnabled(True)
-        self.result.setText(self.tr("Test failed after %1 ms: %2").replace("%1", f"{ms:.0f}")
-                            .replace("%2", f"{exc} {getattr(exc, 'hint', '')}"))
+        detail = f"{exc} {getattr(exc, 'hint', '')}".strip()
+        self._show_result(lambda: self.tr("Test failed after %1 ms: %2").replace("%1", f"{ms:.0f}")
+                          .replace("%2", detail))
         self.append_log(f"test failed: {type(exc).__name__}")
 
     def set_fault(self, name: str, on: bool) -> None:

@@ -153,9 +153,23 @@ class ReviewDetailPage(QWidget):
         lang = self.ctx.language
         lines = [("⛔ " if i.is_error else "⚠ ") + (i.message_vi if lang == "vi" else i.message_en)
                  for i in validate(r, today=date.today())]
-        # The face/print dedup index (facequality issue) is not on this branch yet: say so rather than imply "none".
-        lines.append(self.tr("Duplicate check: no duplicate index on this kit yet."))
+        lines += self.duplicate_lines(v.capture or {})
         self.issues.setText("\n".join(lines))
+
+    def duplicate_lines(self, capture: dict) -> list[str]:
+        """What the duplicate search found when the officer submitted (fieldkit/ui/dedup_adapter.py)."""
+        if "duplicates" not in capture:
+            return [self.tr("Duplicate check: not run for this record.")]
+        found = capture["duplicates"]
+        if capture.get("duplicates_error"):
+            return [self.tr("⚠ Duplicate check failed: %1").replace("%1", str(capture["duplicates_error"]))]
+        if not found:
+            return [self.tr("Duplicate check: no earlier record of this kit looks like this person.")]
+        names = {"face": self.tr("face"), "fingerprint": self.tr("fingerprint")}
+        return [self.tr("⚠ Possible duplicate of record %1 by %2: similarity %3 (flagged from %4; %5)")
+                .replace("%1", str(c.get("record_id", ""))[:8]).replace("%2", names.get(c.get("modality"), "?"))
+                .replace("%3", f"{float(c.get('score', 0)):.2f}").replace("%4", f"{float(c.get('threshold', 0)):.2f}")
+                .replace("%5", str(c.get("detail", ""))) for c in found]
 
     def approve(self) -> None:
         rid = self.view.record_id

@@ -98,7 +98,7 @@ class ReviewListPage(QWidget):
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             updated = datetime.fromtimestamp(row.updated_at / 1000).strftime("%d/%m %H:%M")
-            for c, text in enumerate((row.name or "—", row.birth_date, record_status_name(row.status), updated)):
+            for c, text in enumerate((row.name or "—", display_date(row.birth_date), record_status_name(row.status), updated)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.record_id)
                 self.table.setItem(r, c, item)
@@ -143,3 +143,11 @@ class ReviewListPage(QWidget):
             self.refresh()
 
         self.ctx.runner.run(job, on_success=finished, on_failure=lambda e: self.info.setText(str(e)))
+
+
+def display_date(value: str | None) -> str:
+    """ISO dates as officers write them (DD/MM/YYYY, MM/YYYY or YYYY); anything else as stored."""
+    parts = (value or "").split("-")
+    if len(parts) in (1, 2, 3) and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return "/".join(reversed(parts))
+    return value or ""
