@@ -60,10 +60,10 @@ def subparsers_of(parser: argparse.ArgumentParser) -> dict[str, argparse.Argumen
 
 
 def problems_with(program: str, tokens: list[str]) -> list[str]:
-    """Walk tokens through the real parser; name every unknown subcommand or option."""
+    """Walk tokens through the real parser; name every unknown subcommand, option or device kind."""
     parser = build_kit_parser() if program == "fieldkit" else build_hub_parser()
-    where, problems = program, []
-    for token in tokens:
+    where, problems, positional_seen = program, [], False
+    for index, token in enumerate(tokens):
         choices = subparsers_of(parser)
         if token.startswith("--"):
             option = token.split("=", 1)[0]
@@ -74,7 +74,28 @@ def problems_with(program: str, tokens: list[str]) -> list[str]:
                 problems.append(f"{where}: no subcommand {token!r}")
                 break
             parser, where = choices[token], f"{where} {token}"
+        elif not choices and not positional_seen and not is_option_value(parser, tokens, index):
+            positional_seen = True   # only the first positional can be a kind; later words are paths, names
+            kinds = first_positional_choices(parser)
+            if kinds is not None and token not in kinds:
+                problems.append(f"{where}: {token!r} is not one of {sorted(kinds)}")
     return problems
+
+
+def first_positional_choices(parser: argparse.ArgumentParser):
+    """The choices of the parser's first positional argument (e.g. `sim`'s device kinds), if it has any."""
+    for action in parser._actions:
+        if not action.option_strings and not isinstance(action, argparse._SubParsersAction):
+            return action.choices
+    return None
+
+
+def is_option_value(parser: argparse.ArgumentParser, tokens: list[str], index: int) -> bool:
+    """True when tokens[index] is the value of the option just before it (`--user tech1`)."""
+    if index == 0 or not tokens[index - 1].startswith("--"):
+        return False
+    action = parser._option_string_actions.get(tokens[index - 1])
+    return action is None or action.nargs != 0
 
 
 @pytest.mark.parametrize("name", GUIDES)
@@ -114,5 +135,9 @@ def test_the_checker_catches_a_made_up_command_and_option():
     assert problems_with("fieldkit", ["devcies"]) == ["fieldkit: no subcommand 'devcies'"]
     assert problems_with("fieldkit", ["audit", "verify", "--fix"]) == ["fieldkit audit verify: no option --fix"]
     assert problems_with("fieldkit-hub", ["revoke", "KIT_ID", "--data", "/srv/hub"]) == []
+    assert problems_with("fieldkit", ["sim", "scanner"]) == [
+        "fieldkit sim: 'scanner' is not one of ['camera', 'fingerprint', 'qr', 'slap']"]
+    assert problems_with("fieldkit", ["sim", "qr", "--scan-every", "5"]) == []
+    assert problems_with("fieldkit", ["export", "/media/usb", "--usr", "hung"]) == ["fieldkit export: no option --usr"]
     assert command_invocations("run `fieldkit sync --once # comment`, then `fieldkit/linux/install.sh`") == [
         ("fieldkit", ["sync", "--once"])]
