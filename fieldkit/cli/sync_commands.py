@@ -112,13 +112,9 @@ def run_sync(args, ctx) -> int:
 
 def _sync_forever(args, ctx, service, session) -> int:
     """Run the background worker in the foreground until Ctrl-C, printing each status change."""
-    from fieldkit.security.hub_keys import load_hub_keys
-    from sync.client.queue_outbox import QueueOutbox
+    from sync.client.factory import for_kit
     from sync.client.status import SyncStatus
-    from sync.client.transport import HubClient
-    from sync.client.worker import SyncWorker
 
-    hub = load_hub_keys(ctx.data_dir)
     status = SyncStatus()
     last = {}
 
@@ -129,16 +125,13 @@ def _sync_forever(args, ctx, service, session) -> int:
             print(json.dumps(snapshot, ensure_ascii=False) if args.json else _human_status(snapshot), flush=True)
 
     status.add_listener(show)
-    with HubClient(hub.hub_url, _identity(session)) as client:
-        worker = SyncWorker(client, QueueOutbox(service.queue(session)), hub.signing_public_key, status,
-                            retention_days=ctx.settings.sync_retention_days).start()
+    with for_kit(ctx.data_dir, ctx.settings, service, session, status=status) as kit_sync:
+        kit_sync.worker.start()
         try:
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
-        finally:
-            worker.stop()
     return 0
 
 
@@ -157,14 +150,11 @@ def _human_status(s: dict) -> str:
 
 @kit_errors
 def run_export(args, ctx) -> int:
-    from sync.client.queue_outbox import QueueOutbox
-    from sync.usb import export_packets
+    from sync.client.factory import export_for_kit
 
     service, session = _open(args, ctx)
     try:
-        queue = service.queue(session)
-        result = export_packets(Path(args.dir), _identity(session), QueueOutbox(queue))
-        queue.record_sync({"route": "usb-export", "written": len(result.written), "removed": len(result.removed)})
+        result = export_for_kit(service, session, Path(args.dir))
     finally:
         session.kit.lock()
         service.close()
@@ -178,16 +168,12 @@ def run_export(args, ctx) -> int:
 @kit_errors
 def run_import_receipts(args, ctx) -> int:
     from fieldkit.security.hub_keys import load_hub_keys
-    from sync.client.queue_outbox import QueueOutbox
-    from sync.usb import import_receipts
+    from sync.client.factory import import_receipts_for_kit
 
-    hub = load_hub_keys(ctx.data_dir)
+    load_hub_keys(ctx.data_dir)  # an unprovisioned kit is told so before it asks for a passphrase
     service, session = _open(args, ctx)
     try:
-        queue = service.queue(session)
-        result = import_receipts(Path(args.dir), session.kit.kit_id, QueueOutbox(queue), hub.signing_public_key)
-        queue.record_sync({"route": "usb-receipts", "acknowledged": len(result.acknowledged),
-                           "rejected": len(result.rejected), "invalid": len(result.invalid)})
+        result = import_receipts_for_kit(ctx.data_dir, service, session, Path(args.dir))
     finally:
         session.kit.lock()
         service.close()

@@ -66,3 +66,29 @@ def for_kit(data_dir: Path, settings, service, session, *, hub_url: str | None =
     worker = SyncWorker(client, outbox, hub.signing_public_key, status or SyncStatus(),
                         retention_days=settings.sync_retention_days, **worker_options)
     return KitSync(worker, client, outbox)
+
+
+def export_for_kit(service, session, drive: Path):
+    """The USB route out (`fieldkit export DIR`, the app's Export button): undelivered packets and a signed
+    manifest on the drive, then an audited `sync` entry. Needs no hub provisioning."""
+    from sync.usb import export_packets
+
+    queue = service.queue(session)
+    result = export_packets(Path(drive), DeviceIdentity(session.kit.kit_id, session.kit.device_key),
+                            QueueOutbox(queue))
+    queue.record_sync({"route": "usb-export", "written": len(result.written), "removed": len(result.removed)})
+    return result
+
+
+def import_receipts_for_kit(data_dir: Path, service, session, drive: Path):
+    """The USB route back (`fieldkit import-receipts DIR`, the app's Import button): verify the hub's
+    receipts with the provisioned hub key, settle those packets, audit the counts."""
+    from fieldkit.security.hub_keys import load_hub_keys
+    from sync.usb import import_receipts
+
+    hub = load_hub_keys(Path(data_dir))
+    queue = service.queue(session)
+    result = import_receipts(Path(drive), session.kit.kit_id, QueueOutbox(queue), hub.signing_public_key)
+    queue.record_sync({"route": "usb-receipts", "acknowledged": len(result.acknowledged),
+                       "rejected": len(result.rejected), "invalid": len(result.invalid)})
+    return result

@@ -1,10 +1,13 @@
 """Sync: is the hub reachable, what is queued and moving (packets, bytes), each packet's fate; USB route.
 
-Passes run the sync branch's SyncWorker.run_once on the BackgroundRunner; its SyncStatus listener fires on
+Passes run the kit's KitSync.run_once (sync.client.factory: audited, stuck packets reported) on the
+BackgroundRunner; its SyncStatus listener fires on
 the worker's thread and is re-emitted to the UI thread as a Qt signal.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
@@ -12,6 +15,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, Q
 
 from fieldkit.ui import sync_adapter
 from fieldkit.ui.names import record_status_name
+from sync.client.factory import export_for_kit, for_kit, import_receipts_for_kit
 
 
 class StatusRelay(QObject):
@@ -125,8 +129,7 @@ class SyncPanel(QWidget):
 
     def _ensure_worker(self):
         if self.worker is None:
-            self.worker = sync_adapter.build_sync_worker(self.ctx.service, self.ctx.kit_session,
-                                                         retention_days=self.ctx.settings.sync_retention_days)
+            self.worker = for_kit(self.ctx.data_dir, self.ctx.settings, self.ctx.service, self.ctx.kit_session)
             self.worker.status.add_listener(self.relay.changed.emit)   # worker thread → queued to UI
         return self.worker
 
@@ -180,14 +183,14 @@ class SyncPanel(QWidget):
         """Write every undelivered packet and a signed manifest to a drive (`fieldkit export DIR`)."""
         drive = drive or self.choose_drive(self.tr("Choose the USB drive to export to"))
         if drive and self.ctx.kit_session is not None:
-            self._usb_run("export", sync_adapter.export_to_drive, drive,
+            self._usb_run("export", export_for_kit, drive,
                           self.tr("Writing packets to %1…").replace("%1", drive))
 
     def import_receipts(self, drive: str | None = None) -> None:
         """Settle packets with the hub's signed receipts from a drive (`fieldkit import-receipts DIR`)."""
         drive = drive or self.choose_drive(self.tr("Choose the USB drive with the hub's receipts"))
         if drive and self.ctx.kit_session is not None:
-            self._usb_run("receipts", sync_adapter.import_receipts_from_drive, drive,
+            self._usb_run("receipts", partial(import_receipts_for_kit, self.ctx.data_dir), drive,
                           self.tr("Reading receipts from %1…").replace("%1", drive))
 
     def _show_usb(self, text_builder=None) -> None:
@@ -226,5 +229,5 @@ class SyncPanel(QWidget):
 
     def close_worker(self) -> None:
         if self.worker is not None:
-            self.worker.client.close()
+            self.worker.close()
             self.worker = None
