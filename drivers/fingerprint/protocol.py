@@ -18,6 +18,7 @@ import struct
 from dataclasses import dataclass
 
 from drivers.errors import ProtocolError
+from drivers.framing import ResyncBuffer
 
 HEADER = b"\xef\x01"
 DEFAULT_ADDRESS = 0xFFFFFFFF
@@ -162,7 +163,7 @@ def ack(code: int, data: bytes = b"", address: int = DEFAULT_ADDRESS) -> bytes:
     return encode_packet(PID_ACK, bytes([code]) + data, address)
 
 
-class FrameReader:
+class FrameReader(ResyncBuffer):
     """Streaming decoder: `feed(bytes)`, then `next_packet()` until None.
 
     Resynchronises on noise (bytes before a header are skipped and counted in `noise`); a frame with a bad
@@ -171,24 +172,12 @@ class FrameReader:
     """
 
     def __init__(self, address: int | None = DEFAULT_ADDRESS, max_payload: int = MAX_PAYLOAD):
+        super().__init__(HEADER, MAX_NOISE, "without a packet header (wrong baud rate, or not an R30x-family module)")
         self.address = address  # None: accept any address (the simulator learns it)
         self.max_payload = max_payload
-        self._buf = bytearray()
-        self.noise = 0  # bytes skipped since the last good frame
-
-    def feed(self, data: bytes) -> None:
-        self._buf += data
-
-    def clear(self) -> None:
-        self._buf.clear()
-        self.noise = 0
-
-    @property
-    def pending(self) -> int:
-        return len(self._buf)
 
     def next_packet(self) -> Packet | None:
-        self._skip_to_header()
+        self._skip_to_marker()
         buf = self._buf
         if len(buf) < HEADER_LEN:
             return None
@@ -213,29 +202,8 @@ class FrameReader:
             self._drop(total)
             raise ProtocolError(f"packet from address 0x{address:08X}, expected 0x{self.address:08X} "
                                 "(two modules on one line, or the address setting is wrong)")
-        self._drop(total)
-        self.noise = 0
+        self._frame_done(total)
         return Packet(pid, payload, address)
-
-    def _skip_to_header(self) -> None:
-        buf = self._buf
-        at = buf.find(HEADER)
-        if at < 0:
-            # keep a trailing 0xEF: it may be the first half of a header still arriving
-            keep = 1 if buf.endswith(HEADER[:1]) else 0
-            skipped = len(buf) - keep
-        else:
-            skipped = at
-        if skipped:
-            self.noise += skipped
-            del buf[:skipped]
-        if self.noise > MAX_NOISE:
-            noise, self.noise = self.noise, 0
-            raise ProtocolError(f"{noise} bytes of noise without a packet header "
-                                "(wrong baud rate, or not an R30x-family module)")
-
-    def _drop(self, count: int) -> None:
-        del self._buf[:count]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import zlib
 from dataclasses import dataclass
 
 from drivers.errors import ProtocolError
+from drivers.framing import ResyncBuffer
 
 SYNC = b"\xaa\x55"
 HEADER_LEN = 8
@@ -87,35 +88,23 @@ def error_frame(seq: int, code: int, message: str) -> bytes:
     return encode_frame(ERROR, seq, bytes([code]) + message.encode())
 
 
-class SlapFrameReader:
+class SlapFrameReader(ResyncBuffer):
     """Streaming decoder with resync, bounds and CRC checks (same contract as the R30x FrameReader)."""
 
     def __init__(self):
-        self._buf = bytearray()
-        self.noise = 0
-
-    def feed(self, data: bytes) -> None:
-        self._buf += data
-
-    def clear(self) -> None:
-        self._buf.clear()
-        self.noise = 0
-
-    @property
-    def pending(self) -> int:
-        return len(self._buf)
+        super().__init__(SYNC, MAX_NOISE, "without a frame start (not an FKSP slap scanner?)")
 
     def next_frame(self) -> Frame | None:
-        self._skip_to_sync()
+        self._skip_to_marker()
         buf = self._buf
         if len(buf) < HEADER_LEN:
             return None
         kind, seq, length = struct.unpack_from(">BBI", buf, 2)
         if kind not in TYPE_NAMES:
-            del buf[:2]
+            self._drop(2)
             raise ProtocolError(f"unknown frame type 0x{kind:02X} (line noise or another protocol)")
         if length > MAX_PAYLOAD:
-            del buf[:2]
+            self._drop(2)
             raise ProtocolError(f"frame length {length} exceeds {MAX_PAYLOAD} (corrupted frame)")
         total = HEADER_LEN + length + 4
         if len(buf) < total:
@@ -123,20 +112,8 @@ class SlapFrameReader:
         (crc,) = struct.unpack_from(">I", buf, total - 4)
         expected = zlib.crc32(bytes(buf[2:total - 4]))
         if crc != expected:
-            del buf[:2]
+            self._drop(2)
             raise ProtocolError(f"CRC mismatch in {TYPE_NAMES[kind]} frame: got 0x{crc:08X}, computed 0x{expected:08X}")
         frame = Frame(kind, seq, bytes(buf[HEADER_LEN:total - 4]))
-        del buf[:total]
-        self.noise = 0
+        self._frame_done(total)
         return frame
-
-    def _skip_to_sync(self) -> None:
-        buf = self._buf
-        at = buf.find(SYNC)
-        skipped = at if at >= 0 else len(buf) - (1 if buf.endswith(SYNC[:1]) else 0)
-        if skipped:
-            self.noise += skipped
-            del buf[:skipped]
-        if self.noise > MAX_NOISE:
-            noise, self.noise = self.noise, 0
-            raise ProtocolError(f"{noise} bytes of noise without a frame start (not an FKSP slap scanner?)")
