@@ -7,6 +7,7 @@ background pool and the store's writer thread; `no_threads_left` checks it.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 import pytest
 
@@ -45,6 +46,37 @@ def store_test_hub_keys(data_dir):
 def kit_dir(data_dir):
     make_kit(data_dir)
     return data_dir
+
+
+@dataclass
+class ProvisionedHub:
+    server: object
+    service: object
+    storage: object
+
+
+@pytest.fixture
+def provisioned_hub(kit_dir):
+    """A hub on 127.0.0.1 (SQLite storage) and this kit provisioned to it with a one-time token."""
+    from sync.client.kit import DeviceIdentity
+    from sync.client.provisioning import provision
+    from sync.hub.app import build_app
+    from sync.hub.keys import generate_hub_keys
+    from sync.hub.server import HubServer
+    from sync.hub.service import HubService
+    from sync.hub.storage_sqlite import SqliteHubStorage
+    from sync.hub.verify import EnvelopeVerifier
+
+    keys = generate_hub_keys()
+    storage = SqliteHubStorage(kit_dir.parent / "hub.sqlite3")
+    service = HubService(storage, keys, EnvelopeVerifier(keys.hpke_private))
+    server = HubServer(build_app(service)).start()
+    tech = keystore.unlock(kit_dir, "tech", PASS["tech"])
+    provision(kit_dir, server.url, service.issue_token(), DeviceIdentity(tech.kit_id, tech.device_key))
+    tech.lock()
+    yield ProvisionedHub(server, service, storage)
+    server.stop()  # stopping twice is harmless: a test may take the link away early
+    storage.close()
 
 
 @pytest.fixture

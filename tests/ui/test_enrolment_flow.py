@@ -22,27 +22,8 @@ def adult_person():
 
 
 @pytest.fixture
-def hub(kit_dir):
-    """A hub on 127.0.0.1 (SQLite storage) and this kit provisioned to it with a one-time token."""
-    from fieldkit.security import keystore
-    from sync.client.kit import DeviceIdentity
-    from sync.client.provisioning import provision
-    from sync.hub.app import build_app
-    from sync.hub.keys import generate_hub_keys
-    from sync.hub.server import HubServer
-    from sync.hub.service import HubService
-    from sync.hub.storage_sqlite import SqliteHubStorage
-    from sync.hub.verify import EnvelopeVerifier
-    from tests.ui.conftest import PASS
-
-    keys = generate_hub_keys()
-    storage = SqliteHubStorage(kit_dir.parent / "hub.sqlite3")
-    service = HubService(storage, keys, EnvelopeVerifier(keys.hpke_private))
-    server = HubServer(build_app(service)).start()
-    tech = keystore.unlock(kit_dir, "tech", PASS["tech"])
-    provision(kit_dir, server.url, service.issue_token(), DeviceIdentity(tech.kit_id, tech.device_key))
-    yield storage
-    server.stop()
+def hub(provisioned_hub):
+    return provisioned_hub.storage
     storage.close()
 
 

@@ -9,28 +9,10 @@ from tests.ui.flows import WAIT, log_in
 
 
 @pytest.fixture
-def hub_service(kit_dir):
-    """A hub (SQLite) this kit is provisioned to over loopback; the test calls its USB import directly."""
-    from fieldkit.security import keystore
-    from sync.client.kit import DeviceIdentity
-    from sync.client.provisioning import provision
-    from sync.hub.app import build_app
-    from sync.hub.keys import generate_hub_keys
-    from sync.hub.server import HubServer
-    from sync.hub.service import HubService
-    from sync.hub.storage_sqlite import SqliteHubStorage
-    from sync.hub.verify import EnvelopeVerifier
-
-    keys = generate_hub_keys()
-    storage = SqliteHubStorage(kit_dir.parent / "hub.sqlite3")
-    service = HubService(storage, keys, EnvelopeVerifier(keys.hpke_private))
-    server = HubServer(build_app(service)).start()
-    tech = keystore.unlock(kit_dir, "tech", PASS["tech"])
-    provision(kit_dir, server.url, service.issue_token(), DeviceIdentity(tech.kit_id, tech.device_key))
-    tech.lock()
-    server.stop()          # from here on the kit has no link: the drive is the only route
-    yield service
-    storage.close()
+def hub_service(provisioned_hub):
+    """The hub's service; its HTTP server is stopped, so the drive is the kit's only route."""
+    provisioned_hub.server.stop()
+    return provisioned_hub.service
 
 
 def sealed_packet(window) -> str:
