@@ -126,8 +126,8 @@ class EnrolmentService:
         """Log in; failures are throttled and audited (unsigned: the kit is locked then)."""
         try:
             kit = keystore.unlock(self.data_dir, name, passphrase)
-        except (BadPassphrase, Throttled) as exc:
-            reason = "throttled" if isinstance(exc, Throttled) else "bad_passphrase"
+        except (BadPassphrase, Throttled, keystore.KitFileTampered) as exc:
+            reason = exc.audit_reason  # bad_passphrase, throttled or key_file_tampered
             log.warning("login refused: %s", reason)
             users = {u.name: u.user_id for u in keystore.list_users(self.data_dir)}
             self.store.write(lambda c: audit.append(c, self.kit_id, users.get(name or ""), "login_failed", None,

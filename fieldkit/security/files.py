@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -22,17 +25,47 @@ def fsync_dir(path: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace `path` with `data` so that a crash leaves either the old or the new file, never a mix."""
+    """Replace `path` with `data` so that a crash leaves either the old or the new file, never a mix.
+
+    The temporary is unique and created exclusively (mkstemp: O_EXCL, never a planted symlink): two processes
+    writing the same file at once each rename their own whole copy instead of truncating a shared `.tmp`."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
+        try:
+            os.fchmod(fd, mode)
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+TMP_SUFFIX = ".tmp"
+
+
+def leftover_temporaries(path: Path) -> list[Path]:
+    """Temporaries of `path` a crash may have left (for shredding)."""
+    return sorted(path.parent.glob(f".{path.name}.*{TMP_SUFFIX}")) + [p for p in [path.with_name(path.name + TMP_SUFFIX)]
+                                                                      if p.exists()]
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path):
+    """Hold an exclusive fcntl lock on `path` (created 0600 if missing) for a read-modify-write that other
+    processes must not interleave with; the kernel drops it if the process dies."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
     finally:
         os.close(fd)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def write_json_atomic(path: Path, value) -> None:

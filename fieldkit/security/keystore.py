@@ -5,12 +5,20 @@ clear: each user's slot holds DK wrapped (AES-256-GCM) under a key-encryption ke
 passphrase (Argon2id, parameters stored in the slot). Changing a passphrase re-wraps one slot and
 re-encrypts no data. The device's Ed25519 signing key is stored encrypted under DK; a supervisor's Ed25519
 co-signing key is stored encrypted under their own slot's KEK, with a device-signed certificate.
-Every slot's associated data binds it to the kit id and user id, so slots cannot be moved between kits.
+Every slot's associated data binds it to the kit id, the user id, the user's name and role (format 2), so
+slots cannot be moved between kits and a role edited in the file no longer opens the slot. The whole file
+carries an HMAC-SHA256 under a key derived from DK (`mac`), checked at every unlock: a file edited by
+anyone who cannot unlock the kit is refused (KitFileTampered). A format-1 file (no MAC, slots bound to kit
+and user only) is upgraded at its first successful unlock: the MAC is added and the unlocking user's slot
+re-wrapped; other slots are re-wrapped when their users next log in (until then the MAC covers them).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import json
 import os
 import time
 import uuid
@@ -21,12 +29,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldkit.packets.seal import certify_supervisor
 from fieldkit.security import crypto
-from fieldkit.security.files import read_json, shred_file, write_atomic, write_json_atomic
+from fieldkit.security.files import (exclusive_lock, leftover_temporaries, read_json, shred_file, write_atomic,
+                                     write_json_atomic)
+from fieldkit.security.passphrase import WeakPassphrase, check_new_passphrase
 from fieldkit.security.throttle import LoginThrottle
 
 KEY_DIR = "keys"
 KIT_FILE = "kit.json"
 THROTTLE_FILE = "throttle.json"
+LOCK_FILE = "kit.lock"
+FORMAT = 2
+SLOT_AAD_VERSION = 2
 WIPED_FILE = "WIPED"
 ROLES = ("officer", "supervisor", "technician")
 ADMIN_ROLES = ("supervisor", "technician")
@@ -45,11 +58,33 @@ class KitWiped(KitError):
 
 
 class BadPassphrase(KitError):
-    pass
+    audit_reason = "bad_passphrase"
 
 
 class NotAllowed(KitError):
     pass
+
+
+class KitFileTampered(KitError):
+    """keys/kit.json was changed by someone who could not unlock the kit: refused, never used."""
+
+    audit_reason = "key_file_tampered"
+    code = "kit.key_file_tampered"
+
+
+class PassphraseTooWeak(KitError):
+    """A new passphrase refused by the strength rule (fieldkit.security.passphrase): code and vi/en text."""
+
+    def __init__(self, weak: WeakPassphrase):
+        super().__init__(f"{weak.message_en} [{weak.code}]")
+        self.code, self.message_vi, self.message_en = weak.code, weak.message_vi, weak.message_en
+
+
+def _check_strength(passphrase: str, name: str) -> None:
+    try:
+        check_new_passphrase(passphrase, name)
+    except WeakPassphrase as weak:
+        raise PassphraseTooWeak(weak) from None
 
 
 @dataclass(frozen=True)
@@ -150,8 +185,9 @@ def init_kit(data_dir: Path, name: str, role: str, passphrase: str,
         destroy_keys(data_dir)  # finish an interrupted wipe before anything new is written
     new_kit_id = str(uuid.uuid4())
     data_key, device = crypto.new_key(), Ed25519PrivateKey.generate()
+    _check_strength(passphrase, name)
     doc = {
-        "format": 1, "kit_id": new_kit_id, "created_at": _now_ms(),
+        "format": FORMAT, "kit_id": new_kit_id, "created_at": _now_ms(),
         "device_public_key": _b64(device.public_key().public_bytes_raw()),
         "device_key": _b64(crypto.encrypt(data_key, device.private_bytes_raw(), _aad("device", new_kit_id))),
         "slots": [],
@@ -160,7 +196,7 @@ def init_kit(data_dir: Path, name: str, role: str, passphrase: str,
     slot, user, cosign, cert = _new_slot(kit, name, role, passphrase, kdf)
     doc["slots"].append(slot)
     key_dir(data_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_json_atomic(kit_file(data_dir), doc)
+    _write_kit_file(Path(data_dir), doc, data_key)
     wiped = key_dir(data_dir) / WIPED_FILE
     if wiped.exists():
         wiped.unlink()
@@ -173,15 +209,14 @@ def _new_slot(kit: UnlockedKit, name: str, role: str, passphrase: str, kdf: cryp
         raise KitError(f"role must be one of {', '.join(ROLES)}")
     if not name or not name.strip():
         raise KitError("a user needs a name")
-    if len(passphrase) < 8:
-        raise KitError("a passphrase needs at least 8 characters")
+    _check_strength(passphrase, name.strip())
     user = User(str(uuid.uuid4()), name.strip(), role)
     kdf = kdf or crypto.DEFAULT_KDF  # looked up at call time (tests lower it for speed)
     salt = os.urandom(16)
     kek = crypto.stretch_passphrase(passphrase, salt, kdf)
     slot = {"user_id": user.user_id, "name": user.name, "role": role, "created_at": _now_ms(),
-            "kdf": kdf.as_dict(), "salt": _b64(salt),
-            "wrapped_key": _b64(crypto.encrypt(kek, bytes(kit.data_key), _aad("slot", kit.kit_id, user.user_id)))}
+            "kdf": kdf.as_dict(), "salt": _b64(salt), "aad": SLOT_AAD_VERSION}
+    slot["wrapped_key"] = _b64(crypto.encrypt(kek, bytes(kit.data_key), _slot_aad(kit.kit_id, slot)))
     cosign, cert = None, b""
     if role == "supervisor":
         cosign = Ed25519PrivateKey.generate()
@@ -197,12 +232,13 @@ def add_user(kit: UnlockedKit, name: str, role: str, passphrase: str,
              kdf: crypto.KdfParams | None = None) -> User:
     """A new user slot, made by a logged-in supervisor or technician (who holds the data key)."""
     kit.require_role(*ADMIN_ROLES)
-    doc = load_kit_file(kit.data_dir)
-    if any(s["name"] == name.strip() for s in doc["slots"]):
-        raise KitError(f"a user named {name.strip()!r} already exists")
-    slot, user, _, _ = _new_slot(kit, name, role, passphrase, kdf)
-    doc["slots"].append(slot)
-    write_json_atomic(kit_file(kit.data_dir), doc)
+    with exclusive_lock(key_dir(kit.data_dir) / LOCK_FILE):
+        doc = _load_verified(kit.data_dir, bytes(kit.data_key))
+        if any(s["name"] == name.strip() for s in doc["slots"]):
+            raise KitError(f"a user named {name.strip()!r} already exists")
+        slot, user, _, _ = _new_slot(kit, name, role, passphrase, kdf)
+        doc["slots"].append(slot)
+        _write_kit_file(kit.data_dir, doc, bytes(kit.data_key))
     return user
 
 
@@ -213,30 +249,84 @@ def _find_slots(doc: dict, name: str | None) -> list[dict]:
 
 
 def unlock(data_dir: Path, name: str | None, passphrase: str) -> UnlockedKit:
-    """The kit unlocked by `name`'s passphrase (any slot if `name` is None), or BadPassphrase / Throttled.
+    """The kit unlocked by `name`'s passphrase (any slot if `name` is None), or BadPassphrase / Throttled /
+    KitFileTampered.
 
-    A failure is counted durably before it is reported; while throttled no passphrase is even tried.
+    The attempt is counted as a failure durably, under a lock shared by every process, BEFORE the passphrase
+    is tried (a success cancels it): parallel guessers get no more tries than one guesser. While throttled no
+    passphrase is even tried; a nameless attempt skips the slots of users who are being throttled.
     """
+    data_dir = Path(data_dir)
     doc = load_kit_file(data_dir)
     gate = throttle(data_dir)
-    gate.check("*")  # nameless attempts try every slot: while they are refused, named ones are too
-    if name:
-        gate.check(name)
+    delay = gate.reserve(name)
     for slot in _find_slots(doc, name):
+        if not name and gate.is_throttled(slot["name"]):
+            continue
         kek = crypto.stretch_passphrase(passphrase, _unb64(slot["salt"]), crypto.KdfParams.from_dict(slot["kdf"]))
         try:
-            data_key = crypto.decrypt(kek, _unb64(slot["wrapped_key"]), _aad("slot", doc["kit_id"], slot["user_id"]))
+            data_key = crypto.decrypt(kek, _unb64(slot["wrapped_key"]), _slot_aad(doc["kit_id"], slot))
         except crypto.DecryptError:
             continue
-        gate.record_success(name or "*")
-        return _open_slot(Path(data_dir), doc, slot, kek, data_key)
-    delay = gate.record_failure(name or "*")
+        gate.record_success(name)
+        _check_file(data_dir, doc, data_key)
+        kit = _open_slot(data_dir, doc, slot, kek, data_key)
+        if doc.get("format") != FORMAT or slot.get("aad") != SLOT_AAD_VERSION:
+            _upgrade(kit, kek)
+        return kit
     raise BadPassphrase("wrong user name or passphrase" + (f"; next try in {int(delay)} s" if delay else ""))
+
+
+def _check_file(data_dir: Path, doc: dict, data_key: bytes) -> None:
+    """Refuse a key file whose MAC does not verify (or was stripped), naming what to do."""
+    mac = doc.get("mac")
+    if mac is None:
+        if doc.get("format", 1) == 1 and not any(s.get("aad", 1) != 1 for s in doc["slots"]):
+            return  # a format-1 file from before MACs: upgraded by the caller
+        raise KitFileTampered(_TAMPERED + " (its authentication code was removed)")
+    if not hmac.compare_digest(str(mac), _file_mac(data_key, doc)):
+        raise KitFileTampered(_TAMPERED)
+
+
+_TAMPERED = ("the key file keys/kit.json was changed outside FieldKit (a user's role or name, a slot, or a key "
+             "was edited): it is refused and was not used. Restore keys/kit.json from the kit's backup or "
+             "report the kit to the district; do not enrol with it")
+
+
+def _file_mac(data_key: bytes, doc: dict) -> str:
+    body = {k: v for k, v in doc.items() if k != "mac"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return hmac.new(crypto.subkey(data_key, "key file mac"), canonical, hashlib.sha256).hexdigest()
+
+
+def _write_kit_file(data_dir: Path, doc: dict, data_key: bytes) -> None:
+    doc["format"] = FORMAT
+    doc["mac"] = _file_mac(data_key, doc)
+    write_json_atomic(kit_file(data_dir), doc)
+
+
+def _load_verified(data_dir: Path, data_key: bytes) -> dict:
+    doc = load_kit_file(data_dir)
+    _check_file(data_dir, doc, data_key)
+    return doc
+
+
+def _upgrade(kit: UnlockedKit, kek: bytes) -> None:
+    """Bring a format-1 file (or this user's format-1 slot) to format 2: MAC added, slot bound to name and role."""
+    with exclusive_lock(key_dir(kit.data_dir) / LOCK_FILE):
+        doc = _load_verified(kit.data_dir, bytes(kit.data_key))
+        slot = next(s for s in doc["slots"] if s["user_id"] == kit.user.user_id)
+        if slot.get("aad") != SLOT_AAD_VERSION:
+            slot["aad"] = SLOT_AAD_VERSION
+            slot["wrapped_key"] = _b64(crypto.encrypt(kek, bytes(kit.data_key), _slot_aad(kit.kit_id, slot)))
+        _write_kit_file(kit.data_dir, doc, bytes(kit.data_key))
 
 
 def _open_slot(data_dir: Path, doc: dict, slot: dict, kek: bytes, data_key: bytes) -> UnlockedKit:
     kid = doc["kit_id"]
     device = Ed25519PrivateKey.from_private_bytes(crypto.decrypt(data_key, _unb64(doc["device_key"]), _aad("device", kid)))
+    if device.public_key().public_bytes_raw() != _unb64(doc["device_public_key"]):
+        raise KitFileTampered(_TAMPERED + " (the device public key does not match the device key)")
     kit = UnlockedKit(data_dir, kid, User(slot["user_id"], slot["name"], slot["role"]), bytearray(data_key), device)
     if "cosign_key" in slot:
         raw = crypto.decrypt(kek, _unb64(slot["cosign_key"]), _aad("cosign", kid, slot["user_id"]))
@@ -250,20 +340,20 @@ def change_passphrase(data_dir: Path, name: str, old: str, new: str,
     """Re-wrap `name`'s slot under a new passphrase; the data key and all data stay as they are.
 
     Returns the user's unlocked keys (to sign the audit entry); the caller locks them."""
+    _check_strength(new, name)
     kit = unlock(data_dir, name, old)
-    if len(new) < 8:
-        raise KitError("a passphrase needs at least 8 characters")
-    doc = load_kit_file(data_dir)
-    slot = next(s for s in doc["slots"] if s["user_id"] == kit.user.user_id)
-    params = kdf or crypto.KdfParams.from_dict(slot["kdf"])
-    salt = os.urandom(16)
-    kek = crypto.stretch_passphrase(new, salt, params)
-    slot.update(kdf=params.as_dict(), salt=_b64(salt),
-                wrapped_key=_b64(crypto.encrypt(kek, bytes(kit.data_key), _aad("slot", kit.kit_id, slot["user_id"]))))
-    if kit.cosign_key is not None:
-        slot["cosign_key"] = _b64(crypto.encrypt(kek, kit.cosign_key.private_bytes_raw(),
-                                                 _aad("cosign", kit.kit_id, slot["user_id"])))
-    write_json_atomic(kit_file(data_dir), doc)
+    with exclusive_lock(key_dir(data_dir) / LOCK_FILE):
+        doc = _load_verified(Path(data_dir), bytes(kit.data_key))
+        slot = next(s for s in doc["slots"] if s["user_id"] == kit.user.user_id)
+        params = kdf or crypto.KdfParams.from_dict(slot["kdf"])
+        salt = os.urandom(16)
+        kek = crypto.stretch_passphrase(new, salt, params)
+        slot.update(kdf=params.as_dict(), salt=_b64(salt), aad=SLOT_AAD_VERSION)
+        slot["wrapped_key"] = _b64(crypto.encrypt(kek, bytes(kit.data_key), _slot_aad(kit.kit_id, slot)))
+        if kit.cosign_key is not None:
+            slot["cosign_key"] = _b64(crypto.encrypt(kek, kit.cosign_key.private_bytes_raw(),
+                                                     _aad("cosign", kit.kit_id, slot["user_id"])))
+        _write_kit_file(Path(data_dir), doc, bytes(kit.data_key))
     return kit
 
 
@@ -277,8 +367,10 @@ def destroy_keys(data_dir: Path) -> None:
     WIPED marker. Without the slots the data key is gone, and with it every encrypted byte on the kit."""
     kdir = key_dir(data_dir)
     write_atomic(kdir / WIPED_FILE, f"wiped at {_now_ms()}\n".encode())
-    for name in (KIT_FILE, KIT_FILE + ".tmp", THROTTLE_FILE):
-        shred_file(kdir / name)
+    for path in (kdir / KIT_FILE, kdir / THROTTLE_FILE):
+        for leftover in leftover_temporaries(path):  # a crash mid-write may have left a whole copy
+            shred_file(leftover)
+        shred_file(path)
     hub = kdir / "hub.json"  # public keys, but bound to the old device key: a re-initialised kit re-provisions
     if hub.exists():
         hub.unlink()
@@ -286,6 +378,15 @@ def destroy_keys(data_dir: Path) -> None:
 
 def _aad(kind: str, kit: str, user: str = "") -> bytes:
     return f"fieldkit {kind} v1|{kit}|{user}".encode()
+
+
+def _slot_aad(kit: str, slot: dict) -> bytes:
+    """What a slot's wrapped key authenticates: v2 binds the user's name and role too (JSON-escaped, so a "|"
+    in a name cannot shift fields); v1 (format-1 files, until upgraded) binds kit and user id only."""
+    if slot.get("aad", 1) == 1:
+        return _aad("slot", kit, slot["user_id"])
+    return ("fieldkit slot v2|" + json.dumps([kit, slot["user_id"], slot["name"], slot["role"]],
+                                             ensure_ascii=False)).encode("utf-8")
 
 
 def _b64(data: bytes) -> str:
