@@ -2,7 +2,9 @@
 
 Detects (and names the seq of) a deleted, inserted, reordered or edited log line, a forged signature, a
 record row that was deleted, inserted, edited (ciphertext hash or status differs from its last entry), and
-a packet whose bytes changed. Works on a locked kit: it needs only the device public key.
+a packet whose bytes changed, and a forged approval path: a user added by someone the log shows was not a
+supervisor or technician, a login under a role the user was not given, an approval by a non-supervisor.
+Works on a locked kit: it needs only the device public key.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def verify_log(conn: sqlite3.Connection, kit_id: str, device_public_key: bytes) 
     problems: list[Problem] = []
     prev_hash, expected_seq, signed, count = genesis_hash(kit_id), 1, 0, 0
     last_state: dict[str, tuple[int, dict]] = {}
+    roster = _Roster()
     for seq, at, actor, action, record_id, detail, prev, digest, sig in conn.execute(
             "SELECT seq, at, actor, action, record_id, detail, prev_hash, entry_hash, signature"
             " FROM audit_log ORDER BY seq"):
@@ -66,6 +69,7 @@ def verify_log(conn: sqlite3.Connection, kit_id: str, device_public_key: bytes) 
                 problems.append(Problem(seq, "device signature does not verify"))
         elif action != "login_failed":
             problems.append(Problem(seq, f"unsigned {action} entry (only locked-kit events may be unsigned)"))
+        problems += roster.check(seq, actor, action, detail)
         if record_id and action in STATUS_ACTIONS:
             try:
                 last_state[record_id] = (seq, json.loads(detail))
@@ -75,6 +79,38 @@ def verify_log(conn: sqlite3.Connection, kit_id: str, device_public_key: bytes) 
     problems += _check_records(conn, last_state)
     problems += _check_packets(conn, last_state)
     return Report(count, signed, problems)
+
+
+class _Roster:
+    """Who the log says each user is: the first user (init) is an administrator, later ones have the role
+    their `user_add` entry gave them. Users the log never introduced (made by code, not the CLI or app) are
+    not judged. Catches the forged approval path of an officer who edits their role in keys/kit.json."""
+
+    ADMIN = ("supervisor", "technician")
+
+    def __init__(self):
+        self.roles: dict[str, str] = {}
+
+    def check(self, seq: int, actor: str | None, action: str, detail: str) -> list[Problem]:
+        try:
+            info = json.loads(detail) if detail else {}
+        except ValueError:
+            return []
+        role = self.roles.get(actor or "")
+        if action == "init" and actor:
+            self.roles[actor] = str(info.get("role") or "technician")
+        elif action == "user_add":
+            if role is not None and role not in self.ADMIN:
+                return [Problem(seq, f"user_add by {actor}, who was added as {role}: only a supervisor or "
+                                     "technician adds users (forged role)")]
+            if info.get("user_id"):
+                self.roles[str(info["user_id"])] = str(info.get("role", ""))
+        elif action == "login" and role is not None and info.get("role") not in (None, role):
+            return [Problem(seq, f"login by {actor} as {info.get('role')}, but the user was added as {role} "
+                                 "(forged role)")]
+        elif action == "approve" and role is not None and role != "supervisor":
+            return [Problem(seq, f"approval by {actor}, who was added as {role}, not as a supervisor")]
+        return []
 
 
 def _check_records(conn, last_state) -> list[Problem]:

@@ -95,7 +95,7 @@ def run_demo(args, ctx, token: str):
             finally:
                 session.lock()
     else:
-        kit_setup.ensure_local_hub_keys(data_dir)
+        kit_setup.ensure_local_hub_keys(data_dir, login)
     summary = DemoSummary()
 
     def progress(done: int, total: int) -> None:

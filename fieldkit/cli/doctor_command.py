@@ -45,6 +45,7 @@ def register(sub) -> None:
 
 
 def run(args, ctx) -> int:
+    """Exit 1 if a probe broke or warned (a WARNING line: e.g. hub keys not sealed by this kit)."""
     failed = 0
     for ref in PROBES:
         module, _, attr = ref.partition(":")
@@ -55,4 +56,5 @@ def run(args, ctx) -> int:
         print(f"== {title}")
         for line in lines:
             print(f"  {line}")
+        failed += any(line.startswith("WARNING") for line in lines)
     return 1 if failed else 0

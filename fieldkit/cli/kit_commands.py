@@ -65,7 +65,8 @@ def run_init(args, ctx) -> int:
             shred_file(data_dir / (DB_FILE + suffix))
     kit = keystore.init_kit(data_dir, args.user, args.role, passphrase(args, "Passphrase for the first user: "))
     with Store(data_dir) as store:
-        store.write(lambda c: audit.append(c, kit.kit_id, kit.user.user_id, "init", None, {}, kit.device_key))
+        store.write(lambda c: audit.append(c, kit.kit_id, kit.user.user_id, "init", None, {"role": kit.user.role},
+                                                kit.device_key))
     result = {"kit_id": kit.kit_id, "device_public_key_fingerprint": fingerprint(kit.device_public_key),
               "user": kit.user.name, "role": kit.user.role}
     kit.lock()

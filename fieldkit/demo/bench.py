@@ -22,7 +22,7 @@ def bench_demo_village(citizens: int = 10, seed: int = 1) -> dict:
     with tempfile.TemporaryDirectory(prefix="fieldkit-demo-bench-") as tmp:
         data_dir = Path(tmp) / "kit"
         login = kit_setup.ensure_kit(data_dir, env={kit_setup.ENV_PASSPHRASE: secrets.token_urlsafe(18)})
-        kit_setup.ensure_local_hub_keys(data_dir)
+        kit_setup.ensure_local_hub_keys(data_dir, login)
         summary = DemoSummary()
         started = time.perf_counter()
         run_village(DemoOptions(citizens, seed), data_dir, load_settings(data_dir), login, summary)

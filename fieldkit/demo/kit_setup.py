@@ -75,15 +75,20 @@ def hub_url_of(data_dir: Path) -> str | None:
         return None
 
 
-def ensure_local_hub_keys(data_dir: Path) -> bool:
-    """Throw-away hub keys when the kit has none (True if made now). The private key is dropped at once."""
+def ensure_local_hub_keys(data_dir: Path, login: DemoLogin) -> bool:
+    """Throw-away hub keys when the kit has none (True if made now). The private key is dropped at once.
+    The kit seals them with its device key (keys/hub.json is refused otherwise), so the supervisor unlocks."""
     if hub_url_of(data_dir) is not None:
         return False
     from fieldkit.packets.envelope import generate_hub_keys
 
     _hpke_private, hpke_public, _sign_private, sign_public = generate_hub_keys("x25519")
-    store_hub_keys(data_dir, hub_url=LOCAL_HUB_URL, signing_public_key=sign_public,
-                   hpke_public_keys={"x25519": hpke_public}, hub_id="local-demo")
+    kit = keystore.unlock(data_dir, SUPERVISOR, login.passphrase)
+    try:
+        store_hub_keys(data_dir, hub_url=LOCAL_HUB_URL, signing_public_key=sign_public,
+                       hpke_public_keys={"x25519": hpke_public}, hub_id="local-demo", signer=kit)
+    finally:
+        kit.lock()
     return True
 
 

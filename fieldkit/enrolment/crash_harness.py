@@ -33,7 +33,8 @@ def prepare_kit(data_dir: Path) -> bytes:
     keystore.add_user(tech, "off", "officer", PASSPHRASES["off"], FAST_TEST_KDF)
     keystore.add_user(tech, "sup", "supervisor", PASSPHRASES["sup"], FAST_TEST_KDF)
     hub = generate_hub_keys("x25519")
-    store_hub_keys(data_dir, hub_url="http://127.0.0.1:9", signing_public_key=hub[3], hpke_public_keys={"x25519": hub[1]})
+    store_hub_keys(data_dir, hub_url="http://127.0.0.1:9", signing_public_key=hub[3], hpke_public_keys={"x25519": hub[1]},
+                   signer=tech)
     from fieldkit.store.store import Store
     Store(data_dir).close()  # migrated before the first kill
     return hub[0]

@@ -25,11 +25,13 @@ def _kit(root: Path, suite: str):
     from fieldkit.enrolment.crash_harness import PASSPHRASES, prepare_kit
     from fieldkit.enrolment.service import EnrolmentService
     from fieldkit.packets.envelope import generate_hub_keys
+    from fieldkit.security import keystore
     from fieldkit.security.hub_keys import store_hub_keys
     from fieldkit.settings import load_settings
     prepare_kit(root)
     hub = generate_hub_keys(suite)
-    store_hub_keys(root, hub_url="http://127.0.0.1:9", signing_public_key=hub[3], hpke_public_keys={suite: hub[1]})
+    store_hub_keys(root, hub_url="http://127.0.0.1:9", signing_public_key=hub[3], hpke_public_keys={suite: hub[1]},
+                   signer=keystore.unlock(root, "tech", PASSPHRASES["tech"]))
     service = EnrolmentService(root, load_settings(root, environ={"FIELDKIT_HPKE_SUITE": suite}))
     return service, service.unlock("off", PASSPHRASES["off"]), service.unlock("sup", PASSPHRASES["sup"])
 

@@ -42,5 +42,5 @@ def provision(data_dir: Path, hub_url: str, token: str, identity: KitIdentity) -
 
     hub = enrol(hub_url, token, identity)
     store_hub_keys(data_dir, hub_url=hub.hub_url, signing_public_key=hub.signing_public_key,
-                   hpke_public_keys=hub.hpke_public_keys, hub_id=hub.hub_id)
+                   hpke_public_keys=hub.hpke_public_keys, hub_id=hub.hub_id, signer=identity)
     return hub

@@ -39,7 +39,7 @@ def test_a_new_kit_gets_both_users_and_a_generated_passphrase(data_dir):
 
 
 def test_local_hub_keys_are_made_once_and_never_replace_a_real_hub(data_dir):
-    kit_setup.ensure_kit(data_dir, env={"FIELDKIT_PASSPHRASE": "a-demo-passphrase"})
-    assert kit_setup.ensure_local_hub_keys(data_dir) is True
+    login = kit_setup.ensure_kit(data_dir, env={"FIELDKIT_PASSPHRASE": "a-demo-passphrase"})
+    assert kit_setup.ensure_local_hub_keys(data_dir, login) is True
     assert kit_setup.hub_url_of(data_dir) == kit_setup.LOCAL_HUB_URL
-    assert kit_setup.ensure_local_hub_keys(data_dir) is False
+    assert kit_setup.ensure_local_hub_keys(data_dir, login) is False

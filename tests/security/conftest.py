@@ -19,8 +19,28 @@ def make_kit(data_dir, suite="x25519"):
     keystore.add_user(tech, "sup", "supervisor", PASS["sup"], FAST_TEST_KDF)
     keystore.add_user(tech, "off", "officer", PASS["off"], FAST_TEST_KDF)
     hub = generate_hub_keys(suite)
-    store_hub_keys(data_dir, hub_url="http://127.0.0.1:9", signing_public_key=hub[3], hpke_public_keys={suite: hub[1]})
+    store_hub_keys(data_dir, hub_url="http://127.0.0.1:9", signing_public_key=hub[3], hpke_public_keys={suite: hub[1]},
+                   signer=tech)
     return hub
+
+
+@pytest.fixture
+def cli(data_dir, monkeypatch, capsys):
+    """`fieldkit …` in this process: (exit code, stdout, stderr)."""
+    from fieldkit.cli import main
+    from fieldkit.security import crypto
+    monkeypatch.setattr(crypto, "DEFAULT_KDF", crypto.FAST_TEST_KDF)  # the CLI's real cost is ~0.15 s an unlock
+    def run(*argv, passphrase=None, new=None):
+        monkeypatch.delenv("FIELDKIT_PASSPHRASE", raising=False)
+        monkeypatch.delenv("FIELDKIT_NEW_PASSPHRASE", raising=False)
+        if passphrase:
+            monkeypatch.setenv("FIELDKIT_PASSPHRASE", passphrase)
+        if new:
+            monkeypatch.setenv("FIELDKIT_NEW_PASSPHRASE", new)
+        code = main(["--data", str(data_dir), *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
 
 
 @pytest.fixture

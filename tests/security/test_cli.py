@@ -6,26 +6,8 @@ import json
 
 import pytest
 
-from fieldkit.cli import main
 from fieldkit.packets.envelope import generate_hub_keys
 from fieldkit.security.hub_keys import store_hub_keys
-
-
-@pytest.fixture
-def cli(data_dir, monkeypatch, capsys):
-    from fieldkit.security import crypto
-    monkeypatch.setattr(crypto, "DEFAULT_KDF", crypto.FAST_TEST_KDF)  # the CLI's real cost is ~0.15 s an unlock
-    def run(*argv, passphrase=None, new=None):
-        monkeypatch.delenv("FIELDKIT_PASSPHRASE", raising=False)
-        monkeypatch.delenv("FIELDKIT_NEW_PASSPHRASE", raising=False)
-        if passphrase:
-            monkeypatch.setenv("FIELDKIT_PASSPHRASE", passphrase)
-        if new:
-            monkeypatch.setenv("FIELDKIT_NEW_PASSPHRASE", new)
-        code = main(["--data", str(data_dir), *argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 def test_scripted_session(cli, data_dir, tmp_path):
@@ -41,7 +23,9 @@ def test_scripted_session(cli, data_dir, tmp_path):
     assert cli("queue", "list", "--user", "off", "--passphrase-file", str(pfile))[0] == 4  # old passphrase
 
     hub = generate_hub_keys()
-    store_hub_keys(data_dir, hub_url="http://h", signing_public_key=hub[3], hpke_public_keys={"x25519": hub[1]})
+    from fieldkit.security import keystore
+    store_hub_keys(data_dir, hub_url="http://h", signing_public_key=hub[3], hpke_public_keys={"x25519": hub[1]},
+                   signer=keystore.unlock(data_dir, "tech", "tech-pass-123"))
     from fieldkit.enrolment.service import EnrolmentService
     with EnrolmentService(data_dir) as svc:
         off = svc.unlock("off", "off-pass-456")

@@ -141,8 +141,9 @@ def test_sync_once_without_a_hub_reports_offline(kit_cli, data_dir, tmp_path, mo
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     keys = generate_hub_keys()
+    from fieldkit.security import keystore
     store_hub_keys(data_dir, hub_url=f"http://127.0.0.1:{port}", signing_public_key=keys.signing_public,
-                   hpke_public_keys=keys.hpke_public)
+                   hpke_public_keys=keys.hpke_public, signer=keystore.unlock(data_dir, "tech", "tech-pass-123"))
     code, out, _ = kit_cli("sync", "--once", "--json", passphrase="tech-pass-123")
     status = json.loads(out)
     assert code == 1 and status["state"] == "offline" and "ConnectError" in status["last_error"]

@@ -39,7 +39,8 @@ def store_test_hub_keys(data_dir):
     from fieldkit.packets.envelope import generate_hub_keys
     from fieldkit.security.hub_keys import store_hub_keys
     hub = generate_hub_keys("x25519")
-    store_hub_keys(data_dir, hub_url="http://127.0.0.1:9", signing_public_key=hub[3], hpke_public_keys={"x25519": hub[1]})
+    store_hub_keys(data_dir, hub_url="http://127.0.0.1:9", signing_public_key=hub[3], hpke_public_keys={"x25519": hub[1]},
+                   signer=keystore.unlock(data_dir, "tech", PASS["tech"]))  # the kit seals its hub keys
 
 
 @pytest.fixture
