@@ -6,11 +6,14 @@ that puts ~135 px between the eyes, above ICAO's 90 px minimum; if the camera sa
 that, the crop is upscaled and `upscaled` says so (upscaling adds no detail).
 
 Encoding, in order of preference for format="jp2":
-1. OpenCV's JPEG 2000 writer (OpenJPEG inside opencv-python-headless 5) with
-   IMWRITE_JPEG2000_COMPRESSION_X1000: file size is almost exactly raw size x value / 1000, so the value
-   is computed from the byte budget and lowered until the file fits;
-2. Pillow's JPEG 2000 plugin (when built with openjpeg) with a compression-rate layer;
-3. baseline JPEG with a quality search. format="jpeg" goes straight to 3.
+1. Pillow's JPEG 2000 plugin (OpenJPEG inside Pillow's wheels) into a BytesIO, with a compression-rate layer;
+2. baseline JPEG (OpenCV, libjpeg's memory destination) with a quality search. format="jpeg" goes straight to 2.
+
+Everything happens in memory: a portrait is personal data and never touches a disk in plaintext. OpenCV's
+JPEG 2000 writer is NOT used: `cv2.imencode(".jp2")` writes the image to `/tmp/__opencv_temp.*` (mode 0644)
+and reads it back (seen with `strace -f -e trace=openat`; a second process copied portraits from there).
+Decoding for the PSNR check (`cv2.imdecode`) reads JPEG 2000 and JPEG from memory (checked the same way).
+tests/security/test_attack_temp.py watches the temp folder during captures.
 """
 
 from __future__ import annotations
@@ -76,23 +79,6 @@ def _psnr(original: np.ndarray, data: bytes) -> float:
     return round(float(cv2.PSNR(original, decoded)), 2)
 
 
-def _opencv_jp2(image: np.ndarray, max_bytes: int) -> EncodedImage | None:
-    raw = image.size  # bytes of the uncompressed 8-bit image
-    value = max(1, min(1000, math.floor(max_bytes * 1000 / raw)))
-    while value >= 1:
-        try:
-            ok, buf = cv2.imencode(".jp2", image, [cv2.IMWRITE_JPEG2000_COMPRESSION_X1000, value])
-        except cv2.error:
-            return None  # this OpenCV build has no JPEG 2000 writer
-        if not ok:
-            return None
-        if len(buf) <= max_bytes:
-            data = buf.tobytes()
-            return EncodedImage(data, "jp2", "image/jp2", "opencv", value, _psnr(image, data))
-        value = math.floor(value * max_bytes / len(buf) * 0.97)
-    return None
-
-
 def _pillow_jp2(image: np.ndarray, max_bytes: int) -> EncodedImage | None:
     from PIL import Image, features  # noqa: PLC0415
 
@@ -129,7 +115,7 @@ def encode_portrait(image: np.ndarray, max_bytes: int = 20_000, fmt: str = "jp2"
     """The portrait encoded in at most `max_bytes`, JPEG 2000 first when fmt='jp2'."""
     if fmt not in ("jp2", "jpeg"):
         raise ValueError(f"unknown portrait format {fmt!r}: use 'jp2' or 'jpeg'")
-    encoders = (_opencv_jp2, _pillow_jp2, _jpeg) if fmt == "jp2" else (_jpeg,)
+    encoders = (_pillow_jp2, _jpeg) if fmt == "jp2" else (_jpeg,)
     for encoder in encoders:
         encoded = encoder(image, max_bytes)
         if encoded is not None:

@@ -60,7 +60,7 @@ def test_doctor_reports_the_face_pipeline(data_dir, capsys):
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "== Face quality" in out and "dlib face models loaded" in out
-    assert "OpenCV JPEG 2000 writer: ok" in out  # auto-capture's default encoder works in this build
+    assert "Pillow JPEG 2000 (openjpeg, in memory): ok" in out  # auto-capture's default encoder works here
 
 
 def test_a_small_face_is_reported_as_too_small_not_missing(tmp_path, data_dir, capsys):
