@@ -49,3 +49,35 @@ def test_redact_catches_decomposed_forms():
     import unicodedata
 
     assert "Hoà" not in redact(unicodedata.normalize("NFD", "tên Hoà"))
+
+
+@pytest.mark.parametrize("date", ["05/03/1987", "5/3/1987", "05-03-1987", "05.03.1987", "1987-03-05", "05031987"])
+def test_dates_are_redacted(kit_log, date):
+    logging.getLogger("fieldkit.test").warning(f"date of birth {date} rejected for record 3fa05031987c")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = kit_log.read_text(encoding="utf-8")
+    assert f"birth {date}" not in text
+    # ...and ids that happen to contain the digits of a date are kept
+    assert "date of birth [date] rejected for record 3fa05031987c" in text
+
+
+def test_unregistered_undiacritised_vietnamese_names_are_redacted():
+    for name in ("Nguyen Van An", "NGUYEN THI HOA", "Tran Minh Khoa", "Lo Van Pao", "Hoang Thi Mai Anh"):
+        assert redact(f"guardian {name} signed") == "guardian [name] signed", name
+    assert redact("Quang Van Long") == "[name]"  # an uncommon family name, caught by the middle name Van
+
+
+def test_redactor_limits_and_what_it_keeps():
+    # Limits (documented in fieldkit/logs.py): a minority name with an uncommon family name and no Van/Thi,
+    # or a lower-case name, is caught only when registered.
+    assert redact("Y Ben Nie") == "Y Ben Nie"
+    register_sensitive("Y Ben Nie")
+    try:
+        assert redact("guardian Y Ben Nie") == "guardian [name]"
+    finally:
+        forget_sensitive()
+    # Ordinary log text survives: class names, sizes, counts, versions of libraries, ISO timestamps.
+    for keep in ("HubClient ConnectError after 3 tries", "wrote 12345678 bytes", "uploaded 3/10 packets",
+                 "synced at 2026-12-04T22:30:41", "Traceback (most recent call last)"):
+        assert redact(keep) == keep
