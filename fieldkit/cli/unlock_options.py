@@ -17,6 +17,7 @@ import sys
 
 from fieldkit.enrolment.service import RecordLocked, RecordNotFound, StaleVersion
 from fieldkit.domain.status import IllegalTransition
+from fieldkit.security.crypto import DecryptError, RecordUnreadable
 from fieldkit.security.hub_keys import HubNotProvisioned
 from fieldkit.security.keystore import BadPassphrase, KitError, KitNotInitialised, KitWiped, NotAllowed
 from fieldkit.security.throttle import Throttled
@@ -88,6 +89,11 @@ def kit_errors(run):
             code, msg = EXIT_NOT_ALLOWED, str(exc)
         except (KitError, RecordNotFound, RecordLocked, StaleVersion, IllegalTransition, HubNotProvisioned) as exc:
             code, msg = EXIT_FAILED, str(exc).strip("'\"")
+        except DecryptError as exc:  # RecordUnreadable names the record; a bare DecryptError gets the same advice
+            code, msg = EXIT_FAILED, (str(exc) if isinstance(exc, RecordUnreadable) else
+                                      "stored data failed its integrity check (a record's ciphertext was moved, "
+                                      "edited or comes from another kit); nothing was changed: run "
+                                      "`fieldkit audit verify` and report the kit")
         print(f"error: {msg}", file=sys.stderr)
         return code
     return wrapper

@@ -49,6 +49,29 @@ class DecryptError(ValueError):
     """Ciphertext, key or associated data do not match (wrong key, tampering, or a moved blob)."""
 
 
+class RecordUnreadable(DecryptError):
+    """A record's stored ciphertext does not belong to its row: copied from another record or version,
+    edited, or from another kit. The message is for the person at the keyboard (no traceback)."""
+
+    code = "record.tampered"
+
+    def __init__(self, record_id: str, version: int | None = None, kind: str = "payload"):
+        self.record_id, self.version, self.kind = record_id, version, kind
+        at = f" (version {version})" if version is not None else ""
+        super().__init__(f"record {record_id}{at} cannot be opened: its encrypted {kind} does not belong to this "
+                         "row (copied from another record, edited, or from another kit). Nothing was changed; "
+                         "run `fieldkit audit verify` and report the kit")
+
+
+def decrypt_record(key: bytes, blob: bytes, aad: bytes, record_id: str, version: int | None = None,
+                   kind: str = "payload") -> bytes:
+    """decrypt() for a record's column: RecordUnreadable (a DecryptError) naming the record on failure."""
+    try:
+        return decrypt(key, blob, aad)
+    except DecryptError:
+        raise RecordUnreadable(record_id, version, kind) from None
+
+
 def stretch_passphrase(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     """A 256-bit key-encryption key from a passphrase.
 
