@@ -60,10 +60,12 @@ def run_init(args, ctx) -> int:
     was_wiped = keystore.is_wiped(data_dir)
     if keystore.is_initialised(data_dir) and not was_wiped:
         raise KitError(f"{data_dir} already holds a kit (use `fieldkit wipe` first to start over)")
+    first = passphrase(args, "Passphrase for the first user: ")
+    keystore.check_passphrase_strength(first, args.user)  # refused before anything is touched
     if was_wiped:  # the old database is unreadable noise: remove it before the new kit starts
         for suffix in ("", "-wal", "-shm"):
             shred_file(data_dir / (DB_FILE + suffix))
-    kit = keystore.init_kit(data_dir, args.user, args.role, passphrase(args, "Passphrase for the first user: "))
+    kit = keystore.init_kit(data_dir, args.user, args.role, first)
     with Store(data_dir) as store:
         store.write(lambda c: audit.append(c, kit.kit_id, kit.user.user_id, "init", None, {"role": kit.user.role},
                                                 kit.device_key))

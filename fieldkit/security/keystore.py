@@ -80,7 +80,8 @@ class PassphraseTooWeak(KitError):
         self.code, self.message_vi, self.message_en = weak.code, weak.message_vi, weak.message_en
 
 
-def _check_strength(passphrase: str, name: str) -> None:
+def check_passphrase_strength(passphrase: str, name: str = "") -> None:
+    """PassphraseTooWeak (code, message_vi, message_en) unless `passphrase` is strong enough to be CHOSEN now."""
     try:
         check_new_passphrase(passphrase, name)
     except WeakPassphrase as weak:
@@ -185,7 +186,6 @@ def init_kit(data_dir: Path, name: str, role: str, passphrase: str,
         destroy_keys(data_dir)  # finish an interrupted wipe before anything new is written
     new_kit_id = str(uuid.uuid4())
     data_key, device = crypto.new_key(), Ed25519PrivateKey.generate()
-    _check_strength(passphrase, name)
     doc = {
         "format": FORMAT, "kit_id": new_kit_id, "created_at": _now_ms(),
         "device_public_key": _b64(device.public_key().public_bytes_raw()),
@@ -209,7 +209,7 @@ def _new_slot(kit: UnlockedKit, name: str, role: str, passphrase: str, kdf: cryp
         raise KitError(f"role must be one of {', '.join(ROLES)}")
     if not name or not name.strip():
         raise KitError("a user needs a name")
-    _check_strength(passphrase, name.strip())
+    check_passphrase_strength(passphrase, name.strip())
     user = User(str(uuid.uuid4()), name.strip(), role)
     kdf = kdf or crypto.DEFAULT_KDF  # looked up at call time (tests lower it for speed)
     salt = os.urandom(16)
@@ -340,7 +340,7 @@ def change_passphrase(data_dir: Path, name: str, old: str, new: str,
     """Re-wrap `name`'s slot under a new passphrase; the data key and all data stay as they are.
 
     Returns the user's unlocked keys (to sign the audit entry); the caller locks them."""
-    _check_strength(new, name)
+    check_passphrase_strength(new, name)
     kit = unlock(data_dir, name, old)
     with exclusive_lock(key_dir(data_dir) / LOCK_FILE):
         doc = _load_verified(Path(data_dir), bytes(kit.data_key))
@@ -357,9 +357,13 @@ def change_passphrase(data_dir: Path, name: str, old: str, new: str,
     return kit
 
 
-def supervisor_public_keys(data_dir: Path) -> dict[str, bytes]:
-    """user id -> co-signing public key of every supervisor (for provisioning the hub)."""
-    return {s["user_id"]: _unb64(s["cosign_public"]) for s in load_kit_file(data_dir)["slots"] if "cosign_public" in s}
+def supervisor_public_keys(data_dir: Path, kit: UnlockedKit | None = None) -> dict[str, bytes]:
+    """user id -> co-signing public key of every supervisor (for provisioning the hub).
+
+    Pass the unlocked kit to have the key file's MAC checked first (KitFileTampered if edited): what the hub
+    pins must come from an authenticated file."""
+    doc = _load_verified(Path(data_dir), bytes(kit.data_key)) if kit is not None else load_kit_file(data_dir)
+    return {s["user_id"]: _unb64(s["cosign_public"]) for s in doc["slots"] if "cosign_public" in s}
 
 
 def destroy_keys(data_dir: Path) -> None:

@@ -32,7 +32,7 @@ def test_user_add_and_passwd_refuse_weak_passphrases(cli, data_dir):
 
 def test_refusal_has_a_stable_code_and_vietnamese_text():
     with pytest.raises(keystore.PassphraseTooWeak) as err:
-        keystore._check_strength("12345678", "an")
+        keystore.check_passphrase_strength("12345678", "an")
     assert err.value.code == "passphrase.too_short"
     assert err.value.message_vi == "Cụm mật khẩu phải có ít nhất 10 ký tự"
     with pytest.raises(passphrase.WeakPassphrase) as weak:
@@ -49,6 +49,6 @@ def test_vietnamese_phrases_with_diacritics_pass():
 def test_existing_weak_passphrases_still_unlock(data_dir, monkeypatch):
     """The rule applies when a passphrase is chosen, never at login: kits made before it keep working."""
     with monkeypatch.context() as older_fieldkit:  # a slot made before the rule
-        older_fieldkit.setattr(keystore, "_check_strength", lambda *_: None)
+        older_fieldkit.setattr(keystore, "check_passphrase_strength", lambda *_: None)
         keystore.init_kit(data_dir, "tech", "technician", "12345678", FAST_TEST_KDF)
     assert keystore.unlock(data_dir, "tech", "12345678").user.role == "technician"
