@@ -269,7 +269,7 @@ def unlock(data_dir: Path, name: str | None, passphrase: str) -> UnlockedKit:
         except crypto.DecryptError:
             continue
         gate.record_success(name)
-        _check_file(data_dir, doc, data_key)
+        _check_file(doc, data_key)
         kit = _open_slot(data_dir, doc, slot, kek, data_key)
         if doc.get("format") != FORMAT or slot.get("aad") != SLOT_AAD_VERSION:
             _upgrade(kit, kek)
@@ -277,7 +277,7 @@ def unlock(data_dir: Path, name: str | None, passphrase: str) -> UnlockedKit:
     raise BadPassphrase("wrong user name or passphrase" + (f"; next try in {int(delay)} s" if delay else ""))
 
 
-def _check_file(data_dir: Path, doc: dict, data_key: bytes) -> None:
+def _check_file(doc: dict, data_key: bytes) -> None:
     """Refuse a key file whose MAC does not verify (or was stripped), naming what to do."""
     mac = doc.get("mac")
     if mac is None:
@@ -289,8 +289,8 @@ def _check_file(data_dir: Path, doc: dict, data_key: bytes) -> None:
 
 
 _TAMPERED = ("the key file keys/kit.json was changed outside FieldKit (a user's role or name, a slot, or a key "
-             "was edited): it is refused and was not used. Restore keys/kit.json from the kit's backup or "
-             "report the kit to the district; do not enrol with it")
+             "was edited): it is refused and was not used. Keep the kit as it is and report it to the district "
+             "(a technician can put back a copy of keys/kit.json taken before the change); do not enrol with it")
 
 
 def _file_mac(data_key: bytes, doc: dict) -> str:
@@ -307,7 +307,7 @@ def _write_kit_file(data_dir: Path, doc: dict, data_key: bytes) -> None:
 
 def _load_verified(data_dir: Path, data_key: bytes) -> dict:
     doc = load_kit_file(data_dir)
-    _check_file(data_dir, doc, data_key)
+    _check_file(doc, data_key)
     return doc
 
 
