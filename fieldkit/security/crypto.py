@@ -54,6 +54,8 @@ class RecordUnreadable(DecryptError):
     edited, or from another kit. The message is for the person at the keyboard (no traceback)."""
 
     code = "record.tampered"
+    message_vi = ("Không mở được hồ sơ: dữ liệu mã hoá không thuộc về hồ sơ này (bị sao chép từ hồ sơ khác hoặc "
+                  "bị sửa). Không có gì bị thay đổi; hãy báo cho kỹ thuật viên.")
 
     def __init__(self, record_id: str, version: int | None = None, kind: str = "payload"):
         self.record_id, self.version, self.kind = record_id, version, kind

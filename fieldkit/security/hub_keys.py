@@ -39,6 +39,9 @@ class HubKeysTampered(HubNotProvisioned):
     """keys/hub.json is not sealed by this kit's device key: someone else wrote it. Never used."""
 
     code = "hub.keys_not_sealed"
+    message_vi = ("Tệp keys/hub.json (khoá và địa chỉ máy chủ) không do máy này niêm phong: nó đã bị thay đổi bên "
+                  "ngoài FieldKit. Không hồ sơ nào được niêm phong và không biên nhận nào được tin. Báo cho kỹ "
+                  "thuật viên để đăng ký lại máy với máy chủ.")
 
 
 @dataclass(frozen=True)

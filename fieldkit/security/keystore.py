@@ -70,6 +70,9 @@ class KitFileTampered(KitError):
 
     audit_reason = "key_file_tampered"
     code = "kit.key_file_tampered"
+    # For the Vietnamese UI (the login page shows it instead of the English text):
+    message_vi = ("Tệp khoá keys/kit.json đã bị sửa bên ngoài FieldKit (vai trò, tên người dùng hoặc khoá): "
+                  "máy từ chối dùng tệp này. Giữ nguyên máy, báo cho huyện và không thu nhận tiếp.")
 
 
 class PassphraseTooWeak(KitError):

@@ -218,3 +218,10 @@ def test_doctor_warns_loudly_on_replaced_hub_keys(cli, cli_kit, data_dir):
     write_attacker_hub(data_dir, keep_seal=True)
     code, out, _ = cli("doctor")
     assert code == 1 and "WARNING: keys/hub.json" in out and "NOT SEALED BY THIS KIT" in out
+
+
+def test_refusals_carry_vietnamese_text_for_the_ui():
+    from fieldkit.security.crypto import RecordUnreadable
+    for refusal in (keystore.KitFileTampered, HubKeysTampered, RecordUnreadable):
+        assert refusal.code and not refusal.message_vi.isascii()
+        assert "FieldKit" in refusal.message_vi or "hồ sơ" in refusal.message_vi
