@@ -83,13 +83,16 @@ def verify_log(conn: sqlite3.Connection, kit_id: str, device_public_key: bytes) 
 
 class _Roster:
     """Who the log says each user is: the first user (init) is an administrator, later ones have the role
-    their `user_add` entry gave them. Users the log never introduced (made by code, not the CLI or app) are
-    not judged. Catches the forged approval path of an officer who edits their role in keys/kit.json."""
+    their `user_add` entry gave them. Catches the forged approval path of an officer who edits their role in
+    keys/kit.json. On a kit whose log starts with `init` (made by the CLI, the app or the demo) a login or
+    approval by a user the log never added is named too; kits made by code without an `init` entry (test
+    harnesses) are not judged on that."""
 
     ADMIN = ("supervisor", "technician")
 
     def __init__(self):
         self.roles: dict[str, str] = {}
+        self.has_init = False
 
     def check(self, seq: int, actor: str | None, action: str, detail: str) -> list[Problem]:
         try:
@@ -97,7 +100,11 @@ class _Roster:
         except ValueError:
             return []
         role = self.roles.get(actor or "")
+        if self.has_init and role is None and action in ("login", "approve"):
+            return [Problem(seq, f"{action} by {actor}, a user no user_add entry introduced (added behind the "
+                                 "app's back)")]
         if action == "init" and actor:
+            self.has_init = True
             self.roles[actor] = str(info.get("role") or "technician")
         elif action == "user_add":
             if role is not None and role not in self.ADMIN:

@@ -225,3 +225,12 @@ def test_refusals_carry_vietnamese_text_for_the_ui():
     for refusal in (keystore.KitFileTampered, HubKeysTampered, RecordUnreadable):
         assert refusal.code and not refusal.message_vi.isascii()
         assert "FieldKit" in refusal.message_vi or "hồ sơ" in refusal.message_vi
+
+
+def test_supervisor_added_behind_the_apps_back_is_named_by_audit_verify(cli, cli_kit, data_dir):
+    """An insider with the data key adds a slot with Python (no `user_add` entry) and approves with it."""
+    rid = captured_record(data_dir)
+    keystore.add_user(keystore.unlock(data_dir, "tech", TECH), "mallory", "supervisor", MAL, crypto.FAST_TEST_KDF)
+    assert cli("queue", "approve", rid, "--user", "mallory", passphrase=MAL)[0] == 0
+    code, out, _ = cli("audit", "verify", "--json")
+    assert code == 1 and "no user_add entry introduced" in out
