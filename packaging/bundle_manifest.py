@@ -73,6 +73,7 @@ THIRD_PARTY: tuple[Bundled, ...] = (
             required=False),
     Bundled("psycopg-pool", "psycopg_pool", "hub connection pool", required=False),
     Bundled("segno", "segno", "QR codes (pure Python)", required=False),
+    Bundled("zxcvbn", "zxcvbn", "passphrase strength (pure Python; imported on use, so listed)", submodules=True),
 )
 
 # Files the running kit opens by path: the smoke test checks each is inside the built bundle (relative to the
