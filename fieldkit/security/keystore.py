@@ -212,6 +212,8 @@ def _new_slot(kit: UnlockedKit, name: str, role: str, passphrase: str, kdf: cryp
         raise KitError(f"role must be one of {', '.join(ROLES)}")
     if not name or not name.strip():
         raise KitError("a user needs a name")
+    if name.strip() == "*" or name.strip().startswith("#"):  # the throttle's nameless and kit-wide counters
+        raise KitError("a user name cannot be '*' or start with '#'")
     check_passphrase_strength(passphrase, name.strip())
     user = User(str(uuid.uuid4()), name.strip(), role)
     kdf = kdf or crypto.DEFAULT_KDF  # looked up at call time (tests lower it for speed)

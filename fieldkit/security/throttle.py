@@ -80,7 +80,9 @@ class LoginThrottle:
 
     def check(self, user: str | None) -> None:
         """Raise Throttled if `user` (or the kit) must still wait. Does not count anything."""
-        state = self._load()
+        self._refuse_if_waiting(self._load(), user)
+
+    def _refuse_if_waiting(self, state: dict, user: str | None) -> None:
         for key in self._keys(user):
             left = float(self._entry(state, key).get("locked_until", 0)) - self.clock()
             if left > 0:
@@ -94,10 +96,7 @@ class LoginThrottle:
         return the delay it sets. The caller tries the passphrase afterwards and cancels on success."""
         with exclusive_lock(self.lock_path):
             state = self._load()
-            for key in self._keys(user):
-                left = float(self._entry(state, key).get("locked_until", 0)) - self.clock()
-                if left > 0:
-                    raise Throttled(left)
+            self._refuse_if_waiting(state, user)
             return self._count(state, user)
 
     def record_failure(self, user: str | None) -> float:
