@@ -212,6 +212,16 @@ def test_receipt_signed_by_the_attacker_key_is_not_imported(cli, cli_kit, data_d
         assert [p.packet_id for p in service.queue().next_packets_to_send()] == [packet.packet_id]  # still to send
 
 
+def test_network_sync_refuses_replaced_hub_keys_before_connecting(cli, cli_kit, data_dir):
+    rid = captured_record(data_dir)
+    assert cli("queue", "approve", rid, passphrase=SUP)[0] == 0
+    write_attacker_hub(data_dir, keep_seal=False)
+    code, out, err = cli("sync", "--once", passphrase=SUP)
+    assert code == 1 and "not sealed by this kit" in err
+    with EnrolmentService(data_dir) as service:
+        assert len(service.queue().next_packets_to_send()) == 1  # nothing acknowledged
+
+
 def test_doctor_warns_loudly_on_replaced_hub_keys(cli, cli_kit, data_dir):
     code, out, _ = cli("doctor")
     assert "sealed by this kit" in out and "WARNING" not in out
