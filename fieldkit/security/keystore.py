@@ -264,7 +264,7 @@ def unlock(data_dir: Path, name: str | None, passphrase: str) -> UnlockedKit:
     data_dir = Path(data_dir)
     doc = load_kit_file(data_dir)
     gate = throttle(data_dir)
-    delay = gate.reserve(name)
+    reservation = gate.reserve(name)
     for slot in _find_slots(doc, name):
         if not name and gate.is_throttled(slot["name"]):
             continue
@@ -273,12 +273,14 @@ def unlock(data_dir: Path, name: str | None, passphrase: str) -> UnlockedKit:
             data_key = crypto.decrypt(kek, _unb64(slot["wrapped_key"]), _slot_aad(doc["kit_id"], slot))
         except crypto.DecryptError:
             continue
-        gate.record_success(name)
+        gate.record_success(name, reservation)
         _check_file(doc, data_key)
         kit = _open_slot(data_dir, doc, slot, kek, data_key)
         if doc.get("format") != FORMAT or slot.get("aad") != SLOT_AAD_VERSION:
             _upgrade(kit, kek)
         return kit
+    gate.confirm_failure(reservation)
+    delay = reservation.delay
     raise BadPassphrase("wrong user name or passphrase" + (f"; next try in {int(delay)} s" if delay else ""))
 
 

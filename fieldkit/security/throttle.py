@@ -12,13 +12,21 @@ UI shows and the CLI prints. Three counters gate attempts:
 
 Race-free: `reserve()` checks the counters AND counts the attempt as a failure in one step, under an
 exclusive fcntl lock on `throttle.lock`, before the passphrase is tried; `record_success()` then cancels
-that reservation. Ten processes guessing at once therefore get exactly the free attempts between them.
-The state file is replaced atomically through a unique temporary (no shared `throttle.json.tmp`).
+that reservation and `confirm_failure()` makes it final. Ten processes guessing at once therefore get
+exactly the free attempts between them. The state file is replaced atomically through a unique temporary
+(no shared `throttle.json.tmp`).
+
+A crash is not a guess: a reservation whose process died before it was settled (power cut, SIGKILL during
+the login) is cancelled by the next attempt. This gives a guesser nothing: the result is settled in the file
+before any process can report it, so killing a login before it is settled also kills its answer.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -31,6 +39,15 @@ ANY = "*"  # nameless attempts
 KIT = "#kit"  # every attempt of the kit
 KIT_FREE_FAILURES = 10
 KIT_QUIET_S = 3600.0  # the kit counter starts again after an hour without failures
+PENDING = "#pending"  # unsettled reservations: token -> {"pid", "user", "at"}
+PENDING_MAX_S = 120.0  # a reservation this old is settled as a failure even if its pid looks alive (pid reuse)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    token: str
+    user: str | None
+    delay: float  # the delay in force if this attempt fails
 
 
 class Throttled(PermissionError):
@@ -96,8 +113,39 @@ class LoginThrottle:
         return the delay it sets. The caller tries the passphrase afterwards and cancels on success."""
         with exclusive_lock(self.lock_path):
             state = self._load()
+            self._cancel_abandoned(state)
             self._refuse_if_waiting(state, user)
-            return self._count(state, user)
+            token = secrets.token_hex(8)
+            state.setdefault(PENDING, {})[token] = {"pid": os.getpid(), "user": user or ANY, "at": self.clock()}
+            return Reservation(token, user, self._count(state, user))
+
+    def confirm_failure(self, reservation: "Reservation") -> None:
+        """The passphrase was wrong: the reserved count stays for good."""
+        with exclusive_lock(self.lock_path):
+            state = self._load()
+            if state.get(PENDING, {}).pop(reservation.token, None) is not None:
+                write_json_atomic(self.path, state)
+
+    def _cancel_abandoned(self, state: dict) -> None:
+        """Undo reservations of processes that died before settling them; settle very old ones as failures."""
+        pending = state.get(PENDING)
+        if not isinstance(pending, dict):
+            state[PENDING] = {}
+            return
+        for token, entry in list(pending.items()):
+            if self.clock() - float(entry.get("at", 0)) > PENDING_MAX_S:
+                del pending[token]
+            elif not _alive(int(entry.get("pid", 0))):
+                del pending[token]
+                self._uncount(state, entry.get("user") or ANY)
+
+    def _uncount(self, state: dict, user: str) -> None:
+        for key in self._counted(user):
+            entry = self._entry(state, key)
+            entry["failures"] = max(0, int(entry.get("failures", 0)) - 1)
+            if delay_after(entry["failures"], KIT_FREE_FAILURES if key == KIT else FREE_FAILURES) == 0:
+                entry["locked_until"] = 0
+            state[key] = entry
 
     def record_failure(self, user: str | None) -> float:
         """Count a failure (for callers that did not reserve); returns the delay now in force."""
@@ -116,11 +164,13 @@ class LoginThrottle:
         write_json_atomic(self.path, state)
         return delay
 
-    def record_success(self, user: str | None) -> None:
+    def record_success(self, user: str | None, reservation: "Reservation | None" = None) -> None:
         """Cancel the reservation of a successful attempt: the user's (or nameless) count restarts, the kit's
         drops by one."""
         with exclusive_lock(self.lock_path):
             state = self._load()
+            if reservation is not None:
+                state.get(PENDING, {}).pop(reservation.token, None)
             state.pop(user or ANY, None)
             kit = self._entry(state, KIT)
             kit["failures"] = max(0, int(kit.get("failures", 0)) - 1)
@@ -128,3 +178,15 @@ class LoginThrottle:
                 kit["locked_until"] = 0
             state[KIT] = kit
             write_json_atomic(self.path, state)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True

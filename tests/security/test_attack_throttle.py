@@ -95,3 +95,18 @@ def test_a_success_does_not_reset_the_kit_counter(data_dir, kit):
             keystore.unlock(data_dir, name, "wrong-wrong-wrong")
         keystore.unlock(data_dir, "off", PASS["off"])  # the insider's own login between guesses
     assert gate.failures(KIT) == 4 and gate.failures("sup") == 2
+
+
+def test_a_login_killed_before_it_settles_is_not_a_guess(data_dir, kit):
+    """Power cut or SIGKILL in the middle of a login: the reservation of the dead process is cancelled by the
+    next attempt (the crash harness kills workers while they unlock). The result is settled in the file
+    before any process can report it, so this gives a guesser nothing."""
+    reserve_and_die = ("import os, sys; from pathlib import Path; from fieldkit.security import keystore; "
+                       "keystore.throttle(Path(sys.argv[1])).reserve('sup'); os._exit(0)")
+    for _ in range(FREE_FAILURES):
+        subprocess.run([sys.executable, "-c", reserve_and_die, str(data_dir)], cwd=ROOT, check=True, timeout=60)
+    # Each reservation counted while unsettled; each new attempt cancelled the one before (its process was dead).
+    assert keystore.throttle(data_dir).failures("sup") == 1
+    assert keystore.unlock(data_dir, "sup", PASS["sup"]).user.name == "sup"  # not throttled: the dead are forgiven
+    gate = keystore.throttle(data_dir)
+    assert gate.failures("sup") == 0 and gate.failures(KIT) == 0
