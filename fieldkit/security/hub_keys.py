@@ -30,6 +30,7 @@ class HubKeys:
     hpke_public_keys: dict[str, bytes] = field(repr=False)  # suite name -> raw public key
     hub_id: str = ""
     provisioned_at: int = 0  # ms since epoch
+    ca_roots_pem: bytes = field(default=b"", repr=False)  # roots for supervisors' token certificates
 
     def hpke_public_key(self, suite: str) -> bytes:
         """The hub's key for `suite`, or HubNotProvisioned naming the suites it has."""
@@ -45,7 +46,7 @@ def hub_file(data_dir: Path) -> Path:
 
 
 def store_hub_keys(data_dir: Path, *, hub_url: str, signing_public_key: bytes,
-                   hpke_public_keys: dict[str, bytes], hub_id: str = "") -> HubKeys:
+                   hpke_public_keys: dict[str, bytes], hub_id: str = "", ca_roots_pem: bytes = b"") -> HubKeys:
     """Validate and durably save the hub's keys (replacing any earlier ones); returns what was stored."""
     if len(signing_public_key) != 32:
         raise PacketError("bad_key", "hub signing key must be a 32-byte Ed25519 public key")
@@ -54,11 +55,12 @@ def store_hub_keys(data_dir: Path, *, hub_url: str, signing_public_key: bytes,
     for suite, raw in hpke_public_keys.items():
         load_public_key(suite_by_name(suite), raw)
     keys = HubKeys(hub_url, bytes(signing_public_key), {s: bytes(k) for s, k in hpke_public_keys.items()},
-                   hub_id, int(time.time() * 1000))
+                   hub_id, int(time.time() * 1000), bytes(ca_roots_pem))
     write_json_atomic(hub_file(data_dir), {
         "hub_url": keys.hub_url, "hub_id": keys.hub_id, "provisioned_at": keys.provisioned_at,
         "signing_public_key": _b64(keys.signing_public_key),
         "hpke_public_keys": {s: _b64(k) for s, k in keys.hpke_public_keys.items()},
+        "ca_roots": keys.ca_roots_pem.decode("ascii"),
     })
     return keys
 
@@ -71,7 +73,7 @@ def load_hub_keys(data_dir: Path) -> HubKeys:
     raw = read_json(path)
     return HubKeys(raw["hub_url"], base64.b64decode(raw["signing_public_key"]),
                    {s: base64.b64decode(k) for s, k in raw["hpke_public_keys"].items()},
-                   raw.get("hub_id", ""), int(raw.get("provisioned_at", 0)))
+                   raw.get("hub_id", ""), int(raw.get("provisioned_at", 0)), raw.get("ca_roots", "").encode("ascii"))
 
 
 def _b64(data: bytes) -> str:

@@ -38,6 +38,10 @@ MESSAGES = {
                "The token holds no suitable signing key or certificate."),
     "wrong_certificate": ("Chứng thư số trên token không phải của cán bộ đang đăng nhập.",
                           "The certificate on the token is not the logged-in supervisor's."),
+    "certificate_expired": ("Chứng thư số của token đã hết hạn hoặc chưa có hiệu lực ({detail}).",
+                            "The token's certificate has expired or is not yet valid ({detail})."),
+    "certificate_untrusted": ("Chứng thư số của token không do tổ chức được tin cậy cấp ({detail}).",
+                              "The token's certificate is not issued by a trusted authority ({detail})."),
     "token_error": ("Token báo lỗi: {detail}.", "The token reported an error: {detail}."),
 }
 

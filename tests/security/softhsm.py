@@ -49,14 +49,14 @@ def _name(common: str) -> x509.Name:
 
 
 @dataclass
-class TestCA:
+class ThrowawayCA:
     """A root CA made with `cryptography`, for tests only."""
 
     key: ec.EllipticCurvePrivateKey
     cert: x509.Certificate
 
     @classmethod
-    def create(cls, name: str = "FieldKit Test Root CA") -> "TestCA":
+    def create(cls, name: str = "FieldKit Test Root CA") -> "ThrowawayCA":
         key = ec.generate_private_key(ec.SECP256R1())
         now = dt.datetime.now(dt.timezone.utc)
         cert = (x509.CertificateBuilder().subject_name(_name(name)).issuer_name(_name(name))
@@ -88,7 +88,7 @@ class TestCA:
         return self.cert.public_bytes(serialization.Encoding.PEM)
 
 
-def provision_token(module: str, label: str, ca: TestCA, common_name: str, key_type: str = "ec",
+def provision_token(module: str, label: str, ca: ThrowawayCA, common_name: str, key_type: str = "ec",
                     days: int = 365, start_days_ago: int = 1) -> x509.Certificate:
     """Generate a key pair ON the token, have `ca` certify it, and store the certificate beside the key."""
     import pkcs11
@@ -114,3 +114,16 @@ def provision_token(module: str, label: str, ca: TestCA, common_name: str, key_t
                                Attribute.SUBJECT: cert.subject.public_bytes(),
                                Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER)})
     return cert
+
+
+@dataclass
+class SoftTokens:
+    """What the `soft_tokens` fixture made: the module path, the trusted test CA and each token's certificate."""
+
+    module: str
+    ca: ThrowawayCA
+    certificates: dict[str, x509.Certificate]
+
+    def config(self, label: str):
+        from fieldkit.security.token import TokenConfig
+        return TokenConfig(self.module, label)
