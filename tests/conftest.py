@@ -26,7 +26,7 @@ def soft_tokens(tmp_path_factory):
     a run uses is made here, once. CI installs softhsm2 (packaging/apt-packages-ci.txt): there a missing
     module fails the run instead of skipping.
     """
-    from tests.security import softhsm
+    from drivers.token import softhsm
 
     module = softhsm.module_path()
     if module is None:

@@ -23,7 +23,7 @@ from fieldkit.security.token import TokenError, open_token_signer, read_certific
 from fieldkit.security.token_binding import certificate_to_bind, open_signer_for
 from fieldkit.settings import load_settings
 from tests.security.conftest import PASS, make_kit
-from tests.security.softhsm import USER_PIN
+from drivers.token.softhsm import USER_PIN
 
 pytestmark = pytest.mark.usefixtures("soft_tokens")
 

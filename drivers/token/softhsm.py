@@ -1,4 +1,7 @@
-"""A real software token (SoftHSM2) and a throw-away test CA, for the token co-signature tests and bench.
+"""A real software token (SoftHSM2) and a throw-away CA, for the token tests, the bench and training.
+
+Nothing here is a government certificate: the CA is made on the spot with `cryptography` and its names say
+"synthetic". On a field kit the supervisor's own token and its vendor's PKCS#11 module are used instead.
 
 SoftHSM reads SOFTHSM2_CONF once, when the PKCS#11 library is first loaded in a process, and only sees the
 tokens that exist then: `SoftToken.create_all` initialises every token a run needs up front (with
