@@ -54,6 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync_retention_days", 30, int, "Days an acknowledged packet is kept before it is purged."),
     Setting("hpke_suite", "x25519", str, "Packet encryption: x25519 (RFC 9180 base) or mlkem768-x25519 (post-quantum hybrid).",
             ("x25519", "mlkem768-x25519")),
+    Setting("token_module", "", str, "PKCS#11 library of the supervisors' signing tokens (e.g. the vendor's .so); empty: no tokens."),
+    Setting("token_label", "", str, "Label of the signing token to use; empty: the only token plugged in."),
+    Setting("token_slot", -1, int, "PKCS#11 slot id of the signing token; -1: any slot."),
     Setting("log_level", "INFO", str, "Log level for the kit's log file.", ("DEBUG", "INFO", "WARNING", "ERROR")),
 )
 

@@ -7,6 +7,8 @@
     fieldkit-hub import  DRIVE --data DIR [--db URL] [--json]        ingest a kit's USB export, write receipts
     fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits
     fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
+    fieldkit-hub ca add ROOT.pem | crl CRL.pem | require-token on|off | list [--json]
+                                                                     supervisors' token certificates: trust
 
 `--data` (or $FIELDKIT_HUB_DATA) holds the hub's keys and, without `--db`, its SQLite database.
 `--db postgresql://...` puts the state in PostgreSQL so several hub processes can share it.
@@ -25,6 +27,7 @@ from pathlib import Path
 from sync.hub.keys import load_or_create_hub_keys
 from sync.hub.open_storage import open_storage
 from sync.hub.service import HubService
+from sync.hub.trust import HubTrust
 from sync.hub.verify import EnvelopeVerifier
 
 ENV_DATA = "FIELDKIT_HUB_DATA"
@@ -62,7 +65,27 @@ def build_parser() -> argparse.ArgumentParser:
     kits.add_argument("--json", action="store_true")
     revoke = command("revoke", "refuse a lost or stolen kit from now on", run_revoke)
     revoke.add_argument("kit_id")
+    _add_ca_commands(sub)
     return parser
+
+
+def _add_ca_commands(sub) -> None:
+    ca = sub.add_parser("ca", help="trusted roots and CRLs for supervisors' token certificates")
+    ca_sub = ca.add_subparsers(dest="ca_command", metavar="CA_COMMAND", required=True)
+
+    def ca_command(name: str, help_text: str, func) -> argparse.ArgumentParser:
+        p = ca_sub.add_parser(name, help=help_text)
+        p.add_argument("--data", metavar="DIR", default=os.environ.get(ENV_DATA),
+                       help=f"hub data directory (or ${ENV_DATA})")
+        p.set_defaults(func=func)
+        return p
+
+    ca_command("add", "trust a root CA certificate (PEM or DER)", run_ca_add).add_argument("file", metavar="ROOT.pem")
+    ca_command("crl", "install a certificate revocation list (PEM or DER)", run_ca_crl).add_argument(
+        "file", metavar="CRL.pem")
+    ca_command("require-token", "refuse packets approved without a token (on) or accept both (off)",
+               run_ca_require_token).add_argument("state", choices=("on", "off"))
+    ca_command("list", "show the trusted roots, CRLs and policy", run_ca_list).add_argument("--json", action="store_true")
 
 
 def open_service(args) -> HubService:
@@ -76,7 +99,75 @@ def open_service(args) -> HubService:
     if storage.meta("hub_id") != keys.hub_id:
         storage.close()
         raise SystemExit("fieldkit-hub: this database belongs to another hub (different keys in --data)")
-    return HubService(storage, keys, EnvelopeVerifier(keys.hpke_private))
+    return HubService(storage, keys, EnvelopeVerifier(keys.hpke_private, HubTrust(data)))
+
+
+def _hub_data(args) -> Path:
+    if not args.data:
+        raise SystemExit(f"fieldkit-hub: --data DIR (or ${ENV_DATA}) is required")
+    data = Path(args.data).expanduser().resolve()
+    data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return data
+
+
+def _read_file(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise SystemExit(f"fieldkit-hub: cannot read {name}: {exc.strerror}") from None
+
+
+def run_ca_add(args) -> int:
+    from sync.hub.trust import TrustConfigError, add_root
+
+    try:
+        subjects = add_root(_hub_data(args), _read_file(args.file), args.file)
+    except TrustConfigError as exc:
+        raise SystemExit(f"fieldkit-hub: {exc}") from None
+    for subject in subjects:
+        print(f"trusted root: {subject}")
+    return 0
+
+
+def run_ca_crl(args) -> int:
+    from sync.hub.trust import TrustConfigError, set_crl
+
+    try:
+        issuer = set_crl(_hub_data(args), _read_file(args.file), args.file)
+    except TrustConfigError as exc:
+        raise SystemExit(f"fieldkit-hub: {exc}") from None
+    print(f"CRL installed for {issuer}")
+    return 0
+
+
+def run_ca_require_token(args) -> int:
+    from sync.hub.trust import set_require_token
+
+    set_require_token(_hub_data(args), args.state == "on")
+    print("packets must be approved with a token" if args.state == "on" else "software and token approvals accepted")
+    return 0
+
+
+def run_ca_list(args) -> int:
+    from fieldkit.security.certificates import subject_text
+    from sync.hub.trust import load_policy
+
+    policy = load_policy(_hub_data(args))
+    doc = {"roots": [{"subject": subject_text(c), "not_after": c.not_valid_after_utc.isoformat()}
+                     for c in policy.store.roots],
+           "crls": [{"issuer": crl.issuer.rfc4514_string(), "revoked": len(crl),
+                     "next_update": crl.next_update_utc.isoformat() if crl.next_update_utc else None}
+                    for crl in policy.store.crls],
+           "require_token_signatures": policy.require_token}
+    if args.json:
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        for root in doc["roots"]:
+            print(f"root  {root['subject']}  (until {root['not_after'][:10]})")
+        for crl in doc["crls"]:
+            print(f"crl   {crl['issuer']}  {crl['revoked']} revoked")
+        print(f"require token signatures: {'on' if policy.require_token else 'off'}")
+    return 0
 
 
 def run_serve(args) -> int:
@@ -143,6 +234,8 @@ def run_export(args) -> int:
         service.storage.close()
     print(f"exported {len(report.written)} packet(s) to {args.out}, {len(report.already)} already there, "
           f"{len(report.failed)} failed")
+    for packet_id, subject in report.token_signed:
+        print(f"  {packet_id}: approved with token certificate {subject}")
     for packet_id, reason in report.failed:
         print(f"  failed {packet_id}: {reason}", file=sys.stderr)
     return 1 if report.failed else 0

@@ -30,6 +30,9 @@ def register(sub) -> None:
     add = user.add_parser("add", help="add a user (needs a supervisor or technician to log in)")
     add.add_argument("name")
     add.add_argument("--role", choices=keystore.ROLES, required=True)
+    add.add_argument("--token", action="store_true",
+                     help="a supervisor who approves with the government certificate on their PKCS#11 token "
+                          "(settings token_module / token_label / token_slot)")
     add_unlock_options(add, "the supervisor or technician adding the user")
     add_new_passphrase_option(add)
     add.set_defaults(func=run_user_add)
@@ -83,13 +86,25 @@ def run_init(args, ctx) -> int:
 @kit_errors
 def run_user_add(args, ctx) -> int:
     with EnrolmentService(ctx.data_dir, ctx.settings) as service:
+        certificate, subject = _token_certificate(args, ctx) if args.token else (None, "")
         admin = service.unlock(args.user, passphrase(args))
         try:
-            user = admin.add_user(args.name, args.role, new_passphrase(args, f"Passphrase for {args.name}: "))
+            user = admin.add_user(args.name, args.role, new_passphrase(args, f"Passphrase for {args.name}: "),
+                                  token_certificate=certificate)
         finally:
             admin.lock()
-    print(f"user {user.name} ({user.role}) added")
+    print(f"user {user.name} ({user.role}) added" + (f", bound to token certificate {subject}" if subject else ""))
     return 0
+
+
+def _token_certificate(args, ctx) -> tuple[bytes, str]:
+    """The token's certificate, checked against the roots the hub provisioned (before anything is written)."""
+    from fieldkit.security.token import TokenConfig
+    from fieldkit.security.token_binding import certificate_to_bind
+
+    if args.role != "supervisor":
+        raise KitError("only a supervisor approves with a token (--token goes with --role supervisor)")
+    return certificate_to_bind(TokenConfig.from_settings(ctx.settings), ctx.data_dir)
 
 
 @kit_errors

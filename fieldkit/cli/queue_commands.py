@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from datetime import datetime, timezone
 
-from fieldkit.cli.unlock_options import add_unlock_options, kit_errors, passphrase
+from fieldkit.cli.unlock_options import add_token_pin_option, add_unlock_options, kit_errors, passphrase, token_pin
 from fieldkit.domain.status import Status
 from fieldkit.enrolment.service import EnrolmentService, ReviewFilter
 
@@ -31,6 +31,7 @@ def register(sub) -> None:
     ap = q.add_parser("approve", help="approve: seal to the hub and enqueue (supervisor)")
     ap.add_argument("record_id")
     ap.add_argument("--version", type=int, help="refuse if the record is no longer at this version")
+    add_token_pin_option(ap)
     ap.set_defaults(func=run_approve)
     rj = q.add_parser("reject", help="reject for good, with a reason (supervisor)")
     rj.add_argument("record_id")
@@ -101,7 +102,12 @@ def _report(args, ref) -> int:
 def run_approve(args, ctx) -> int:
     service, session = _open(args, ctx)
     try:
-        return _report(args, session.approve(args.record_id, expected_version=args.version))
+        if not session.kit.token_certificate:
+            return _report(args, session.approve(args.record_id, expected_version=args.version))
+        from fieldkit.security.token_binding import open_signer_for
+
+        with open_signer_for(session.kit, ctx.settings, token_pin(args)) as signer:
+            return _report(args, session.approve(args.record_id, expected_version=args.version, cosigner=signer))
     finally:
         service.close()
 

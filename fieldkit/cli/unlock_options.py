@@ -21,9 +21,11 @@ from fieldkit.security.crypto import DecryptError, RecordUnreadable
 from fieldkit.security.hub_keys import HubNotProvisioned
 from fieldkit.security.keystore import BadPassphrase, KitError, KitNotInitialised, KitWiped, NotAllowed
 from fieldkit.security.throttle import Throttled
+from fieldkit.security.token import TokenError
 
 ENV_PASSPHRASE = "FIELDKIT_PASSPHRASE"
 ENV_NEW_PASSPHRASE = "FIELDKIT_NEW_PASSPHRASE"
+ENV_TOKEN_PIN = "FIELDKIT_TOKEN_PIN"
 
 EXIT_FAILED, EXIT_NOT_USABLE, EXIT_AUTH, EXIT_NOT_ALLOWED = 1, 3, 4, 5
 
@@ -75,6 +77,23 @@ def new_passphrase(args, prompt: str = "New passphrase: ") -> str:
     raise PassphraseUnavailable(f"no new passphrase: use --new-passphrase-file or ${ENV_NEW_PASSPHRASE}")
 
 
+def add_token_pin_option(parser) -> None:
+    parser.add_argument("--pin-file", metavar="FILE",
+                        help=f"a token supervisor's PIN from FILE's first line ('-' = stdin); else ${ENV_TOKEN_PIN} "
+                             "or a prompt (never stored)")
+
+
+def token_pin(args) -> str:
+    """The signing token's PIN, used for one login and dropped."""
+    if getattr(args, "pin_file", None):
+        return _read_first_line(args.pin_file)
+    if os.environ.get(ENV_TOKEN_PIN):
+        return os.environ[ENV_TOKEN_PIN]
+    if sys.stdin.isatty():
+        return getpass.getpass("Token PIN: ")
+    raise PassphraseUnavailable(f"no token PIN: use --pin-file or ${ENV_TOKEN_PIN} (no terminal to ask)")
+
+
 def kit_errors(run):
     """Turn the kit's refusals into one clear line on stderr and a stable exit code."""
     @functools.wraps(run)
@@ -94,6 +113,9 @@ def kit_errors(run):
                                       "stored data failed its integrity check (a record's ciphertext was moved, "
                                       "edited or comes from another kit); nothing was changed: run "
                                       "`fieldkit audit verify` and report the kit")
+        except TokenError as exc:
+            code, msg = EXIT_AUTH if exc.code in ("wrong_pin", "pin_locked") else EXIT_FAILED, \
+                f"{exc.message('en')} [{exc.code}]"
         print(f"error: {msg}", file=sys.stderr)
         return code
     return wrapper

@@ -52,6 +52,10 @@ class StaleVersion(RuntimeError):
     """The record changed since the caller read it."""
 
 
+class TokenNeeded(NotAllowed):
+    """A supervisor bound to a PKCS#11 token tried to approve without it (the UI then asks for the PIN)."""
+
+
 @dataclass(frozen=True)
 class RecordRef:
     record_id: str
@@ -194,10 +198,17 @@ class KitSession:
     def _payload_hash(blob: bytes | None) -> str:
         return hashlib.sha256(blob).hexdigest()[:32] if blob else ""
 
-    def add_user(self, name: str, role: str, passphrase: str) -> keystore.User:
-        """A new user slot (supervisor or technician only); audited as `user_add` (user id and role)."""
-        user = keystore.add_user(self.kit, name, role, passphrase)
-        self._audit("user_add", None, {"user_id": user.user_id, "role": user.role})
+    def add_user(self, name: str, role: str, passphrase: str, token_certificate: bytes | None = None
+                 ) -> keystore.User:
+        """A new user slot (supervisor or technician only); audited as `user_add` (user id and role).
+
+        `token_certificate`: a supervisor bound to the certificate on their PKCS#11 token (checked by the
+        caller against the provisioned roots, fieldkit.security.token_binding)."""
+        user = keystore.add_user(self.kit, name, role, passphrase, token_certificate=token_certificate)
+        detail = {"user_id": user.user_id, "role": user.role}
+        if token_certificate:
+            detail["token_certificate_sha256"] = hashlib.sha256(token_certificate).hexdigest()
+        self._audit("user_add", None, detail)
         return user
 
     # -- officer ---------------------------------------------------------------------------------------------
@@ -299,18 +310,20 @@ class KitSession:
         """Final refusal: the reason is kept (encrypted), the biometrics are erased."""
         return self._move(record_id, (S.REJECTED,), "reject", roles=("supervisor",), note=reason, erase=True)
 
-    def approve(self, record_id: str, expected_version: int | None = None, priority: int = 0) -> RecordRef:
+    def approve(self, record_id: str, expected_version: int | None = None, priority: int = 0,
+                cosigner=None) -> RecordRef:
         """Approve, seal and enqueue in ONE durable transaction; the plaintext draft is erased in it.
 
-        Afterwards the kit holds only the packet, which only the hub can open.
+        Afterwards the kit holds only the packet, which only the hub can open. A supervisor bound to a token
+        passes `cosigner` (fieldkit.security.token.open_token_signer): a token failure inside the transaction
+        rolls it back, so the record stays pending review, never half-sealed.
         """
         self.kit.require_role("supervisor")
-        if self.kit.cosign_key is None:
-            raise NotAllowed("this supervisor has no co-signing key")
+        self._check_cosigner(cosigner)
         suite = self.service.settings.hpke_suite
         hub_key = load_hub_keys(self.service.data_dir).hpke_public_key(suite)
         signers = Signers(self.kit.kit_id, self.kit.device_key, self.user.user_id, self.kit.cosign_key,
-                          self.kit.cosign_certificate)
+                          self.kit.cosign_certificate, cosigner=cosigner)
 
         def job(conn):
             row = self._row(conn, record_id)
@@ -341,6 +354,20 @@ class KitSession:
         ref, packet_id, size = self.service.store.write(job)
         log.info("record %s approved and sealed as packet %s (%d bytes, %s)", record_id, packet_id, size, suite)
         return ref
+
+    def _check_cosigner(self, cosigner) -> None:
+        """Software key or the bound token, whichever this supervisor approves with, and nothing else."""
+        if not self.kit.token_certificate:
+            if cosigner is not None:
+                raise NotAllowed("this supervisor approves with the kit-held key, not a token")
+            if self.kit.cosign_key is None:
+                raise NotAllowed("this supervisor has no co-signing key")
+            return
+        from fieldkit.security.token_binding import check_cosigner_certificate
+
+        if cosigner is None:
+            raise TokenNeeded("this supervisor approves with their token: plug it in and give its PIN")
+        check_cosigner_certificate(self.service.data_dir, self.kit.token_certificate, cosigner.chain)
 
     # -- reading ---------------------------------------------------------------------------------------------
     def list_for_review(self, f: ReviewFilter | None = None) -> list[RecordSummary]:

@@ -26,9 +26,12 @@ Inner layout (HPKE plaintext):
     9      C   content: the container of fieldkit.packets.container (manifest.json + blobs)
     9+C    64  Ed25519 device signature over DEVICE_CONTEXT + content
     73+C   64  Ed25519 supervisor co-signature over COSIGN_CONTEXT + content
+Inner version 2 (a supervisor's PKCS#11 token) ends instead with u16 length S + S bytes of co-signature.
 
 The manifest carries the supervisor's public key and a certificate: the device's signature over
-CERT_CONTEXT + kit id (16) + u16 len + supervisor user id (UTF-8) + supervisor public key (32).
+CERT_CONTEXT + kit id (16) + u16 len + supervisor user id (UTF-8) + supervisor public key (32). A token
+co-signature's entry instead carries "kind": "token", the algorithm and the X.509 chain (DER, base64), which
+the reader checks against its own trust anchors and CRLs (fieldkit.security.certificates).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ INFO_PREFIX = b"FieldKit packet v1\x00"
 
 INNER_MAGIC = b"FKPI"
 INNER_VERSION = 1
+INNER_VERSION_SIZED = 2  # co-signature length-prefixed (u16): token signers (ECDSA DER, RSA-2048)
 DEVICE_CONTEXT = b"FieldKit packet content v1\x00"
 COSIGN_CONTEXT = b"FieldKit packet cosign v1\x00"
 CERT_CONTEXT = b"FieldKit supervisor key v1\x00"
@@ -98,6 +102,7 @@ class PacketContents:
     supervisor_id: str
     supervisor_public_key: bytes
     manifest: dict = field(repr=False)
+    supervisor_certificate_subject: str = ""  # token co-signatures: the signer's X.509 subject
 
 
 def parse_envelope(data: bytes) -> Envelope:
@@ -139,11 +144,13 @@ def verify_envelope(env: Envelope, device_public_key: bytes) -> None:
 
 
 def open_envelope(env: Envelope, hub_private_key: bytes, device_public_key: bytes,
-                  supervisor_keys_known=None) -> PacketContents:
+                  supervisor_keys_known=None, trust=None, require_token: bool = False) -> PacketContents:
     """Authenticate, decrypt and check a packet; the contents, or PacketError saying what failed.
 
     `hub_private_key` is the raw private key of the envelope's suite. `supervisor_keys_known`, when given,
     is a collection of supervisor public keys (bytes) or a mapping user id → public key the hub accepts.
+    `trust` (fieldkit.security.certificates.TrustStore) checks token co-signatures' certificate chains;
+    without it a token co-signature is refused as untrusted. `require_token` refuses software co-signatures.
     """
     verify_envelope(env, device_public_key)
     suite = suite_by_name(env.suite)
@@ -157,31 +164,43 @@ def open_envelope(env: Envelope, hub_private_key: bytes, device_public_key: byte
     _check_ids(manifest, env)
     if not _verify(device_public_key, device_sig, DEVICE_CONTEXT + content):
         raise PacketError("bad_inner_signature")
-    supervisor_id, supervisor_pub = _check_supervisor(manifest, env.kit_id, device_public_key,
-                                                      supervisor_keys_known)
-    if not _verify(supervisor_pub, cosig, COSIGN_CONTEXT + content):
-        raise PacketError("bad_cosignature")
+    subject = ""
+    if isinstance(manifest.get("supervisor"), dict) and manifest["supervisor"].get("kind") == "token":
+        supervisor_id, supervisor_pub, subject = _check_token_cosignature(manifest, env, cosig, content, trust)
+    else:
+        if require_token:
+            raise PacketError("token_required", "this hub accepts only co-signatures made with a token")
+        supervisor_id, supervisor_pub = _check_supervisor(manifest, env.kit_id, device_public_key,
+                                                          supervisor_keys_known)
+        if not _verify(supervisor_pub, cosig, COSIGN_CONTEXT + content):
+            raise PacketError("bad_cosignature")
     _check_blobs(manifest, blobs)
     return PacketContents(
         packet_id=env.packet_id, kit_id=env.kit_id, created_at=env.created_at,
         record_id=str(manifest.get("record_id", "")), record_version=int(manifest.get("record_version", 0)),
         record=manifest.get("record") or {}, capture=manifest.get("capture") or {},
         audit=manifest.get("audit") or [], blobs=blobs, supervisor_id=supervisor_id,
-        supervisor_public_key=supervisor_pub, manifest=manifest)
+        supervisor_public_key=supervisor_pub, manifest=manifest, supervisor_certificate_subject=subject)
 
 
 def split_inner(inner: bytes) -> tuple[bytes, bytes, bytes]:
     """(content, device signature, supervisor co-signature) of decrypted inner bytes."""
     if len(inner) < 9 or inner[:4] != INNER_MAGIC:
         raise PacketError("malformed", "inner packet has no FKPI magic")
-    if inner[4] != INNER_VERSION:
+    if inner[4] not in (INNER_VERSION, INNER_VERSION_SIZED):
         raise PacketError("unsupported_version", f"inner version {inner[4]}")
     (content_len,) = struct.unpack_from(">I", inner, 5)
-    if len(inner) != 9 + content_len + 2 * SIGNATURE_LEN:
+    end = 9 + content_len + SIGNATURE_LEN
+    if inner[4] == INNER_VERSION_SIZED:
+        if len(inner) < end + 2:
+            raise PacketError("malformed", "inner packet ends before its co-signature length")
+        (cosig_len,) = struct.unpack_from(">H", inner, end)
+        cosig_start = end + 2
+    else:
+        cosig_len, cosig_start = SIGNATURE_LEN, end
+    if len(inner) != cosig_start + cosig_len:
         raise PacketError("malformed", "inner length does not match its content length")
-    content = inner[9:9 + content_len]
-    sigs = inner[9 + content_len:]
-    return content, sigs[:SIGNATURE_LEN], sigs[SIGNATURE_LEN:]
+    return inner[9:9 + content_len], inner[end - SIGNATURE_LEN:end], inner[cosig_start:]
 
 
 def certificate_message(kit_id: str, supervisor_id: str, supervisor_public_key: bytes) -> bytes:
@@ -214,6 +233,38 @@ def _check_supervisor(manifest: dict, kit_id: str, device_public_key: bytes, kno
         if not accepted:
             raise PacketError("unknown_supervisor", f"supervisor {user_id} key not known to this reader")
     return user_id, pub
+
+
+def _check_token_cosignature(manifest: dict, env: Envelope, cosig: bytes, content: bytes,
+                             trust) -> tuple[str, bytes, str]:
+    """A token co-signature: the chain is trusted at approval (sealing) time, unrevoked, and signed this."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from fieldkit.security.certificates import CertificateProblem, subject_text
+    from fieldkit.security.signer import verify_signature
+
+    sup = manifest["supervisor"]
+    try:
+        user_id, algorithm = str(sup["user_id"]), str(sup["algorithm"])
+        chain = [x509.load_der_x509_certificate(base64.b64decode(c, validate=True)) for c in sup["certificates"]]
+    except (TypeError, KeyError, ValueError):
+        raise PacketError("malformed", "manifest has no valid token co-signature entry") from None
+    if not chain:
+        raise PacketError("malformed", "token co-signature without a certificate")
+    if trust is None:
+        raise PacketError("untrusted_certificate", "this reader has no trust anchors for token co-signatures")
+    approved_at = dt.datetime.fromtimestamp(env.created_at / 1000, dt.timezone.utc)
+    try:
+        leaf = trust.verify_chain(chain, approved_at)
+    except CertificateProblem as exc:
+        raise PacketError(exc.code, exc.message) from None
+    if not verify_signature(algorithm, leaf.public_key(), cosig, COSIGN_CONTEXT + content):
+        raise PacketError("bad_cosignature")
+    public = leaf.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return user_id, public, subject_text(leaf)
 
 
 def _check_blobs(manifest: dict, blobs: dict[str, bytes]) -> None:

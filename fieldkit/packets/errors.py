@@ -19,6 +19,10 @@ CODES = {
     "unknown_supervisor": "the supervisor key is not one the reader knows",
     "blob_mismatch": "a blob's length or SHA-256 differs from the manifest",
     "bad_key": "a key has the wrong length or type for the suite",
+    "untrusted_certificate": "the supervisor's token certificate does not chain to a trusted root",
+    "expired_certificate": "the supervisor's token certificate was not valid at the time of approval",
+    "revoked_certificate": "the supervisor's token certificate is on a revocation list",
+    "token_required": "this reader accepts only supervisor co-signatures made with a token",
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import struct
 import time
@@ -13,7 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldkit.packets.container import pack_entries
 from fieldkit.packets.envelope import (COSIGN_CONTEXT, DEVICE_CONTEXT, HEADER, INFO_PREFIX, INNER_MAGIC,
-                                       INNER_VERSION, MAGIC, VERSION, certificate_message)
+                                       INNER_VERSION, INNER_VERSION_SIZED, MAGIC, SIGNATURE_LEN, VERSION,
+                                       certificate_message)
+from fieldkit.security.signer import CoSigner, SoftwareCoSigner
 from fieldkit.packets.suites import load_public_key, suite_by_name
 
 
@@ -31,13 +32,23 @@ class SealInput:
 
 @dataclass
 class Signers:
-    """The keys that vouch for a packet: the kit's device key and the approving supervisor's."""
+    """The keys that vouch for a packet: the kit's device key and the approving supervisor's.
+
+    The supervisor signs either with the kit-held Ed25519 key (`supervisor_key` + the device's
+    `supervisor_certificate`) or through `cosigner` (fieldkit.security.signer.CoSigner, e.g. a PKCS#11 token).
+    """
 
     kit_id: str
     device_key: Ed25519PrivateKey
     supervisor_id: str
-    supervisor_key: Ed25519PrivateKey
-    supervisor_certificate: bytes  # device signature over certificate_message(...)
+    supervisor_key: Ed25519PrivateKey | None = None
+    supervisor_certificate: bytes = b""  # device signature over certificate_message(...)
+    cosigner: CoSigner | None = None
+
+    def supervisor(self) -> CoSigner:
+        if self.cosigner is not None:
+            return self.cosigner
+        return SoftwareCoSigner(self.supervisor_id, self.supervisor_key, self.supervisor_certificate)
 
 
 def certify_supervisor(device_key: Ed25519PrivateKey, kit_id: str, supervisor_id: str,
@@ -54,11 +65,10 @@ def seal_packet(content: SealInput, signers: Signers, hub_public_key: bytes, sui
     packet_id = str(uuid.UUID(packet_id)) if packet_id else str(uuid.uuid4())
     kit_id = str(uuid.UUID(signers.kit_id))
     created_at = int(time.time() * 1000) if created_at is None else int(created_at)
-    manifest = _manifest(content, signers, kit_id, packet_id, created_at, suite)
+    cosigner = signers.supervisor()
+    manifest = _manifest(content, cosigner.manifest_entry(), kit_id, packet_id, created_at, suite)
     body = pack_entries(manifest, content.blobs)
-    inner = b"".join((INNER_MAGIC, bytes([INNER_VERSION]), struct.pack(">I", len(body)), body,
-                      signers.device_key.sign(DEVICE_CONTEXT + body),
-                      signers.supervisor_key.sign(COSIGN_CONTEXT + body)))
+    inner = inner_bytes(body, signers.device_key.sign(DEVICE_CONTEXT + body), cosigner.sign(COSIGN_CONTEXT + body))
     header = HEADER.pack(MAGIC, VERSION, info.suite_id, uuid.UUID(packet_id).bytes,
                          uuid.UUID(kit_id).bytes, created_at)
     sealed = info.hpke.encrypt(inner, load_public_key(info, hub_public_key), info=INFO_PREFIX + header)
@@ -67,9 +77,16 @@ def seal_packet(content: SealInput, signers: Signers, hub_public_key: bytes, sui
     return packet_id, signed + signers.device_key.sign(signed)
 
 
-def _manifest(content: SealInput, signers: Signers, kit_id: str, packet_id: str, created_at: int,
+def inner_bytes(body: bytes, device_signature: bytes, cosignature: bytes) -> bytes:
+    """Inner version 1 for a 64-byte (Ed25519) co-signature, as always; version 2 length-prefixes a
+    co-signature of any other size (ECDSA DER, RSA-2048), so older software-key packets stay byte-identical."""
+    head = INNER_MAGIC + bytes([INNER_VERSION if len(cosignature) == SIGNATURE_LEN else INNER_VERSION_SIZED])
+    tail = cosignature if len(cosignature) == SIGNATURE_LEN else struct.pack(">H", len(cosignature)) + cosignature
+    return b"".join((head, struct.pack(">I", len(body)), body, device_signature, tail))
+
+
+def _manifest(content: SealInput, supervisor: dict, kit_id: str, packet_id: str, created_at: int,
               suite: str) -> dict:
-    sup_pub = signers.supervisor_key.public_key().public_bytes_raw()
     return {
         "format": VERSION,
         "suite": suite,
@@ -83,7 +100,5 @@ def _manifest(content: SealInput, signers: Signers, kit_id: str, packet_id: str,
         "audit": content.audit,
         "blobs": {name: {"length": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                   for name, data in content.blobs.items()},
-        "supervisor": {"user_id": signers.supervisor_id,
-                       "public_key": base64.b64encode(sup_pub).decode("ascii"),
-                       "certificate": base64.b64encode(signers.supervisor_certificate).decode("ascii")},
+        "supervisor": supervisor,
     }

@@ -51,6 +51,7 @@ class HubKeys:
     hpke_public_keys: dict[str, bytes] = field(repr=False)  # suite name -> raw public key
     hub_id: str = ""
     provisioned_at: int = 0  # ms since epoch
+    ca_roots_pem: bytes = field(default=b"", repr=False)  # roots for supervisors' token certificates
 
     def hpke_public_key(self, suite: str) -> bytes:
         """The hub's key for `suite`, or HubNotProvisioned naming the suites it has."""
@@ -66,7 +67,7 @@ def hub_file(data_dir: Path) -> Path:
 
 
 def store_hub_keys(data_dir: Path, *, hub_url: str, signing_public_key: bytes,
-                   hpke_public_keys: dict[str, bytes], hub_id: str = "", signer) -> HubKeys:
+                   hpke_public_keys: dict[str, bytes], hub_id: str = "", signer, ca_roots_pem: bytes = b"") -> HubKeys:
     """Validate, seal and durably save the hub's keys (replacing any earlier ones); returns what was stored.
 
     `signer` holds the kit's device key: an Ed25519PrivateKey, an UnlockedKit / KitSession's kit (its
@@ -78,7 +79,7 @@ def store_hub_keys(data_dir: Path, *, hub_url: str, signing_public_key: bytes,
     for suite, raw in hpke_public_keys.items():
         load_public_key(suite_by_name(suite), raw)
     keys = HubKeys(hub_url, bytes(signing_public_key), {s: bytes(k) for s, k in hpke_public_keys.items()},
-                   hub_id, int(time.time() * 1000))
+                   hub_id, int(time.time() * 1000), bytes(ca_roots_pem))
     doc = _as_doc(keys)
     doc["seal"] = _b64(_sign(signer, SEAL_CONTEXT + _sealed_bytes(_kit_id(data_dir), doc)))
     write_json_atomic(hub_file(data_dir), doc)
@@ -105,7 +106,8 @@ def read_hub_keys(data_dir: Path, device_public_key: bytes | None = None) -> tup
     try:
         keys = HubKeys(str(raw["hub_url"]), base64.b64decode(raw["signing_public_key"]),
                        {str(s): base64.b64decode(k) for s, k in raw["hpke_public_keys"].items()},
-                       str(raw.get("hub_id", "")), int(raw.get("provisioned_at", 0)))
+                       str(raw.get("hub_id", "")), int(raw.get("provisioned_at", 0)),
+                       str(raw.get("ca_roots", "")).encode("ascii"))
     except (KeyError, TypeError, ValueError, AttributeError):
         raise HubKeysTampered(_NOT_SEALED + " (the file is malformed)") from None
     return keys, _seal_problem(data_dir, raw, keys, device_public_key)
@@ -132,7 +134,8 @@ def _seal_problem(data_dir: Path, raw: dict, keys: HubKeys, device_public_key: b
 def _as_doc(keys: HubKeys) -> dict:
     return {"hub_url": keys.hub_url, "hub_id": keys.hub_id, "provisioned_at": keys.provisioned_at,
             "signing_public_key": _b64(keys.signing_public_key),
-            "hpke_public_keys": {s: _b64(k) for s, k in keys.hpke_public_keys.items()}}
+            "hpke_public_keys": {s: _b64(k) for s, k in keys.hpke_public_keys.items()},
+            **({"ca_roots": keys.ca_roots_pem.decode("ascii")} if keys.ca_roots_pem else {})}
 
 
 def _sealed_bytes(kit_id: str, doc: dict) -> bytes:

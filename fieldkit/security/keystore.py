@@ -109,6 +109,7 @@ class UnlockedKit:
     device_key: Ed25519PrivateKey = field(repr=False)
     cosign_key: Ed25519PrivateKey | None = field(default=None, repr=False)
     cosign_certificate: bytes = field(default=b"", repr=False)
+    token_certificate: bytes = field(default=b"", repr=False)  # DER: this supervisor approves with a PKCS#11 token
 
     @property
     def device_public_key(self) -> bytes:
@@ -207,7 +208,8 @@ def init_kit(data_dir: Path, name: str, role: str, passphrase: str,
     return kit
 
 
-def _new_slot(kit: UnlockedKit, name: str, role: str, passphrase: str, kdf: crypto.KdfParams):
+def _new_slot(kit: UnlockedKit, name: str, role: str, passphrase: str, kdf: crypto.KdfParams,
+              token_certificate: bytes | None = None):
     if role not in ROLES:
         raise KitError(f"role must be one of {', '.join(ROLES)}")
     if not name or not name.strip():
@@ -223,7 +225,11 @@ def _new_slot(kit: UnlockedKit, name: str, role: str, passphrase: str, kdf: cryp
             "kdf": kdf.as_dict(), "salt": _b64(salt), "aad": SLOT_AAD_VERSION}
     slot["wrapped_key"] = _b64(crypto.encrypt(kek, bytes(kit.data_key), _slot_aad(kit.kit_id, slot)))
     cosign, cert = None, b""
-    if role == "supervisor":
+    if token_certificate:
+        if role != "supervisor":
+            raise KitError("only a supervisor approves with a token")
+        slot["token_certificate"] = _b64(token_certificate)  # the token holds the key: none is made here
+    elif role == "supervisor":
         cosign = Ed25519PrivateKey.generate()
         pub = cosign.public_key().public_bytes_raw()
         cert = certify_supervisor(kit.device_key, kit.kit_id, user.user_id, pub)
@@ -234,14 +240,17 @@ def _new_slot(kit: UnlockedKit, name: str, role: str, passphrase: str, kdf: cryp
 
 
 def add_user(kit: UnlockedKit, name: str, role: str, passphrase: str,
-             kdf: crypto.KdfParams | None = None) -> User:
-    """A new user slot, made by a logged-in supervisor or technician (who holds the data key)."""
+             kdf: crypto.KdfParams | None = None, token_certificate: bytes | None = None) -> User:
+    """A new user slot, made by a logged-in supervisor or technician (who holds the data key).
+
+    `token_certificate` (DER) binds a supervisor to the government certificate on their PKCS#11 token: they
+    approve with that token (fieldkit.security.token), and get no kit-held co-signing key."""
     kit.require_role(*ADMIN_ROLES)
     with exclusive_lock(key_dir(kit.data_dir) / LOCK_FILE):
         doc = _load_verified(kit.data_dir, bytes(kit.data_key))
         if any(s["name"] == name.strip() for s in doc["slots"]):
             raise KitError(f"a user named {name.strip()!r} already exists")
-        slot, user, _, _ = _new_slot(kit, name, role, passphrase, kdf)
+        slot, user, _, _ = _new_slot(kit, name, role, passphrase, kdf, token_certificate)
         doc["slots"].append(slot)
         _write_kit_file(kit.data_dir, doc, bytes(kit.data_key))
     return user
@@ -339,6 +348,8 @@ def _open_slot(data_dir: Path, doc: dict, slot: dict, kek: bytes, data_key: byte
         raw = crypto.decrypt(kek, _unb64(slot["cosign_key"]), _aad("cosign", kid, slot["user_id"]))
         kit.cosign_key = Ed25519PrivateKey.from_private_bytes(raw)
         kit.cosign_certificate = _unb64(slot["cosign_certificate"])
+    if "token_certificate" in slot:
+        kit.token_certificate = _unb64(slot["token_certificate"])
     return kit
 
 

@@ -21,6 +21,7 @@ class HubIdentity:
     hub_id: str
     signing_public_key: bytes
     hpke_public_keys: dict[str, bytes]
+    ca_roots_pem: bytes = b""  # the hub's trusted roots for supervisors' token certificates
 
 
 def enrol(hub_url: str, token: str, identity: KitIdentity, timeouts: Timeouts = Timeouts()) -> HubIdentity:
@@ -31,7 +32,8 @@ def enrol(hub_url: str, token: str, identity: KitIdentity, timeouts: Timeouts = 
     try:
         keys = answer["hpke_public_keys"]
         return HubIdentity(hub_url.rstrip("/"), str(answer["hub_id"]), b64d(answer["signing_public_key"], "hub key"),
-                           {str(s): b64d(k, "hub HPKE key") for s, k in keys.items()})
+                           {str(s): b64d(k, "hub HPKE key") for s, k in keys.items()},
+                           str(answer.get("ca_roots", "")).encode("ascii"))
     except (KeyError, TypeError, AttributeError):
         raise ProtocolError("bad_answer", "the hub's enrolment answer is malformed") from None
 
@@ -42,5 +44,6 @@ def provision(data_dir: Path, hub_url: str, token: str, identity: KitIdentity) -
 
     hub = enrol(hub_url, token, identity)
     store_hub_keys(data_dir, hub_url=hub.hub_url, signing_public_key=hub.signing_public_key,
-                   hpke_public_keys=hub.hpke_public_keys, hub_id=hub.hub_id, signer=identity)
+                   hpke_public_keys=hub.hpke_public_keys, hub_id=hub.hub_id, ca_roots_pem=hub.ca_roots_pem,
+                   signer=identity)
     return hub

@@ -23,6 +23,7 @@ class ExportReport:
     written: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    token_signed: list[tuple[str, str]] = field(default_factory=list)  # (packet id, signer's certificate subject)
 
 
 def safe_blob_path(root: Path, name: str) -> Path:
@@ -49,8 +50,12 @@ def export_received(service: HubService, out: Path, kit_id: str | None = None) -
         data = service.storage.packet_envelope(row.packet_id)
         try:
             env = parse_envelope(data)
-            contents = open_envelope(env, service.keys.hpke_private[env.suite], kit.device_public_key)
+            policy = service.verifier.policy() if hasattr(service.verifier, "policy") else None
+            contents = open_envelope(env, service.keys.hpke_private[env.suite], kit.device_public_key,
+                                     trust=policy.store if policy else None)
             _write_packet_dir(out, final, contents, row)
+            if contents.supervisor_certificate_subject:
+                report.token_signed.append((row.packet_id, contents.supervisor_certificate_subject))
         except (PacketError, KeyError, ValueError, OSError) as exc:
             report.failed.append((row.packet_id, str(exc)))
             continue
@@ -66,6 +71,7 @@ def _write_packet_dir(out: Path, final: Path, contents, row) -> None:
         doc = {"packet_id": contents.packet_id, "kit_id": contents.kit_id, "created_at_ms": contents.created_at,
                "received_at": row.received_at, "sha256": row.sha256, "record_id": contents.record_id,
                "record_version": contents.record_version, "supervisor_id": contents.supervisor_id,
+               "supervisor_certificate_subject": contents.supervisor_certificate_subject,
                "record": contents.record, "capture": contents.capture, "audit": contents.audit,
                "blobs": sorted(contents.blobs)}
         _write_private(tmp / "record.json", json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))

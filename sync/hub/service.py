@@ -99,7 +99,14 @@ class HubService:
         if refusal == "kit_exists":
             raise HubError(409, "kit_exists", "this kit id is enrolled with another device key")
         log.info("kit %s enrolled", kit_id)
-        return {"kit_id": kit_id, **self.keys.public_info()}
+        return {"kit_id": kit_id, **self.keys.public_info(), "ca_roots": self._ca_roots_pem()}
+
+    def _ca_roots_pem(self) -> str:
+        """The roots of supervisors' token certificates, for the kit to check a binding against."""
+        from fieldkit.security.certificates import to_pem
+
+        policy = self.verifier.policy() if hasattr(self.verifier, "policy") else None
+        return b"".join(to_pem(c) for c in policy.store.roots).decode("ascii") if policy else ""
 
     # ----------------------------------------------------------------------------------- authentication
     def authenticate(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> KitRecord:

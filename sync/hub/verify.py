@@ -2,7 +2,7 @@
 
 The hub needs only three facts from a packet's envelope: it parses, its device signature verifies with the
 enrolled kit's key, and which packet id and kit id the signature covers. `PacketVerifier` is that
-interface; `EnvelopeVerifier` adapts the packet format of `fieldkit.packets` (docs/packets.md) to it.
+interface; `EnvelopeVerifier` adapts the packet format of `fieldkit.packets` (docs/packet-format.md) to it.
 """
 
 from __future__ import annotations
@@ -41,8 +41,13 @@ class EnvelopeVerifier:
     packet the hub could not open later must not be acknowledged: the kit would purge the only copy.
     """
 
-    def __init__(self, hpke_private_keys: dict[str, bytes] | None = None):
+    def __init__(self, hpke_private_keys: dict[str, bytes] | None = None, trust=None):
         self._hpke_private = dict(hpke_private_keys or {})
+        self.trust = trust  # sync.hub.trust.HubTrust: token certificates' roots, CRLs, token-only policy
+
+    def policy(self):
+        """The hub's current token trust policy (None: no anchors, token co-signatures refused)."""
+        return self.trust.current() if self.trust is not None else None
 
     def verify(self, envelope: bytes, device_public_key: bytes) -> VerifiedPacket:
         from fieldkit.packets.envelope import open_envelope, parse_envelope, verify_envelope
@@ -55,7 +60,9 @@ class EnvelopeVerifier:
                 private = self._hpke_private.get(env.suite)
                 if private is None:
                     raise PacketRejected("unsupported_suite", f"this hub has no key for suite {env.suite}")
-                open_envelope(env, private, device_public_key)
+                policy = self.policy()
+                open_envelope(env, private, device_public_key, trust=policy.store if policy else None,
+                              require_token=bool(policy and policy.require_token))
         except PacketError as exc:
             raise PacketRejected(exc.code, exc.message) from None
         return VerifiedPacket(env.packet_id, env.kit_id, str(env.created_at))

@@ -172,11 +172,19 @@ class ReviewDetailPage(QWidget):
                 .replace("%5", str(c.get("detail", ""))) for c in found]
 
     def approve(self) -> None:
+        from fieldkit.ui import token_approval
+
         rid = self.view.record_id
+        job = lambda: self.ctx.kit_session.approve(rid)  # noqa: E731
+        if token_approval.needs_token(self.ctx.kit_session):
+            pin = token_approval.ask_pin(self)
+            if pin is None:
+                return
+            many = token_approval.approve_job(self.ctx, [rid], pin)
+            job = lambda: many()[0]  # noqa: E731
         self.status.setText(self.tr("Approving, co-signing and sealing…"))
         self.approve_button.setEnabled(False)
-        self.ctx.runner.run(self.ctx.kit_session.approve, rid, on_success=lambda ref: self._done(rid, "approve", ref),
-                            on_failure=self._failed)
+        self.ctx.runner.run(job, on_success=lambda ref: self._done(rid, "approve", ref), on_failure=self._failed)
 
     def _with_reason(self, action: str) -> None:
         reason = self.reason.text().strip()
@@ -194,5 +202,8 @@ class ReviewDetailPage(QWidget):
         self.acted.emit(rid, action)
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(self.tr("Not done: %1").replace("%1", str(exc)))
+        from fieldkit.ui.token_approval import failure_text
+
+        self.status.setText(self.tr("Not done: %1").replace(
+            "%1", failure_text(exc, self.ctx.language) or str(exc)))
         self.approve_button.setEnabled(True)
