@@ -8,8 +8,8 @@ enrolment in progress stays in memory and is saved after the next log-in.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QScrollArea,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from fieldkit.settings import Settings
 from fieldkit.ui.context import AppContext
@@ -36,7 +36,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: Settings, data_dir: str, ctx: AppContext | None = None):
         super().__init__()
-        self.resize(1280, 860)
+        self.resize(1366, 700)   # the field laptop's screen, less a taskbar; run_app shows it maximised
         self.ctx = ctx or AppContext(settings, data_dir, parent=self)
         self.ctx.devices = DeviceManager(self.ctx.runner, self)
         header = QWidget()
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.language_box.currentIndexChanged.connect(
             lambda _i: self.language_requested.emit(self.language_box.currentData()))
         row = QHBoxLayout(header)
+        row.setContentsMargins(8, 2, 8, 2)   # a thin band: the 768 px screen is for the pages
         row.addWidget(self.brand)
         row.addWidget(self.user_label)
         row.addStretch(1)
@@ -77,8 +78,11 @@ class MainWindow(QMainWindow):
         self.page_keys = {"login": self.login, "home": self.home, "session": self.session_setup,
                           "summary": self.summary, "enrol": self.wizard, "review": self.review_list,
                           "detail": self.review_detail, "sync": self.sync_panel, "lab": self.lab}
-        for page in self.page_keys.values():
-            self.pages.addWidget(page)
+        self.page_frames: dict[str, QScrollArea] = {}
+        for key, page in self.page_keys.items():
+            frame = page_frame(page)
+            self.page_frames[key] = frame
+            self.pages.addWidget(frame)
 
         central = QWidget()
         column = QVBoxLayout(central)
@@ -105,19 +109,18 @@ class MainWindow(QMainWindow):
 
     # -- navigation -----------------------------------------------------------------------------------
     def current_key(self) -> str:
-        page = self.pages.currentWidget()
-        return next(k for k, p in self.page_keys.items() if p is page)
+        frame = self.pages.currentWidget()
+        return next(k for k, f in self.page_frames.items() if f is frame)
 
     def show_page(self, key: str) -> None:
         if key != "login" and self.ctx.role not in PAGE_ROLES.get(key, ()):
             return
-        previous = self.pages.currentWidget()
-        if previous is self.wizard and key != "enrol":
+        previous = self.current_key()
+        if previous == "enrol" and key != "enrol":
             self.wizard.leave()
-        if previous is self.lab and key != "lab":
+        if previous == "lab" and key != "lab":
             self.lab.leave()
-        page = self.page_keys[key]
-        self.pages.setCurrentWidget(page)
+        self.pages.setCurrentWidget(self.page_frames[key])
         if key == "home":
             self.home.refresh()
         elif key == "enrol" and self.ctx.work_session is not None:
@@ -157,7 +160,7 @@ class MainWindow(QMainWindow):
         if self.ctx.kit_session is None:
             return
         self.inactivity.disarm()
-        if self.pages.currentWidget() is self.wizard:
+        if self.current_key() == "enrol":
             self.wizard.leave()
         self.lab.leave()
         self.sync_panel.close_worker()
@@ -203,17 +206,30 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+def page_frame(page: QWidget) -> QScrollArea:
+    """A page in a frameless scroll area: a page taller than the screen scrolls instead of pushing the
+    window's minimum height past 768 px (the field laptop), where controls would fall below the edge."""
+    frame = QScrollArea()
+    frame.setObjectName("pageFrame")
+    frame.setFrameShape(QFrame.Shape.NoFrame)
+    frame.setWidgetResizable(True)
+    frame.setWidget(page)
+    return frame
+
+
 STYLE = """
 QWidget { font-size: 12pt; }
 #header { background: #0b5d3b; }
-#brand { color: white; font-size: 16pt; font-weight: bold; padding: 6px; }
+#brand { color: white; font-size: 14pt; font-weight: bold; padding: 2px; }
+#header QPushButton { min-height: 32px; }
+#header QComboBox { min-height: 28px; }
 #header QLabel { color: white; }
-#pageTitle { font-size: 20pt; font-weight: bold; color: #0b5d3b; }
+#pageTitle { font-size: 17pt; font-weight: bold; color: #0b5d3b; }
 #stepTitle { font-size: 15pt; font-weight: bold; color: #0b5d3b; }
 #instruction { font-size: 15pt; }
 #errorText { color: #b03a2e; }
 #issueText { color: #a04000; }
-#bigNumber { font-size: 28pt; font-weight: bold; color: #0b5d3b; }
+#bigNumber { font-size: 24pt; font-weight: bold; color: #0b5d3b; }
 QPushButton { min-height: 44px; padding: 4px 16px; }
 QLineEdit, QComboBox, QDateEdit { min-height: 36px; }
 QCheckBox::indicator { width: 24px; height: 24px; }
