@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.session_setup.started.connect(lambda: self.show_page("home"))
         self.wizard.finished.connect(lambda _rid: self.summary.refresh())
         self.review_list.open_record.connect(self.open_record)
+        self.review_detail.viewed.connect(self.review_list.mark_opened)
+        self.ctx.user_changed.connect(self.review_list.forget_opened)
         self.review_detail.acted.connect(lambda _r, _a: self.show_page("review"))
         self.review_detail.back_requested.connect(lambda: self.show_page("review"))
         self.home_button.clicked.connect(lambda: self.show_page("home"))

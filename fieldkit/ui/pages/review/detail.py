@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPus
 
 from fieldkit.domain.fingers import Finger
 from fieldkit.domain.validation import validate
+from fieldkit.ui.messages import user_message
 from fieldkit.ui.names import finger_name, finger_status_name, record_status_name, sex_name
 from fieldkit.ui.store_adapter import from_store
 from fieldkit.ui.widgets.images import pixmap_from_bytes
@@ -23,6 +24,7 @@ from fieldkit.ui.widgets.images import pixmap_from_bytes
 class ReviewDetailPage(QWidget):
     acted = Signal(str, str)   # record id, action
     back_requested = Signal()
+    viewed = Signal(str)       # record id shown to the supervisor (the list lets only these be batch-approved)
 
     def __init__(self, ctx):
         super().__init__()
@@ -52,6 +54,29 @@ class ReviewDetailPage(QWidget):
         self.back_button = QPushButton()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Possible duplicates: a red band above everything, the other record's photo beside this one, a button
+        # to open it (the supervisor compares before deciding).
+        self.duplicate_band = QWidget()
+        self.duplicate_band.setObjectName("duplicateBand")
+        self.duplicate_band.setStyleSheet("#duplicateBand { background: #fdecea; border: 2px solid #b03a2e; }")
+        self.duplicate_text = QLabel()
+        self.duplicate_text.setObjectName("duplicateText")
+        self.duplicate_text.setWordWrap(True)
+        self.duplicate_text.setStyleSheet("color: #b03a2e; font-weight: bold;")
+        self.other_photo = QLabel()
+        self.other_photo.setObjectName("duplicatePhoto")
+        self.other_photo.setFixedSize(90, 115)
+        self.other_photo.setScaledContents(True)
+        self.open_other_button = QPushButton()
+        self.open_other_button.setObjectName("openDuplicate")
+        band = QHBoxLayout(self.duplicate_band)
+        band.setContentsMargins(6, 4, 6, 4)
+        band.addWidget(self.other_photo)
+        band.addWidget(self.duplicate_text, 1)
+        band.addWidget(self.open_other_button)
+        self.duplicate_band.hide()
+        self.other_record_id = ""
+        self.open_other_button.clicked.connect(lambda: self.other_record_id and self.load(self.other_record_id))
         inner = QWidget()
         col = QVBoxLayout(inner)
         row = QHBoxLayout()
@@ -68,6 +93,7 @@ class ReviewDetailPage(QWidget):
             actions.addWidget(b)
         outer = QVBoxLayout(self)
         outer.addWidget(self.title)
+        outer.addWidget(self.duplicate_band)
         outer.addWidget(scroll, 1)
         outer.addWidget(self.reason)
         outer.addLayout(actions)
@@ -85,6 +111,7 @@ class ReviewDetailPage(QWidget):
         self.return_button.setText(self.tr("Return to the officer"))
         self.reject_button.setText(self.tr("Reject"))
         self.back_button.setText(self.tr("Back to the list"))
+        self.open_other_button.setText(self.tr("Open the other record"))
         if self.view is not None:
             self._render()
 
@@ -97,7 +124,7 @@ class ReviewDetailPage(QWidget):
         self.status.setText(self.tr("Opening…"))
         session = self.ctx.kit_session
         self.ctx.runner.run(session.get_record, record_id, on_success=self._loaded,
-                            on_failure=lambda e: self.status.setText(str(e)))
+                            on_failure=lambda e: self.status.setText(user_message(e)))
 
     def _loaded(self, view) -> None:
         self.view = view
@@ -106,6 +133,7 @@ class ReviewDetailPage(QWidget):
         self.reason.clear()
         self._render()
         self.approve_button.setFocus()
+        self.viewed.emit(view.record_id)
 
     def _render(self) -> None:
         v, r = self.view, self.record
@@ -155,6 +183,26 @@ class ReviewDetailPage(QWidget):
                  for i in validate(r, today=date.today())]
         lines += self.duplicate_lines(v.capture or {})
         self.issues.setText("\n".join(lines))
+        self._show_duplicate_band(v.capture or {})
+
+    def _show_duplicate_band(self, capture: dict) -> None:
+        found = best_per_modality(capture.get("duplicates") or [])
+        self.other_record_id = str(found[0].get("record_id", "")) if found else ""
+        self.duplicate_band.setVisible(bool(found))
+        self.other_photo.clear()
+        if not found:
+            return
+        self.duplicate_text.setText(self.tr("Possible duplicate: this person may already be enrolled. Compare the "
+                                            "photos and open the other record before approving."))
+        self.ctx.runner.run(self.ctx.kit_session.get_record, self.other_record_id,
+                            on_success=self._show_other_photo, on_failure=lambda _e: self.other_photo.clear())
+
+    def _show_other_photo(self, view) -> None:
+        if view.record_id != self.other_record_id or not view.record:
+            return
+        face = ((view.record.get("captures") or {}).get("face") or {}).get("image_ref")
+        if face and face in view.blobs:
+            self.other_photo.setPixmap(pixmap_from_bytes(view.blobs[face]))
 
     def duplicate_lines(self, capture: dict) -> list[str]:
         """What the duplicate search found when the officer submitted (fieldkit/ui/dedup_adapter.py)."""
@@ -162,14 +210,18 @@ class ReviewDetailPage(QWidget):
             return [self.tr("Duplicate check: not run for this record.")]
         found = capture["duplicates"]
         if capture.get("duplicates_error"):
-            return [self.tr("⚠ Duplicate check failed: %1").replace("%1", str(capture["duplicates_error"]))]
+            return [self.tr("⚠ The duplicate check could not run for this record: check the person against "
+                            "earlier records by name.")]
         if not found:
             return [self.tr("Duplicate check: no earlier record of this kit looks like this person.")]
         names = {"face": self.tr("face"), "fingerprint": self.tr("fingerprint")}
-        return [self.tr("⚠ Possible duplicate of record %1 by %2: similarity %3 (flagged from %4; %5)")
-                .replace("%1", str(c.get("record_id", ""))[:8]).replace("%2", names.get(c.get("modality"), "?"))
-                .replace("%3", f"{float(c.get('score', 0)):.2f}").replace("%4", f"{float(c.get('threshold', 0)):.2f}")
-                .replace("%5", str(c.get("detail", ""))) for c in found]
+        best = best_per_modality(found)
+        lines = [self.tr("⛔ Possible duplicate of record %1 by %2: similarity %3 (flagged from %4)")
+                 .replace("%1", str(c.get("record_id", ""))[:8]).replace("%2", names.get(c.get("modality"), "?"))
+                 .replace("%3", _score(c.get("score"))).replace("%4", _score(c.get("threshold"))) for c in best]
+        if len(found) > len(best):
+            lines.append(self.tr("(%1 weaker matches not shown)").replace("%1", str(len(found) - len(best))))
+        return lines
 
     def approve(self) -> None:
         rid = self.view.record_id
@@ -194,5 +246,21 @@ class ReviewDetailPage(QWidget):
         self.acted.emit(rid, action)
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(self.tr("Not done: %1").replace("%1", str(exc)))
+        self.status.setText(self.tr("Not done: %1").replace("%1", user_message(exc)))
         self.approve_button.setEnabled(True)
+
+
+def best_per_modality(found: list[dict]) -> list[dict]:
+    """The strongest candidate of each modality, fingerprint first (a real print match outweighs face look-alikes)."""
+    best: dict[str, dict] = {}
+    for c in found:
+        m = str(c.get("modality", ""))
+        if m not in best or float(c.get("score") or 0) > float(best[m].get("score") or 0):
+            best[m] = c
+    order = {"fingerprint": 0, "face": 1}
+    return sorted(best.values(), key=lambda c: (order.get(str(c.get("modality")), 2), -float(c.get("score") or 0)))
+
+
+def _score(value) -> str:
+    """A score or threshold with two decimals; "—" when the check did not record one (never a made-up 0.00)."""
+    return f"{float(value):.2f}" if isinstance(value, (int, float)) else "—"
