@@ -78,33 +78,13 @@ def _wait(app, condition, timeout_s: float = 30.0) -> None:
         time.sleep(0.005)
 
 
-def _records_to_review(data: Path, count: int) -> None:
-    """Synthetic records waiting for review (the list and the detail page need something to show)."""
-    from drivers.qr.people import synthetic_person
-    from fieldkit.domain.dates import PartialDate
-    from fieldkit.domain.record import Demographics, EnrolmentRecord, Residence
-    from fieldkit.enrolment.service import EnrolmentService
-    from tests.ui.conftest import PASS
-
-    with EnrolmentService(data) as service:
-        session = service.unlock("off", PASS["off"])
-        for n in range(1, count + 1):
-            p = synthetic_person(n)
-            record = EnrolmentRecord(demographics=Demographics(
-                birth_name=p.full_name, personal_id=p.id_number,
-                date_of_birth=PartialDate(p.birth_date.year, p.birth_date.month, p.birth_date.day),
-                residence=Residence(province="Đắk Lắk", commune="Phường Buôn Ma Thuột")))
-            ref = session.save_draft(record.to_dict())
-            session.submit_for_review(ref.record_id)
-        session.lock()
-
-
 def probe(out: Path) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from fieldkit.settings import load_settings
     from fieldkit.ui.app import build_main_window, create_app
     from tests.ui.conftest import PASS, TEST_DEVICES, make_kit, store_test_hub_keys
+    from tests.ui.flows import records_for_review
 
     app = create_app()
     result: dict = {"screen": None, "window_min": None, "pages": {}}
@@ -112,7 +92,7 @@ def probe(out: Path) -> dict:
         data = Path(tmp) / "kit"
         make_kit(data)
         store_test_hub_keys(data)
-        _records_to_review(data, 30)
+        records_for_review(data, 30)
         settings = load_settings(data, environ={}).with_overrides(**TEST_DEVICES)
         win = build_main_window(app, data, settings, "vi")
         win.showMaximized()
