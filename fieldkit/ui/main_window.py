@@ -7,6 +7,8 @@ enrolment in progress stays in memory and is saved after the next log-in.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QScrollArea,
                                QStackedWidget, QVBoxLayout, QWidget)
@@ -24,6 +26,9 @@ from fieldkit.ui.pages.review.detail import ReviewDetailPage
 from fieldkit.ui.pages.review.list_page import ReviewListPage
 from fieldkit.ui.pages.session_setup import SessionSetupPage, SessionSummaryPage
 from fieldkit.ui.pages.sync_panel import SyncPanel
+from fieldkit.ui.work_session_store import load_work_session, save_work_session
+
+log = logging.getLogger(__name__)
 
 # Which roles may open which page (the core checks roles again on every action).
 PAGE_ROLES = {"home": ("officer", "supervisor", "technician"), "session": ("officer", "supervisor"),
@@ -96,8 +101,10 @@ class MainWindow(QMainWindow):
         self.login.logged_in.connect(self._logged_in)
         self.home.action.connect(self.show_page)
         self.home.continue_draft.connect(self.continue_draft)
+        self.session_setup.started.connect(self.save_work_session)
         self.session_setup.started.connect(lambda: self.show_page("home"))
         self.wizard.finished.connect(lambda _rid: self.summary.refresh())
+        self.wizard.finished.connect(lambda _rid: self.save_work_session())
         self.review_list.open_record.connect(self.open_record)
         self.review_detail.viewed.connect(self.review_list.mark_opened)
         self.ctx.user_changed.connect(self.review_list.forget_opened)
@@ -151,8 +158,22 @@ class MainWindow(QMainWindow):
         self.ctx.runner.run(self.ctx.kit_session.get_record, record_id, on_success=loaded)
 
     # -- session --------------------------------------------------------------------------------------
+    def save_work_session(self) -> None:
+        """Keep the work session (encrypted) so a restart of the app resumes it; the file write is small."""
+        ws, session = self.ctx.work_session, self.ctx.kit_session
+        if ws is None or session is None or session.user.role not in PAGE_ROLES["session"]:
+            return
+        try:
+            save_work_session(self.ctx.data_dir, session, ws)
+        except OSError as exc:   # a full disk must not stop the enrolment; the session is still in memory
+            log.warning("work session not saved: %s", type(exc).__name__)
+
     def _logged_in(self) -> None:
         self.inactivity.arm()
+        if self.ctx.work_session is None:
+            ws = load_work_session(self.ctx.data_dir, self.ctx.kit_session)
+            if ws is not None:
+                self.ctx.start_work_session(ws)
         if self.wizard.controller.record.demographics.birth_name and self.ctx.role in PAGE_ROLES["enrol"]:
             self.wizard.controller.save_now()  # typed before the lock: save it now that keys are back
         self.show_page("home")
@@ -162,6 +183,7 @@ class MainWindow(QMainWindow):
         if self.ctx.kit_session is None:
             return
         self.inactivity.disarm()
+        self.save_work_session()
         if self.current_key() == "enrol":
             self.wizard.leave()
         self.lab.leave()
@@ -197,6 +219,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Close devices (joins their threads), stop background work, lock and close the store."""
         self.inactivity.disarm()
+        self.save_work_session()
         self.wizard.face.stop()
         self.lab.leave()
         self.sync_panel.close_worker()
