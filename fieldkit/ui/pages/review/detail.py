@@ -167,17 +167,7 @@ class ReviewDetailPage(QWidget):
                                                  for k, x in rows) + "</table>")
         for i, f in enumerate(Finger):
             slot = r.captures.rolled[f]
-            cell = QLabel()
-            cell.setFixedSize(110, 130)
-            cell.setScaledContents(True)
-            if slot.image_ref and slot.image_ref in v.blobs:
-                cell.setPixmap(pixmap_from_bytes(v.blobs[slot.image_ref]))
-            caption = QLabel(f"{finger_name(f)}\n" + (f"{slot.quality:.0f}/100" if slot.quality is not None else
-                                                     finger_status_name(slot.status) + f": {slot.reason}"
-                                                     if slot.status else "—"))
-            caption.setWordWrap(True)
-            self.prints.addWidget(cell, (i // 5) * 2, i % 5)
-            self.prints.addWidget(caption, (i // 5) * 2 + 1, i % 5)
+            self.prints.addWidget(self._finger_cell(f, slot, v.blobs), 0, i)   # one row of ten: fits 1366×768
         lang = self.ctx.language
         lines = [("⛔ " if i.is_error else "⚠ ") + (i.message_vi if lang == "vi" else i.message_en)
                  for i in validate(r, today=date.today())]
@@ -203,6 +193,27 @@ class ReviewDetailPage(QWidget):
         face = ((view.record.get("captures") or {}).get("face") or {}).get("image_ref")
         if face and face in view.blobs:
             self.other_photo.setPixmap(pixmap_from_bytes(view.blobs[face]))
+
+    def _finger_cell(self, finger: Finger, slot, blobs: dict) -> QWidget:
+        """The print over its caption (finger, quality or why there is none), in one widget so they never overlap."""
+        cell = QWidget()
+        col = QVBoxLayout(cell)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(2)
+        image = QLabel()
+        image.setFixedSize(104, 117)   # the scanners' 256×288 aspect
+        image.setScaledContents(True)
+        if slot.image_ref and slot.image_ref in blobs:
+            image.setPixmap(pixmap_from_bytes(blobs[slot.image_ref]))
+        text = f"{slot.quality:.0f}/100" if slot.quality is not None else \
+            f"{finger_status_name(slot.status)}: {slot.reason}" if slot.status else "—"
+        caption = QLabel(f"{finger_name(finger)}\n{text}")
+        caption.setWordWrap(True)
+        caption.setFixedWidth(104)
+        col.addWidget(image)
+        col.addWidget(caption)
+        col.addStretch(1)
+        return cell
 
     def duplicate_lines(self, capture: dict) -> list[str]:
         """What the duplicate search found when the officer submitted (fieldkit/ui/dedup_adapter.py)."""
