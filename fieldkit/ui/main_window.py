@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.inactivity = InactivityLock(settings.inactivity_lock_minutes, self)
-        self.inactivity.expired.connect(self.lock)
+        self.inactivity.expired.connect(lambda: self.lock(inactive=True))
         self.login.logged_in.connect(self._logged_in)
         self.home.action.connect(self.show_page)
         self.home.continue_draft.connect(self.continue_draft)
@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.review_detail.acted.connect(lambda _r, _a: self.show_page("review"))
         self.review_detail.back_requested.connect(lambda: self.show_page("review"))
         self.home_button.clicked.connect(lambda: self.show_page("home"))
-        self.lock_button.clicked.connect(self.lock)
+        self.lock_button.clicked.connect(lambda: self.lock())
         self.ctx.user_changed.connect(self._user_changed)
         self.retranslate()
         self.show_page("login")
@@ -178,8 +178,9 @@ class MainWindow(QMainWindow):
             self.wizard.controller.save_now()  # typed before the lock: save it now that keys are back
         self.show_page("home")
 
-    def lock(self) -> None:
-        """Forget the keys and show the login page (inactivity, or the Lock button)."""
+    def lock(self, inactive: bool = False) -> None:
+        """Forget the keys and show the login page (inactivity, or the Lock button); after inactivity the login
+        page says why the kit locked itself."""
         if self.ctx.kit_session is None:
             return
         self.inactivity.disarm()
@@ -190,6 +191,9 @@ class MainWindow(QMainWindow):
         self.sync_panel.close_worker()
         self.ctx.log_out()
         self.show_page("login")
+        if inactive:
+            self.login.reset(self.tr("The kit locked itself after %1 minutes without use. Log in again to continue.")
+                             .replace("%1", f"{self.ctx.settings.inactivity_lock_minutes:g}"))
 
     def _user_changed(self) -> None:
         name, role = self.ctx.user_name, self.ctx.role

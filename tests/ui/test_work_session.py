@@ -49,3 +49,18 @@ def test_place_error_goes_once_the_place_is_chosen(qtbot, window):
     assert page.error.text()
     page.choose("Đắk Lắk", find_province("Đắk Lắk").communes[0].name)
     assert page.error.text() == ""
+
+
+def test_lock_screen_says_it_locked_for_inactivity(qtbot, window):
+    """Issue 13 item 14: the officer coming back sees why the kit asks for the passphrase again."""
+    log_in(qtbot, window, "off")
+    window.inactivity.set_interval_ms(50)
+    window.inactivity.arm()
+    qtbot.waitUntil(lambda: window.current_key() == "login", timeout=WAIT)
+    assert window.ctx.kit_session is None
+    minutes = f"{window.ctx.settings.inactivity_lock_minutes:g}"
+    assert minutes in window.login.error.text()
+    window.login.reset()
+    log_in(qtbot, window, "off")
+    window.lock()                                          # the Lock button: no inactivity message
+    assert window.login.error.text() == ""
