@@ -324,7 +324,8 @@ class HardwareLab(QWidget):
 
 def fault_names() -> dict[str, str]:
     """The simulator faults in words (the lab's check boxes)."""
-    t = lambda text: QCoreApplication.translate("Lab", text)  # noqa: E731
-    return {"checksum": t("wrong checksum"), "timeout": t("no answer"), "disconnect": t("cable pulled"),
-            "garbage": t("line noise"), "password": t("wrong password"), "busy": t("port busy"),
-            "unplugged": t("camera unplugged"), "frozen": t("frozen picture")}
+    tr = QCoreApplication
+    return {"checksum": tr.translate("Lab", "wrong checksum"), "timeout": tr.translate("Lab", "no answer"),
+            "disconnect": tr.translate("Lab", "cable pulled"), "garbage": tr.translate("Lab", "line noise"),
+            "password": tr.translate("Lab", "wrong password"), "busy": tr.translate("Lab", "port busy"),
+            "unplugged": tr.translate("Lab", "camera unplugged"), "frozen": tr.translate("Lab", "frozen picture")}
