@@ -103,8 +103,8 @@ def test_sync_status_words_and_times_are_local():
 
 
 def visible_texts(window) -> list[tuple[str, str]]:
-    """(widget, text) of everything a person reads on the current page (the lab's byte log and spec box excepted:
-    they show device protocol by design)."""
+    """(widget, text) of everything a person reads on the current page (the lab's byte log, spec box and "open:
+    <spec>" line excepted: they show the technician the device spec by design)."""
     from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit, QTableWidget
     out = []
     for w in window.findChildren(QLabel) + window.findChildren(QAbstractButton) + window.findChildren(QGroupBox):
@@ -120,7 +120,7 @@ def visible_texts(window) -> list[tuple[str, str]]:
     for w in window.findChildren(QComboBox):
         if w.isVisible() and w.objectName() not in ("labSpec",) and w is not window.language_box:
             out += [(w.objectName(), w.itemText(i)) for i in range(w.count())]
-    return [(name, text) for name, text in out if text and name != "brand"]
+    return [(name, text) for name, text in out if text and name not in ("brand", "labState")]
 
 
 def assert_vietnamese(window):
