@@ -98,3 +98,29 @@ def test_duplicate_band_opens_the_other_record_and_lists_the_best_match_per_moda
     with qtbot.waitSignal(detail.viewed, timeout=WAIT) as opened:
         detail.open_other_button.click()
     assert opened.args == [earlier] and not detail.duplicate_band.isVisible()
+
+
+def test_infant_detail_says_no_biometrics_instead_of_ten_empty_fingers(qtbot, window, kit_dir):
+    """Issue 13 item 14: an infant's record reads "under 6", not as ten missing prints."""
+    from datetime import date
+
+    from fieldkit.domain.dates import PartialDate
+    from fieldkit.domain.record import Demographics, EnrolmentRecord, Residence
+    from fieldkit.enrolment.service import EnrolmentService
+    from tests.ui.conftest import PASS
+
+    born = date.today().replace(year=date.today().year - 2, day=1)
+    with EnrolmentService(kit_dir) as service:
+        session = service.unlock("off", PASS["off"])
+        record = EnrolmentRecord(demographics=Demographics(
+            birth_name="Y Bưk Niê", date_of_birth=PartialDate(born.year, born.month, born.day),
+            residence=Residence(province="Đắk Lắk", commune="Phường Buôn Ma Thuột")))
+        rid = session.save_draft(record.to_dict()).record_id
+        session.submit_for_review(rid)
+        session.lock()
+    log_in(qtbot, window, "sup")
+    detail = window.review_detail
+    with qtbot.waitSignal(detail.viewed, timeout=WAIT):
+        window.open_record(rid)
+    texts = [detail.prints.itemAt(i).widget() for i in range(detail.prints.count())]
+    assert len(texts) == 1 and "6" in texts[0].text() and "/100" not in texts[0].text()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
+from fieldkit.domain.dates import age_range
 from fieldkit.domain.fingers import Finger
 from fieldkit.domain.validation import validate
 from fieldkit.ui.messages import user_message
@@ -165,9 +166,12 @@ class ReviewDetailPage(QWidget):
             rows.append((self.tr("Note"), v.note))
         self.details.setText("<table>" + "".join(f"<tr><td><b>{e(k)}</b>&nbsp;&nbsp;</td><td>{e(str(x))}</td></tr>"
                                                  for k, x in rows) + "</table>")
-        for i, f in enumerate(Finger):
-            slot = r.captures.rolled[f]
-            self.prints.addWidget(self._finger_cell(f, slot, v.blobs), 0, i)   # one row of ten: fits 1366×768
+        if self._under_six(d):   # no biometrics by law: one line, not ten "—" cells read as "0/10 fingers"
+            self.prints.addWidget(QLabel(self.tr("No face photo or fingerprints: the person is under 6.")), 0, 0)
+        else:
+            for i, f in enumerate(Finger):
+                slot = r.captures.rolled[f]
+                self.prints.addWidget(self._finger_cell(f, slot, v.blobs), 0, i)   # one row of ten: fits 1366×768
         lang = self.ctx.language
         lines = [("⛔ " if i.is_error else "⚠ ") + (i.message_vi if lang == "vi" else i.message_en)
                  for i in validate(r, today=date.today())]
@@ -193,6 +197,11 @@ class ReviewDetailPage(QWidget):
         face = ((view.record.get("captures") or {}).get("face") or {}).get("image_ref")
         if face and face in view.blobs:
             self.other_photo.setPixmap(pixmap_from_bytes(view.blobs[face]))
+
+    @staticmethod
+    def _under_six(d) -> bool:
+        """Under 6 whatever the exact birth date (year-only dates count only when every reading is under 6)."""
+        return d.date_of_birth is not None and age_range(d.date_of_birth, date.today())[1] < 6
 
     def _finger_cell(self, finger: Finger, slot, blobs: dict) -> QWidget:
         """The print over its caption (finger, quality or why there is none), in one widget so they never overlap."""
