@@ -19,13 +19,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SCREEN = (1366, 768)
+SCREENS_CONFIG: Path | None = None   # removed when the run ends
 
 
 def use_field_laptop_screen() -> None:
     """Offscreen rendering on a 1366×768 screen unless the caller chose a platform with its own screen."""
     if os.environ.get("QT_QPA_PLATFORM", "offscreen") != "offscreen":
         return
-    config = Path(tempfile.gettempdir()) / f"fieldkit-screens-{os.getpid()}.json"
+    global SCREENS_CONFIG
+    config = SCREENS_CONFIG = Path(tempfile.gettempdir()) / f"fieldkit-screens-{os.getpid()}.json"
     config.write_text(json.dumps({"screens": [{"name": "field-laptop", "x": 0, "y": 0, "width": SCREEN[0],
                                                "height": SCREEN[1], "logicalDpi": 96, "logicalBaseDpi": 96,
                                                "dpr": 1}]}))
@@ -175,8 +177,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = parser.parse_args(argv)
-    for path in render(Path(args.out)):
-        print(path)
+    try:
+        for path in render(Path(args.out)):
+            print(path)
+    finally:
+        if SCREENS_CONFIG is not None:
+            SCREENS_CONFIG.unlink(missing_ok=True)
     return 0
 
 
