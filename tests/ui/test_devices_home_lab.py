@@ -17,6 +17,10 @@ def test_unplugged_camera_is_reported_while_streaming(qtbot, window):
     from fieldkit.ui.devices import simulator_of
     from fieldkit.ui.messages import device_health_message
     devices, spec = window.ctx.devices, TEST_DEVICES["camera"]
+    from fieldkit.ui.widgets.device_alert import DeviceAlert
+    alert = DeviceAlert(devices, spec)   # what the face step places above its preview
+    qtbot.addWidget(alert)
+    assert alert.isHidden() and alert.live
     opened = []
     devices.open(spec, on_ready=opened.append)
     qtbot.waitUntil(lambda: bool(opened), timeout=WAIT)
@@ -30,11 +34,13 @@ def test_unplugged_camera_is_reported_while_streaming(qtbot, window):
             simulator_of(camera).faults.set(unplugged=True)
         message = device_health_message("disconnected")
         assert message and devices.health[spec] == "disconnected"
+        assert not alert.isHidden() and alert.text() == message and not alert.live
         window.show_page("home")   # the home page's device line says so too (after log-in it is visible)
         assert "⚠" in window.home.device_label.text()
         with qtbot.waitSignal(devices.health_changed, timeout=WAIT,
                               check_params_cb=lambda s, state: s == spec and state == "ok"):
             simulator_of(camera).faults.set(unplugged=False)
+        assert alert.isHidden() and alert.live
     finally:
         camera.stop_stream()
 
