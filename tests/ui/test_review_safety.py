@@ -124,3 +124,13 @@ def test_infant_detail_says_no_biometrics_instead_of_ten_empty_fingers(qtbot, wi
         window.open_record(rid)
     texts = [detail.prints.itemAt(i).widget() for i in range(detail.prints.count())]
     assert len(texts) == 1 and "6" in texts[0].text() and "/100" not in texts[0].text()
+
+
+def test_batch_confirmation_fits_the_screen_with_many_names(qtbot, window):
+    """Issue 13 item 1 for the dialog: 60 names would make a box taller than 768 px, its buttons off screen."""
+    names = [f"Người thử {n} (01/01/1980)" for n in range(60)]
+    box = window.review_list.confirmation_box(names, skipped=3)
+    qtbot.addWidget(box)
+    text = box.text()
+    assert "Người thử 0 " in text and "Người thử 59 " not in text and "48" in text and "3" in text
+    assert box.sizeHint().height() <= 700

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 from fieldkit.ui.messages import user_message
 from fieldkit.ui.names import display_date, record_status_name
 
+CONFIRM_NAMES = 12   # names listed in the batch confirmation; the rest are counted
 STATUS_FILTERS = (("pending_review",), ("returned",), ("sealed", "uploading", "acknowledged"), ("rejected",),
                   ("draft", "captured"))
 
@@ -181,15 +182,21 @@ class ReviewListPage(QWidget):
 
     def confirm_batch(self, names: list[str], skipped: int) -> bool:
         """Ask before approving: who exactly will be co-signed (a test replaces this with its answer)."""
+        return self.confirmation_box(names, skipped).exec() == QMessageBox.StandardButton.Yes
+
+    def confirmation_box(self, names: list[str], skipped: int) -> QMessageBox:
+        shown = names[:CONFIRM_NAMES]   # a box taller than the 768 px screen would hide its Yes/No buttons
         text = self.tr("Approve and co-sign these %1 records?").replace("%1", str(len(names))) + "\n\n" + \
-            "\n".join(f"• {n}" for n in names)
+            "\n".join(f"• {n}" for n in shown)
+        if len(names) > len(shown):
+            text += "\n" + self.tr("… and %1 more").replace("%1", str(len(names) - len(shown)))
         if skipped:
             text += "\n\n" + self.tr("%1 selected records you have not opened are left out.").replace(
                 "%1", str(skipped))
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Approve records"), text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        return box
 
     def approve_selected(self) -> None:
         """Approve (co-sign, seal, enqueue) the selected records the supervisor has opened, after a confirmation;
