@@ -3,23 +3,41 @@
     .venv/bin/python packaging/render_screenshots.py [--out docs/screenshots]
 
 A throw-away kit (fast KDF, three synthetic users) is created in a temporary folder; the screens are filled
-with a synthetic citizen. Files: <screen>_<lang>.png.
+with a synthetic citizen. Files: <screen>_<lang>.png. The window is maximised on a 1366×768 screen (the field
+laptop's; Qt's offscreen platform with a screens config), so the pictures show what fits and what does not.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+SCREEN = (1366, 768)
+SCREENS_CONFIG: Path | None = None   # removed when the run ends
 
-SCREENS = ("login", "home_officer", "session", "form", "fingers", "review", "slip", "summary", "review_list",
-           "sync", "lab")
+
+def use_field_laptop_screen() -> None:
+    """Offscreen rendering on a 1366×768 screen unless the caller chose a platform with its own screen."""
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") != "offscreen":
+        return
+    global SCREENS_CONFIG
+    config = SCREENS_CONFIG = Path(tempfile.gettempdir()) / f"fieldkit-screens-{os.getpid()}.json"
+    config.write_text(json.dumps({"screens": [{"name": "field-laptop", "x": 0, "y": 0, "width": SCREEN[0],
+                                               "height": SCREEN[1], "logicalDpi": 96, "logicalBaseDpi": 96,
+                                               "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
+use_field_laptop_screen()
+
+SCREENS = ("login", "home_officer", "session", "form", "face", "fingers", "review", "slip", "summary",
+           "home_supervisor", "review_list", "review_detail", "sync", "lab")
 
 
 def wait(app, condition, timeout_s: float = 60.0) -> None:
@@ -52,8 +70,7 @@ def render(out: Path, languages=("vi", "en")) -> list[Path]:
         devices = {k: v.replace("&images=placeholder", "") for k, v in TEST_DEVICES.items()}
         settings = load_settings(data, environ={}).with_overrides(**devices)
         win = build_main_window(app, data, settings, "vi")
-        win.resize(1280, 860)
-        win.show()
+        win.showMaximized()
 
         def shot(name: str, lang: str) -> None:
             app.processEvents()
@@ -121,6 +138,9 @@ def render(out: Path, languages=("vi", "en")) -> list[Path]:
         each_language("summary")
         win.lock()
         login("sup")
+        win.home.refresh()
+        wait(app, lambda: win.home.counts is not None)
+        each_language("home_supervisor")
         win.show_page("review")
         wait(app, lambda: len(win.review_list.rows) == 1)
         each_language("review_list")
@@ -157,8 +177,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = parser.parse_args(argv)
-    for path in render(Path(args.out)):
-        print(path)
+    try:
+        for path in render(Path(args.out)):
+            print(path)
+    finally:
+        if SCREENS_CONFIG is not None:
+            SCREENS_CONFIG.unlink(missing_ok=True)
     return 0
 
 

@@ -21,6 +21,7 @@ from fieldkit.domain.record import Demographics, Residence, Sex
 
 FIELD_NAMES = ("personal ID", "CMND", "name", "date of birth", "sex", "address", "issue date")
 MIN_FIELDS = 6
+_FIELDS_VI = {"date of birth": "ngày sinh", "issue date": "ngày cấp"}
 _SEXES = {"nam": Sex.MALE, "nu": Sex.FEMALE, "male": Sex.MALE, "female": Sex.FEMALE}
 # UTF-8 read as Windows-1252/Latin-1 ("Nguyá»…n") starts with these; a wedge scanner's lost characters show as ? or �.
 _MOJIBAKE_HINTS = ("Ã", "Ä", "á»", "áº", "Æ")
@@ -28,9 +29,10 @@ _LOST = ("?", "\ufffd")
 
 
 class QrParseError(ValueError):
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, vi: str = ""):
         super().__init__(f"{field}: {message}" if field else message)
         self.field = field
+        self.vi = vi   # the same in Vietnamese, for the officer's screen (messages.localized)
 
 
 @dataclass
@@ -110,36 +112,38 @@ def _qr_date(text: str, name: str) -> PartialDate:
     try:
         return parse_partial_date(digits)
     except DateFormatError as exc:
-        raise QrParseError(name, f"'{text}' is not a date: {exc}") from None
+        raise QrParseError(name, f"'{text}' is not a date: {exc}",
+                           vi=f"{_FIELDS_VI.get(name, name)}: '{text}' không phải là ngày ({exc.vi})") from None
 
 
 def parse_card_qr(payload: str, convert_address: bool = True) -> CardPrefill:
     """The prefill of a card QR payload; QrParseError naming the field when it is not one."""
     raw = _clean(payload or "")
     if not raw:
-        raise QrParseError("", "the QR payload is empty")
+        raise QrParseError("", "the QR payload is empty", vi="mã QR không có nội dung")
     fields = [repair_mojibake(f) for f in raw.split("|")]  # per field: one odd field must not block the others
     repaired = fields != raw.split("|")
     warnings = ["the text was mis-decoded by the scanner and has been repaired; check it"] if repaired else []
     fields = [normalize_name(f) for f in fields]
     if len(fields) < MIN_FIELDS:
         raise QrParseError("", f"a card QR has at least {MIN_FIELDS} fields separated by '|', this one has "
-                               f"{len(fields)}")
+                               f"{len(fields)}", vi="đây không phải mã QR trên thẻ căn cước (thiếu thông tin)")
     try:
         personal_id = parse_personal_id(fields[0]).number
     except PersonalIdError as exc:
-        raise QrParseError("personal ID", str(exc)) from None
+        raise QrParseError("personal ID", str(exc), vi="số định danh trên mã QR không hợp lệ") from None
     cmnd = _read_cmnd(fields[1], warnings)
     name = fields[2]
     if not name:
-        raise QrParseError("name", "the name is empty")
+        raise QrParseError("name", "the name is empty", vi="mã QR không có họ tên")
     if any(ch in name for ch in _LOST):
         raise QrParseError("name", "characters were lost in scanning (? or �): the scanner mangles Vietnamese "
-                                   "letters in keyboard mode; use its serial mode or read the QR image")
+                                   "letters in keyboard mode; use its serial mode or read the QR image",
+                               vi="máy đọc làm mất chữ có dấu trong họ tên: chuyển máy đọc sang chế độ cổng nối tiếp")
     dob = _qr_date(fields[3], "date of birth")
     sex = _SEXES.get(fold(fields[4]))
     if sex is None:
-        raise QrParseError("sex", f"'{fields[4]}' is not Nam or Nữ")
+        raise QrParseError("sex", f"'{fields[4]}' is not Nam or Nữ", vi=f"giới tính '{fields[4]}' không phải Nam hay Nữ")
     address_raw = fields[5]
     issue_date, extra = _read_issue_date(fields[6:], warnings)
     address = convert_old_address(address_raw) if convert_address and address_raw else None

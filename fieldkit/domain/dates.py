@@ -17,9 +17,10 @@ MIN_YEAR = 1850  # nobody alive was born earlier; older years are typing errors
 class DateFormatError(ValueError):
     """Text that is not a date of one of the accepted forms, or a date that cannot exist (31/02/1990)."""
 
-    def __init__(self, message: str, impossible: bool = False):
+    def __init__(self, message: str, impossible: bool = False, vi: str = ""):
         super().__init__(message)
         self.impossible = impossible
+        self.vi = vi   # the same in Vietnamese, for the officer's screen (messages.localized)
 
 
 @dataclass(frozen=True, order=True)
@@ -30,13 +31,16 @@ class PartialDate:
 
     def __post_init__(self):
         if not MIN_YEAR <= self.year <= 9999:
-            raise DateFormatError(f"year {self.year} is out of range ({MIN_YEAR}-9999)", impossible=True)
+            raise DateFormatError(f"year {self.year} is out of range ({MIN_YEAR}-9999)", impossible=True,
+                                  vi=f"năm {self.year} nằm ngoài khoảng {MIN_YEAR}–9999")
         if self.day is not None and self.month is None:
-            raise DateFormatError("a day needs a month", impossible=True)
+            raise DateFormatError("a day needs a month", impossible=True, vi="có ngày thì phải có tháng")
         if self.month is not None and not 1 <= self.month <= 12:
-            raise DateFormatError(f"month {self.month} does not exist", impossible=True)
+            raise DateFormatError(f"month {self.month} does not exist", impossible=True,
+                                  vi=f"không có tháng {self.month}")
         if self.day is not None and not 1 <= self.day <= calendar.monthrange(self.year, self.month)[1]:
-            raise DateFormatError(f"{self.day:02d}/{self.month:02d}/{self.year} does not exist", impossible=True)
+            raise DateFormatError(f"{self.day:02d}/{self.month:02d}/{self.year} does not exist", impossible=True,
+                                  vi=f"{self.day:02d}/{self.month:02d}/{self.year}")   # "Ngày sinh không có thật: 31/02/1976"
 
     @property
     def precision(self) -> str:
@@ -85,10 +89,10 @@ _COMPACT = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
 
 def parse_partial_date(text: str) -> PartialDate:
     if not isinstance(text, str):
-        raise DateFormatError(f"a date must be text, not {type(text).__name__}")
+        raise DateFormatError(f"a date must be text, not {type(text).__name__}", vi="ngày phải là chữ")
     s = text.strip()
     if not s:
-        raise DateFormatError("the date is empty")
+        raise DateFormatError("the date is empty", vi="chưa nhập ngày")
     if m := _ISO.fullmatch(s):
         y, mo, d = m.groups()
     elif m := _DMY.fullmatch(s):
@@ -96,7 +100,8 @@ def parse_partial_date(text: str) -> PartialDate:
     elif m := _COMPACT.fullmatch(s):
         d, mo, y = m.groups()
     else:
-        raise DateFormatError(f"'{s}' is not a date (use DD/MM/YYYY, MM/YYYY or YYYY)")
+        raise DateFormatError(f"'{s}' is not a date (use DD/MM/YYYY, MM/YYYY or YYYY)",
+                              vi=f"'{s}' không phải là ngày (ghi NN/TT/NNNN, TT/NNNN hoặc NNNN)")
     return PartialDate(int(y), int(mo) if mo else None, int(d) if d else None)
 
 
@@ -104,7 +109,8 @@ def parse_date(text: str) -> date:
     """A full date (day, month, year) in any accepted form."""
     p = parse_partial_date(text)
     if p.day is None:
-        raise DateFormatError(f"'{text.strip()}' is not a full date (day, month and year needed)")
+        raise DateFormatError(f"'{text.strip()}' is not a full date (day, month and year needed)",
+                              vi=f"'{text.strip()}' chưa đủ ngày, tháng, năm")
     return p.earliest()
 
 

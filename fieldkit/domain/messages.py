@@ -102,6 +102,12 @@ def render(code: str, params: dict, language: str) -> str:
     return (vi if language == "vi" else en).format_map(_KeepMissing(params))
 
 
+def localized(exc: BaseException, language: str) -> str:
+    """An input error's text in "vi" or "en": domain errors (dates, card QR) carry a Vietnamese `vi` text."""
+    vi = getattr(exc, "vi", "")
+    return vi if language == "vi" and vi else str(exc)
+
+
 def codes_markdown_table() -> str:
     """The code table of docs/record-format.md (a test checks the doc contains it verbatim)."""
     rows = ["| code | severity | English | Tiếng Việt |", "|---|---|---|---|"]

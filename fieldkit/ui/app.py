@@ -43,7 +43,7 @@ def run_app(data_dir: Path, settings: Settings, language: str | None = None, scr
     setup_logging(data_dir, settings.log_level)
     app = create_app()
     window = build_main_window(app, data_dir, settings, language or settings.language)
-    window.show()
+    window.showMaximized()   # 1366×768 field laptops: every page is laid out to fit a maximised window
     app.aboutToQuit.connect(window.shutdown)
     if screenshot:
         def grab_and_quit() -> None:

@@ -18,12 +18,22 @@ from fieldkit.ui.bridge import BackgroundRunner, WorkerEvents
 log = logging.getLogger(__name__)
 
 
+# Camera "status" states (drivers/camera/base.py) that mean the picture on screen is not live any more.
+NOT_LIVE = ("disconnected", "reconnecting", "frozen")
+
+
 class DeviceManager(QObject):
-    """Opened devices by spec string. `opened(spec)` / `failed(spec, error)` / `closed(spec)` on the UI thread."""
+    """Opened devices by spec string. `opened(spec)` / `failed(spec, error)` / `closed(spec)` on the UI thread.
+
+    `health_changed(spec, state)` tells pages when an open device stops (or starts again) delivering: state is
+    "ok", or a camera status of NOT_LIVE ("disconnected" when the camera is unplugged). A page showing a live
+    picture connects it and shows `fieldkit.ui.messages.device_health_message(state)` instead of a frozen frame.
+    """
 
     opened = Signal(str)
     failed = Signal(str, object)
     closed = Signal(str)
+    health_changed = Signal(str, str)
 
     def __init__(self, runner: BackgroundRunner, parent: QObject | None = None):
         super().__init__(parent)
@@ -31,6 +41,8 @@ class DeviceManager(QObject):
         self._devices: dict[str, object] = {}
         self._events: dict[str, WorkerEvents] = {}
         self._waiting: dict[str, list[tuple]] = {}   # spec → callbacks of callers while it opens
+        self.health: dict[str, str] = {}              # spec → "ok" or a NOT_LIVE state
+        self.errors: dict[str, BaseException] = {}    # spec → why the last open failed
 
     def get(self, spec: str):
         return self._devices.get(spec)
@@ -54,6 +66,9 @@ class DeviceManager(QObject):
             callers = self._waiting.pop(spec, [])
             self._devices[spec] = device
             self._events[spec] = WorkerEvents(device.worker, self)
+            self._events[spec].event.connect(lambda name, data: self._device_event(spec, name, data))
+            self.errors.pop(spec, None)
+            self.health[spec] = "ok"
             self.opened.emit(spec)
             for ok, _err in callers:
                 if ok:
@@ -62,12 +77,22 @@ class DeviceManager(QObject):
         def failed(exc: BaseException) -> None:
             callers = self._waiting.pop(spec, [])
             log.warning("device %s failed to open: %s", spec.split("?")[0], type(exc).__name__)
+            self.errors[spec] = exc
             self.failed.emit(spec, exc)
             for _ok, err in callers:
                 if err:
                     err(exc)
 
         self._runner.run(open_device, spec, on_success=ready, on_failure=failed)
+
+    def _device_event(self, spec: str, name: str, data: dict) -> None:
+        if name != "status":
+            return
+        state = data.get("state", "")
+        health = state if state in NOT_LIVE else "ok" if state in ("connected", "live") else None
+        if health is not None and self.health.get(spec) != health:
+            self.health[spec] = health
+            self.health_changed.emit(spec, health)
 
     def events(self, spec: str) -> WorkerEvents | None:
         return self._events.get(spec)
@@ -76,6 +101,7 @@ class DeviceManager(QObject):
         """Close one device now (joins its thread; a device thread never outlives its device)."""
         device = self._devices.pop(spec, None)
         events = self._events.pop(spec, None)
+        self.health.pop(spec, None)
         if events is not None:
             events.detach()
             events.deleteLater()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 I18N_DIR = Path(__file__).with_name("i18n")
 LANGUAGES = ("vi", "en")
@@ -30,6 +30,7 @@ class LanguageSwitcher:
     def __init__(self, app: QCoreApplication):
         self._app = app
         self._translator: QTranslator | None = None
+        self._qt_translator: QTranslator | None = None   # Qt's own dialogs, when Qt ships the language
         self.language = "en"
 
     def set_language(self, language: str) -> None:
@@ -38,6 +39,9 @@ class LanguageSwitcher:
         if self._translator is not None:
             self._app.removeTranslator(self._translator)
             self._translator = None
+        if self._qt_translator is not None:
+            self._app.removeTranslator(self._qt_translator)
+            self._qt_translator = None
         if language != "en":
             translator = QTranslator(self._app)
             qm = I18N_DIR / f"fieldkit_{language}.qm"
@@ -45,5 +49,9 @@ class LanguageSwitcher:
                 raise FileNotFoundError(f"translation file missing or unreadable: {qm}")
             self._app.installTranslator(translator)
             self._translator = translator
+            qt = QTranslator(self._app)
+            if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+                self._app.installTranslator(qt)   # installed last, looked up first; ours (qt_strings.py) otherwise
+                self._qt_translator = qt
         QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if language == "vi" else QLocale.Language.English))
         self.language = language

@@ -42,3 +42,11 @@ def record_status_name(status: str) -> str:
 
 def sex_name(value: str) -> str:
     return {"male": QCoreApplication.translate("Names", "Male"), "female": QCoreApplication.translate("Names", "Female")}.get(value or "", "")
+
+
+def display_date(value: str | None) -> str:
+    """ISO dates as officers write them (DD/MM/YYYY, MM/YYYY or YYYY); anything else as stored."""
+    parts = (value or "").split("-")
+    if len(parts) in (1, 2, 3) and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return "/".join(reversed(parts))
+    return value or ""

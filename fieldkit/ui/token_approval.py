@@ -1,8 +1,9 @@
 """Approval by a supervisor bound to a PKCS#11 token: ask the PIN, then sign and seal off the UI thread.
 
 The PIN lives in this call only: it goes to the token's login on the BackgroundRunner and is dropped; the
-Qt dialog's text is cleared. Token failures come back as `TokenError`, whose Vietnamese/English message is
-shown as it is (wrong PIN, locked PIN, token missing or removed, someone else's or an expired certificate).
+Qt dialog's text is cleared. Token failures come back as `TokenError`, whose Vietnamese/English message
+fieldkit.ui.messages.user_message shows (wrong PIN, locked PIN, token missing or removed, someone else's or an
+expired certificate).
 """
 
 from __future__ import annotations
@@ -40,10 +41,3 @@ def approve_job(ctx, record_ids: list[str], pin: str):
         with open_signer_for(session.kit, ctx.settings, pin) as signer:
             return [session.approve(rid, cosigner=signer) for rid in record_ids]
     return job
-
-
-def failure_text(exc: BaseException, language: str) -> str | None:
-    """The token's own message for a TokenError (None for any other failure)."""
-    from fieldkit.security.token import TokenError
-
-    return exc.message(language) if isinstance(exc, TokenError) else None

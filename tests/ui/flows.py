@@ -47,3 +47,27 @@ def type_into(widget, text: str) -> None:
 
 def key(widget, k=Qt.Key.Key_Return) -> None:
     QTest.keyClick(widget, k)
+
+
+def records_for_review(data, count: int, captures: dict[int, dict] | None = None) -> list[str]:
+    """`count` synthetic adults submitted for review by the officer (no photos or prints: list and detail tests);
+    `captures` gives the capture metadata of some of them by index. Record ids in order."""
+    from drivers.qr.people import synthetic_person
+    from fieldkit.domain.dates import PartialDate
+    from fieldkit.domain.record import Demographics, EnrolmentRecord, Residence
+    from fieldkit.enrolment.service import EnrolmentService
+
+    ids = []
+    with EnrolmentService(data) as service:
+        session = service.unlock("off", PASS["off"])
+        for n in range(count):
+            p = synthetic_person(n + 1)
+            record = EnrolmentRecord(demographics=Demographics(
+                birth_name=p.full_name, personal_id=p.id_number,
+                date_of_birth=PartialDate(p.birth_date.year, p.birth_date.month, p.birth_date.day),
+                residence=Residence(province="Đắk Lắk", commune="Phường Buôn Ma Thuột")))
+            ref = session.save_draft(record.to_dict(), capture=(captures or {}).get(n))
+            session.submit_for_review(ref.record_id)
+            ids.append(ref.record_id)
+        session.lock()
+    return ids

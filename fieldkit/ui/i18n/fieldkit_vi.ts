@@ -349,169 +349,317 @@
 <context>
     <name>HardwareLab</name>
     <message>
-        <location filename="../pages/lab/lab.py" line="116"/>
+        <location filename="../pages/lab/lab.py" line="125"/>
         <source>Hardware lab</source>
         <translation>Kiểm tra thiết bị</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="117"/>
+        <location filename="../pages/lab/lab.py" line="126"/>
         <source>Open</source>
         <translation>Mở</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="118"/>
+        <location filename="../pages/lab/lab.py" line="127"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="119"/>
+        <location filename="../pages/lab/lab.py" line="128"/>
         <source>Test capture</source>
         <translation>Thu thử</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="120"/>
+        <location filename="../pages/lab/lab.py" line="129"/>
         <source>Live preview</source>
         <translation>Xem trực tiếp</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="121"/>
+        <location filename="../pages/lab/lab.py" line="130"/>
         <source>Simulator faults</source>
         <translation>Lỗi giả lập</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="122"/>
+        <location filename="../pages/lab/lab.py" line="131"/>
         <source>Device log (bytes in and out)</source>
         <translation>Nhật ký thiết bị (byte vào, ra)</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="123"/>
+        <location filename="../pages/lab/lab.py" line="132"/>
         <source>Open a camera to see its picture.</source>
         <translation>Mở máy ảnh để xem hình.</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="152"/>
+        <location filename="../pages/lab/lab.py" line="164"/>
         <source>Open: %1</source>
         <translation>Đang mở: %1</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="152"/>
+        <location filename="../pages/lab/lab.py" line="164"/>
         <source>No device open.</source>
         <translation>Chưa mở thiết bị nào.</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="248"/>
+        <location filename="../pages/lab/lab.py" line="186"/>
+        <source>Could not open the device: %1</source>
+        <translation>Không mở được thiết bị: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="243"/>
+        <source>Testing…</source>
+        <translation>Đang thử…</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="272"/>
         <source>Captured %1×%2 in %3 ms</source>
         <translation>Đã thu %1×%2 trong %3 ms</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="252"/>
+        <location filename="../pages/lab/lab.py" line="276"/>
         <source>Read %1 characters in %2 ms</source>
         <translation>Đã đọc %1 ký tự trong %2 ms</translation>
     </message>
     <message>
-        <location filename="../pages/lab/lab.py" line="260"/>
+        <location filename="../pages/lab/lab.py" line="283"/>
         <source>Test failed after %1 ms: %2</source>
         <translation>Thử không được sau %1 ms: %2</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="309"/>
+        <source>This device checks its password when it is opened: close and open it to see the effect.</source>
+        <translation>Thiết bị này chỉ kiểm tra mật khẩu khi mở: đóng rồi mở lại để thấy tác dụng.</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="314"/>
+        <source>Password check: the device accepted the kit.</source>
+        <translation>Kiểm tra mật khẩu: thiết bị đã chấp nhận máy.</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="316"/>
+        <source>Password check failed: %1</source>
+        <translation>Kiểm tra mật khẩu không đạt: %1</translation>
     </message>
 </context>
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../pages/home.py" line="48"/>
+        <location filename="../pages/home.py" line="120"/>
         <source>Mobile ID enrolment</source>
         <translation>Cấp căn cước lưu động</translation>
     </message>
     <message>
-        <location filename="../pages/home.py" line="49"/>
+        <location filename="../pages/home.py" line="121"/>
         <source>Set up today&apos;s session</source>
         <translation>Thiết lập đợt cấp hôm nay</translation>
     </message>
     <message>
-        <location filename="../pages/home.py" line="49"/>
+        <location filename="../pages/home.py" line="121"/>
         <source>Enrol a citizen</source>
         <translation>Thu nhận hồ sơ công dân</translation>
     </message>
     <message>
-        <location filename="../pages/home.py" line="50"/>
+        <location filename="../pages/home.py" line="122"/>
         <source>Review records</source>
         <translation>Duyệt hồ sơ</translation>
     </message>
     <message>
-        <location filename="../pages/home.py" line="50"/>
+        <location filename="../pages/home.py" line="122"/>
         <source>Session summary</source>
         <translation>Tổng kết đợt cấp</translation>
     </message>
     <message>
-        <location filename="../pages/home.py" line="51"/>
+        <location filename="../pages/home.py" line="123"/>
         <source>Send to the hub</source>
         <translation>Gửi về trung tâm</translation>
     </message>
     <message>
-        <location filename="../pages/home.py" line="51"/>
+        <location filename="../pages/home.py" line="123"/>
         <source>Hardware lab</source>
         <translation>Kiểm tra thiết bị</translation>
     </message>
     <message>
-        <location filename="../pages/home.py" line="54"/>
+        <location filename="../pages/home.py" line="126"/>
+        <source>drafts</source>
+        <translation>hồ sơ nháp</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="126"/>
+        <source>waiting for review</source>
+        <translation>chờ duyệt</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="127"/>
+        <source>returned to the officer</source>
+        <translation>trả lại cán bộ</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="127"/>
+        <source>waiting to send</source>
+        <translation>chờ gửi</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="128"/>
+        <source>refused by the hub</source>
+        <translation>trung tâm không nhận</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="131"/>
+        <source>Check the devices</source>
+        <translation>Kiểm tra thiết bị</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="132"/>
         <source>Unfinished records (Enter to continue):</source>
         <translation>Hồ sơ chưa xong (Enter để làm tiếp):</translation>
     </message>
     <message>
-        <location filename="../pages/home.py" line="72"/>
+        <location filename="../pages/home.py" line="156"/>
+        <source>To enrol, first set up today&apos;s session (where the team works).</source>
+        <translation>Muốn thu nhận, trước hết hãy thiết lập đợt cấp hôm nay (nơi đội làm việc).</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="162"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="185"/>
+        <source>never</source>
+        <translation>chưa lần nào</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="186"/>
+        <source>Last record received by the hub: %1</source>
+        <translation>Lần cuối trung tâm nhận hồ sơ: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="192"/>
+        <source>Camera</source>
+        <translation>Máy ảnh</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="192"/>
+        <source>Fingerprint scanner</source>
+        <translation>Máy quét vân tay</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="193"/>
+        <source>Slap scanner</source>
+        <translation>Máy quét bốn ngón</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="193"/>
+        <source>QR reader</source>
+        <translation>Máy đọc mã QR</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="203"/>
+        <source>ready</source>
+        <translation>sẵn sàng</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="203"/>
+        <source>not delivering a picture</source>
+        <translation>không có hình</translation>
+    </message>
+    <message>
+        <location filename="../pages/home.py" line="205"/>
+        <source>not checked yet</source>
+        <translation>chưa kiểm tra</translation>
+    </message>
+</context>
+<context>
+    <name>Lab</name>
+    <message>
+        <location filename="../pages/lab/lab.py" line="328"/>
+        <source>wrong checksum</source>
+        <translation>sai mã kiểm tra</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="328"/>
+        <source>no answer</source>
+        <translation>không trả lời</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="329"/>
+        <source>cable pulled</source>
+        <translation>rút cáp</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="329"/>
+        <source>line noise</source>
+        <translation>nhiễu đường truyền</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="330"/>
+        <source>wrong password</source>
+        <translation>sai mật khẩu</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="330"/>
+        <source>port busy</source>
+        <translation>cổng đang bận</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="331"/>
+        <source>camera unplugged</source>
+        <translation>rút máy ảnh</translation>
+    </message>
+    <message>
+        <location filename="../pages/lab/lab.py" line="331"/>
+        <source>frozen picture</source>
+        <translation>hình đứng yên</translation>
     </message>
 </context>
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../pages/login.py" line="57"/>
-        <location filename="../pages/login.py" line="62"/>
+        <location filename="../pages/login.py" line="58"/>
+        <location filename="../pages/login.py" line="63"/>
         <source>Log in</source>
         <translation>Đăng nhập</translation>
     </message>
     <message>
-        <location filename="../pages/login.py" line="58"/>
+        <location filename="../pages/login.py" line="59"/>
         <source>Each person logs in with their own name and passphrase. The kit locks itself when nobody uses it.</source>
         <translation>Mỗi người đăng nhập bằng tên và mật khẩu của mình. Máy tự khóa khi không có ai sử dụng.</translation>
     </message>
     <message>
-        <location filename="../pages/login.py" line="60"/>
+        <location filename="../pages/login.py" line="61"/>
         <source>User name</source>
         <translation>Tên người dùng</translation>
     </message>
     <message>
-        <location filename="../pages/login.py" line="61"/>
+        <location filename="../pages/login.py" line="62"/>
         <source>Passphrase</source>
         <translation>Mật khẩu</translation>
     </message>
     <message>
-        <location filename="../pages/login.py" line="80"/>
+        <location filename="../pages/login.py" line="81"/>
         <source>Type your user name and passphrase.</source>
         <translation>Hãy nhập tên người dùng và mật khẩu.</translation>
     </message>
     <message>
-        <location filename="../pages/login.py" line="83"/>
+        <location filename="../pages/login.py" line="84"/>
         <source>This kit is not set up yet: a technician runs `fieldkit init` first.</source>
         <translation>Máy chưa được thiết lập: kỹ thuật viên cần chạy `fieldkit init` trước.</translation>
     </message>
     <message>
-        <location filename="../pages/login.py" line="86"/>
+        <location filename="../pages/login.py" line="87"/>
         <source>Checking…</source>
         <translation>Đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../pages/login.py" line="102"/>
+        <location filename="../pages/login.py" line="103"/>
         <source>Too many wrong attempts. Try again in %1 seconds.</source>
         <translation>Nhập sai quá nhiều lần. Thử lại sau %1 giây.</translation>
     </message>
     <message>
-        <location filename="../pages/login.py" line="105"/>
+        <location filename="../pages/login.py" line="106"/>
         <source>Wrong user name or passphrase.</source>
         <translation>Sai tên người dùng hoặc mật khẩu.</translation>
     </message>
     <message>
-        <location filename="../pages/login.py" line="107"/>
+        <location filename="../pages/login.py" line="108"/>
         <source>Cannot log in: %1</source>
         <translation>Không đăng nhập được: %1</translation>
     </message>
@@ -519,24 +667,202 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="173"/>
+        <location filename="../main_window.py" line="195"/>
+        <source>The kit locked itself after %1 minutes without use. Log in again to continue.</source>
+        <translation>Máy đã tự khóa sau %1 phút không dùng. Đăng nhập lại để làm tiếp.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="204"/>
         <source>FieldKit — ID enrolment</source>
         <translation>FieldKit — Thu nhận hồ sơ căn cước</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="174"/>
+        <location filename="../main_window.py" line="205"/>
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="175"/>
+        <location filename="../main_window.py" line="206"/>
         <source>Home</source>
         <translation>Trang chính</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="176"/>
+        <location filename="../main_window.py" line="207"/>
         <source>Lock</source>
         <translation>Khóa máy</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../messages.py" line="23"/>
+        <source>The device setting is not valid. A technician checks the device settings.</source>
+        <translation>Cấu hình thiết bị không hợp lệ. Kỹ thuật viên cần kiểm tra cấu hình thiết bị.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="25"/>
+        <source>The device was not found. Is it plugged in and switched on?</source>
+        <translation>Không tìm thấy thiết bị. Thiết bị đã cắm và bật chưa?</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="26"/>
+        <source>The device was unplugged or lost power. Plug it in again; the kit reconnects by itself.</source>
+        <translation>Thiết bị bị rút ra hoặc mất điện. Hãy cắm lại; máy tự kết nối lại.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="28"/>
+        <source>The device did not answer in time. Check the cable and try again.</source>
+        <translation>Thiết bị không trả lời kịp. Kiểm tra dây cáp rồi thử lại.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="29"/>
+        <source>The device sent data the kit does not understand. Unplug it, plug it in again and try again.</source>
+        <translation>Thiết bị gửi dữ liệu máy không hiểu. Rút ra, cắm lại rồi thử lại.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="31"/>
+        <source>The device is busy. Try again in a moment.</source>
+        <translation>Thiết bị đang bận. Chờ một lát rồi thử lại.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="32"/>
+        <source>The capture could not be used. Ask the person to try again as the screen shows.</source>
+        <translation>Lần lấy này không dùng được. Mời người dân làm lại theo hướng dẫn trên màn hình.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="34"/>
+        <source>The device refused the kit (wrong device password). A technician checks the device settings.</source>
+        <translation>Thiết bị từ chối máy (sai mật khẩu thiết bị). Kỹ thuật viên cần kiểm tra cấu hình thiết bị.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="36"/>
+        <source>This device cannot do this capture. Use the device the kit is set up for.</source>
+        <translation>Thiết bị này không làm được việc này. Hãy dùng đúng thiết bị đã cài cho máy.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="38"/>
+        <source>The device failed. Check the cable and try again.</source>
+        <translation>Thiết bị bị lỗi. Kiểm tra dây cáp rồi thử lại.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="39"/>
+        <source>The hub cannot be reached (no network or the hub is off). Records stay queued and are sent later.</source>
+        <translation>Không kết nối được trung tâm (không có mạng hoặc trung tâm chưa bật). Hồ sơ vẫn chờ trên máy và sẽ được gửi sau.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="41"/>
+        <source>The hub refused the data. A supervisor checks the sync page.</source>
+        <translation>Trung tâm không nhận dữ liệu. Cán bộ phụ trách xem trang gửi dữ liệu.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="42"/>
+        <source>The hub&apos;s receipt could not be verified. The record stays queued; tell the technician.</source>
+        <translation>Không xác minh được biên nhận của trung tâm. Hồ sơ vẫn chờ gửi; hãy báo kỹ thuật viên.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="44"/>
+        <source>A record could not be sent after several tries. It stays queued; tell the technician.</source>
+        <translation>Một hồ sơ không gửi được sau nhiều lần thử. Hồ sơ vẫn chờ gửi; hãy báo kỹ thuật viên.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="47"/>
+        <source>This is not an ID card QR: %1</source>
+        <translation>Đây không phải mã QR của thẻ căn cước: %1</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="48"/>
+        <source>Your role does not allow this.</source>
+        <translation>Vai trò của bạn không được làm việc này.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="49"/>
+        <source>Wrong user name or passphrase.</source>
+        <translation>Sai tên đăng nhập hoặc mật khẩu.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="50"/>
+        <source>This kit is not set up. A technician sets it up first.</source>
+        <translation>Máy chưa được cài đặt. Kỹ thuật viên cần cài đặt trước.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="51"/>
+        <source>This record can no longer be changed (it was sent for review or sealed).</source>
+        <translation>Hồ sơ này không sửa được nữa (đã gửi duyệt hoặc đã niêm phong).</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="53"/>
+        <source>Someone changed this record meanwhile. Open it again.</source>
+        <translation>Hồ sơ vừa được người khác thay đổi. Hãy mở lại.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="54"/>
+        <source>The record was not found.</source>
+        <translation>Không tìm thấy hồ sơ.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="55"/>
+        <source>This kit is not connected to a hub yet. A technician provisions it.</source>
+        <translation>Máy chưa được kết nối với trung tâm. Kỹ thuật viên cần đăng ký máy.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="56"/>
+        <source>The kit could not read or write a file or drive. Check the USB drive and the free space.</source>
+        <translation>Máy không đọc hoặc ghi được tệp hay ổ đĩa. Kiểm tra ổ USB và dung lượng còn trống.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="58"/>
+        <source>The operation failed. The technician finds the details in the kit&apos;s log.</source>
+        <translation>Thao tác không thành công. Kỹ thuật viên xem chi tiết trong nhật ký của máy.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="60"/>
+        <source>The camera is unplugged or lost power. Plug it in again; the kit reconnects by itself.</source>
+        <translation>Máy ảnh bị rút ra hoặc mất điện. Hãy cắm lại; máy tự kết nối lại.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="62"/>
+        <source>Reconnecting to the camera…</source>
+        <translation>Đang kết nối lại máy ảnh…</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="63"/>
+        <source>The camera picture is frozen. If it does not move again, unplug the camera and plug it in again.</source>
+        <translation>Hình của máy ảnh bị đứng. Nếu hình không chạy lại, hãy rút máy ảnh ra rồi cắm lại.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="65"/>
+        <source>up to date, waiting</source>
+        <translation>đã gửi hết, đang chờ</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="66"/>
+        <source>no connection to the hub</source>
+        <translation>không kết nối được trung tâm</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="67"/>
+        <source>looking for the hub</source>
+        <translation>đang tìm trung tâm</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="68"/>
+        <source>sending</source>
+        <translation>đang gửi</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="69"/>
+        <source>stopped</source>
+        <translation>đã dừng</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="70"/>
+        <source>unknown</source>
+        <translation>không rõ</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="46"/>
+        <source>Sending failed; the kit tries again by itself.</source>
+        <translation>Gửi không thành công; máy sẽ tự gửi lại.</translation>
     </message>
 </context>
 <context>
@@ -704,134 +1030,373 @@
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <location filename="../qt_strings.py" line="24"/>
+        <source>Look in:</source>
+        <translation>Tìm trong:</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="24"/>
+        <source>Directory:</source>
+        <translation>Thư mục:</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="25"/>
+        <source>File &amp;name:</source>
+        <translation>Tên &amp;tệp:</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="25"/>
+        <source>Files of type:</source>
+        <translation>Loại tệp:</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="26"/>
+        <source>&amp;Open</source>
+        <translation>&amp;Mở</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="26"/>
+        <source>&amp;Choose</source>
+        <translation>&amp;Chọn</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="27"/>
+        <source>&amp;Save</source>
+        <translation>&amp;Lưu</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="27"/>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="28"/>
+        <source>Back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="28"/>
+        <source>Forward</source>
+        <translation>Tiến tới</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="29"/>
+        <source>Parent Directory</source>
+        <translation>Thư mục cha</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="29"/>
+        <source>Create New Folder</source>
+        <translation>Tạo thư mục mới</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="30"/>
+        <source>List View</source>
+        <translation>Dạng danh sách</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="30"/>
+        <source>Detail View</source>
+        <translation>Dạng chi tiết</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="31"/>
+        <source>Directories</source>
+        <translation>Thư mục</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="31"/>
+        <source>All Files (*)</source>
+        <translation>Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="32"/>
+        <source>Find Directory</source>
+        <translation>Chọn thư mục</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="32"/>
+        <source>Open</source>
+        <translation>Mở</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="33"/>
+        <source>New Folder</source>
+        <translation>Thư mục mới</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="33"/>
+        <source>&amp;Rename</source>
+        <translation>Đổi &amp;tên</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="34"/>
+        <source>&amp;Delete</source>
+        <translation>&amp;Xóa</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="34"/>
+        <source>Show &amp;hidden files</source>
+        <translation>Hiện tệp &amp;ẩn</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="35"/>
+        <source>Recent Places</source>
+        <translation>Nơi mở gần đây</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="35"/>
+        <source>My Computer</source>
+        <translation>Máy tính</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="36"/>
+        <source>Computer</source>
+        <translation>Máy tính</translation>
+    </message>
+</context>
+<context>
+    <name>QFileSystemModel</name>
+    <message>
+        <location filename="../qt_strings.py" line="37"/>
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="37"/>
+        <source>Size</source>
+        <translation>Kích thước</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="38"/>
+        <source>Type</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="38"/>
+        <source>Date Modified</source>
+        <translation>Ngày sửa</translation>
+    </message>
+</context>
+<context>
+    <name>QPlatformTheme</name>
+    <message>
+        <location filename="../qt_strings.py" line="14"/>
+        <source>OK</source>
+        <translation>Đồng ý</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="14"/>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="15"/>
+        <source>&amp;Yes</source>
+        <translation>&amp;Có</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="15"/>
+        <source>&amp;No</source>
+        <translation>&amp;Không</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="16"/>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="16"/>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="17"/>
+        <source>Open</source>
+        <translation>Mở</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="17"/>
+        <source>Discard</source>
+        <translation>Bỏ</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="18"/>
+        <source>Apply</source>
+        <translation>Áp dụng</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="18"/>
+        <source>Retry</source>
+        <translation>Thử lại</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="19"/>
+        <source>Ignore</source>
+        <translation>Bỏ qua</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="19"/>
+        <source>Abort</source>
+        <translation>Hủy bỏ</translation>
+    </message>
+    <message>
+        <location filename="../qt_strings.py" line="20"/>
+        <source>Help</source>
+        <translation>Trợ giúp</translation>
+    </message>
+</context>
+<context>
     <name>ReviewDetailPage</name>
     <message>
-        <location filename="../pages/review/detail.py" line="82"/>
+        <location filename="../pages/review/detail.py" line="109"/>
         <source>Review a record</source>
         <translation>Duyệt hồ sơ</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="83"/>
+        <location filename="../pages/review/detail.py" line="110"/>
         <source>Reason (needed to return or reject)</source>
         <translation>Lý do (bắt buộc khi trả lại hoặc từ chối)</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="84"/>
+        <location filename="../pages/review/detail.py" line="111"/>
         <source>Approve and co-sign</source>
         <translation>Phê duyệt và ký</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="85"/>
+        <location filename="../pages/review/detail.py" line="112"/>
         <source>Return to the officer</source>
         <translation>Trả lại cán bộ</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="86"/>
+        <location filename="../pages/review/detail.py" line="113"/>
         <source>Reject</source>
         <translation>Từ chối</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="87"/>
+        <location filename="../pages/review/detail.py" line="114"/>
         <source>Back to the list</source>
         <translation>Về danh sách</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="97"/>
+        <location filename="../pages/review/detail.py" line="115"/>
+        <source>Open the other record</source>
+        <translation>Mở hồ sơ kia</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="125"/>
         <source>Opening…</source>
         <translation>Đang mở…</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="122"/>
+        <location filename="../pages/review/detail.py" line="151"/>
         <source>Status: %1. The kit can no longer read this record.</source>
         <translation>Trạng thái: %1. Máy không còn đọc được hồ sơ này.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="130"/>
+        <location filename="../pages/review/detail.py" line="159"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="130"/>
+        <location filename="../pages/review/detail.py" line="159"/>
         <source>Full birth name</source>
         <translation>Họ, chữ đệm và tên khai sinh</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="131"/>
+        <location filename="../pages/review/detail.py" line="160"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="132"/>
+        <location filename="../pages/review/detail.py" line="161"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="133"/>
+        <location filename="../pages/review/detail.py" line="162"/>
         <source>Personal ID number</source>
         <translation>Số định danh cá nhân</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="134"/>
+        <location filename="../pages/review/detail.py" line="163"/>
         <source>Residence</source>
         <translation>Nơi cư trú</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="135"/>
+        <location filename="../pages/review/detail.py" line="164"/>
         <source>Face quality</source>
         <translation>Chất lượng ảnh mặt</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="137"/>
+        <location filename="../pages/review/detail.py" line="166"/>
         <source>Note</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="162"/>
+        <location filename="../pages/review/detail.py" line="170"/>
+        <source>No face photo or fingerprints: the person is under 6.</source>
+        <translation>Không chụp ảnh mặt, không lấy vân tay: người này dưới 6 tuổi.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="189"/>
+        <source>Possible duplicate: this person may already be enrolled. Compare the photos and open the other record before approving.</source>
+        <translation>Có thể trùng: người này có thể đã được thu nhận. Hãy so ảnh và mở hồ sơ kia trước khi phê duyệt.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="230"/>
         <source>Duplicate check: not run for this record.</source>
         <translation>Kiểm tra trùng lặp: chưa chạy cho hồ sơ này.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="165"/>
-        <source>⚠ Duplicate check failed: %1</source>
-        <translation>⚠ Kiểm tra trùng lặp không thành công: %1</translation>
+        <location filename="../pages/review/detail.py" line="233"/>
+        <source>⚠ The duplicate check could not run for this record: check the person against earlier records by name.</source>
+        <translation>⚠ Máy chưa kiểm tra trùng được cho hồ sơ này: hãy tự tìm theo tên trong các hồ sơ trước.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="167"/>
+        <location filename="../pages/review/detail.py" line="239"/>
+        <source>⛔ Possible duplicate of record %1 by %2: similarity %3 (flagged from %4)</source>
+        <translation>⛔ Có thể trùng với hồ sơ %1 theo %2: độ giống %3 (cảnh báo từ %4)</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="243"/>
+        <source>(%1 weaker matches not shown)</source>
+        <translation>(không hiện %1 kết quả giống ít hơn)</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/detail.py" line="236"/>
         <source>Duplicate check: no earlier record of this kit looks like this person.</source>
         <translation>Kiểm tra trùng lặp: không có hồ sơ nào trước đó trên máy này giống người này.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="168"/>
+        <location filename="../pages/review/detail.py" line="237"/>
         <source>face</source>
         <translation>khuôn mặt</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="168"/>
+        <location filename="../pages/review/detail.py" line="237"/>
         <source>fingerprint</source>
         <translation>vân tay</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="169"/>
-        <source>⚠ Possible duplicate of record %1 by %2: similarity %3 (flagged from %4; %5)</source>
-        <translation>⚠ Có thể trùng với hồ sơ %1 theo %2: độ giống %3 (cảnh báo từ %4; %5)</translation>
-    </message>
-    <message>
-        <location filename="../pages/review/detail.py" line="176"/>
+        <location filename="../pages/review/detail.py" line="248"/>
         <source>Approving, co-signing and sealing…</source>
         <translation>Đang phê duyệt, ký và niêm phong…</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="184"/>
+        <location filename="../pages/review/detail.py" line="256"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="193"/>
+        <location filename="../pages/review/detail.py" line="265"/>
         <source>Done: %1.</source>
         <translation>Xong: %1.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="197"/>
+        <location filename="../pages/review/detail.py" line="269"/>
         <source>Not done: %1</source>
         <translation>Chưa làm được: %1</translation>
     </message>
@@ -839,57 +1404,97 @@
 <context>
     <name>ReviewListPage</name>
     <message>
-        <location filename="../pages/review/list_page.py" line="66"/>
+        <location filename="../pages/review/list_page.py" line="90"/>
         <source>Records to review</source>
         <translation>Hồ sơ cần duyệt</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="74"/>
+        <location filename="../pages/review/list_page.py" line="98"/>
         <source>Search by name or ID number (diacritics optional)</source>
         <translation>Tìm theo tên hoặc số định danh (không cần dấu)</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="75"/>
+        <location filename="../pages/review/list_page.py" line="99"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="75"/>
+        <location filename="../pages/review/list_page.py" line="99"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="75"/>
+        <location filename="../pages/review/list_page.py" line="99"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="76"/>
+        <location filename="../pages/review/list_page.py" line="100"/>
         <source>Updated</source>
         <translation>Cập nhật</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="77"/>
+        <location filename="../pages/review/list_page.py" line="100"/>
+        <source>Opened</source>
+        <translation>Đã xem</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="101"/>
         <source>Open (Enter)</source>
         <translation>Mở (Enter)</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="78"/>
-        <source>Approve the selected records</source>
-        <translation>Phê duyệt các hồ sơ đã chọn</translation>
+        <location filename="../pages/review/list_page.py" line="102"/>
+        <source>OK</source>
+        <translation>Đồng ý</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="106"/>
+        <location filename="../pages/review/list_page.py" line="130"/>
+        <source>(sealed: name not readable on the kit)</source>
+        <translation>(đã niêm phong: máy không đọc được tên)</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="144"/>
         <source>%1 records</source>
         <translation>%1 hồ sơ</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="125"/>
+        <location filename="../pages/review/list_page.py" line="163"/>
+        <source>Approve the opened records (%1)</source>
+        <translation>Phê duyệt các hồ sơ đã xem (%1)</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="165"/>
+        <source>Only records you have opened and checked can be approved together.</source>
+        <translation>Chỉ phê duyệt cùng lúc được những hồ sơ bạn đã mở và kiểm tra.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="189"/>
+        <source>Approve and co-sign these %1 records?</source>
+        <translation>Phê duyệt và ký %1 hồ sơ này?</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="192"/>
+        <source>… and %1 more</source>
+        <translation>… và %1 người khác</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="194"/>
+        <source>%1 selected records you have not opened are left out.</source>
+        <translation>%1 hồ sơ đã chọn nhưng chưa mở sẽ không được phê duyệt.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="196"/>
+        <source>Approve records</source>
+        <translation>Phê duyệt hồ sơ</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="213"/>
         <source>Approving and sealing %1 records…</source>
         <translation>Đang phê duyệt và niêm phong %1 hồ sơ…</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="140"/>
+        <location filename="../pages/review/list_page.py" line="228"/>
         <source>%1 approved and sealed, %2 failed.</source>
         <translation>%1 hồ sơ đã duyệt và niêm phong, %2 lỗi.</translation>
     </message>
@@ -985,57 +1590,62 @@
 <context>
     <name>SessionSetupPage</name>
     <message>
-        <location filename="../pages/session_setup.py" line="58"/>
+        <location filename="../pages/session_setup.py" line="67"/>
         <source>Today&apos;s session</source>
         <translation>Đợt cấp hôm nay</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="59"/>
+        <location filename="../pages/session_setup.py" line="68"/>
         <source>Province</source>
         <translation>Tỉnh, thành phố</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="59"/>
+        <location filename="../pages/session_setup.py" line="68"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="59"/>
+        <location filename="../pages/session_setup.py" line="68"/>
         <source>Village (thôn, buôn)</source>
         <translation>Thôn, buôn, làng</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="60"/>
+        <location filename="../pages/session_setup.py" line="69"/>
         <source>Team</source>
         <translation>Tổ công tác</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="60"/>
+        <location filename="../pages/session_setup.py" line="69"/>
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="62"/>
+        <location filename="../pages/session_setup.py" line="71"/>
         <source>Type to search, e.g. quang ngai</source>
         <translation>Gõ để tìm, ví dụ: quang ngai</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="63"/>
+        <location filename="../pages/session_setup.py" line="72"/>
         <source>Type to search, diacritics optional</source>
         <translation>Gõ để tìm, không cần dấu</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="64"/>
+        <location filename="../pages/session_setup.py" line="73"/>
         <source>Start the session</source>
         <translation>Bắt đầu đợt cấp</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="85"/>
+        <location filename="../pages/session_setup.py" line="95"/>
+        <source>%1 is part of %2 since 1 July 2025: %2 is chosen.</source>
+        <translation>%1 đã nhập vào %2 từ 01/7/2025: đã chọn %2.</translation>
+    </message>
+    <message>
+        <location filename="../pages/session_setup.py" line="113"/>
         <source>Choose the province and the commune from the list.</source>
         <translation>Hãy chọn tỉnh và xã từ danh sách.</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="88"/>
+        <location filename="../pages/session_setup.py" line="116"/>
         <source>Type the team&apos;s name.</source>
         <translation>Hãy nhập tên tổ công tác.</translation>
     </message>
@@ -1043,27 +1653,27 @@
 <context>
     <name>SessionSummaryPage</name>
     <message>
-        <location filename="../pages/session_setup.py" line="123"/>
+        <location filename="../pages/session_setup.py" line="151"/>
         <source>Session summary</source>
         <translation>Tổng kết đợt cấp</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="124"/>
+        <location filename="../pages/session_setup.py" line="152"/>
         <source>enrolled, waiting for review</source>
         <translation>hồ sơ đã thu, chờ duyệt</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="124"/>
+        <location filename="../pages/session_setup.py" line="152"/>
         <source>drafts not finished</source>
         <translation>hồ sơ chưa xong</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="125"/>
+        <location filename="../pages/session_setup.py" line="153"/>
         <source>fingers recorded as exceptions</source>
         <translation>ngón tay ghi ngoại lệ</translation>
     </message>
     <message>
-        <location filename="../pages/session_setup.py" line="137"/>
+        <location filename="../pages/session_setup.py" line="165"/>
         <source>No session started.</source>
         <translation>Chưa bắt đầu đợt cấp.</translation>
     </message>
@@ -1152,147 +1762,147 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../pages/sync_panel.py" line="81"/>
+        <location filename="../pages/sync_panel.py" line="85"/>
         <source>Sending to the hub</source>
         <translation>Gửi dữ liệu về trung tâm</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="82"/>
+        <location filename="../pages/sync_panel.py" line="86"/>
         <source>Packets</source>
         <translation>Gói dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="83"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Current packet</source>
         <translation>Gói đang gửi</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="84"/>
+        <location filename="../pages/sync_panel.py" line="88"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="85"/>
+        <location filename="../pages/sync_panel.py" line="89"/>
         <source>Export to USB…</source>
         <translation>Xuất ra USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="86"/>
+        <location filename="../pages/sync_panel.py" line="90"/>
         <source>Import receipts from USB…</source>
         <translation>Nhập biên nhận từ USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Packet</source>
         <translation>Gói</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Size</source>
         <translation>Dung lượng</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Problem</source>
         <translation>Sự cố</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="104"/>
+        <location filename="../pages/sync_panel.py" line="108"/>
         <source>Log in to see the queue.</source>
         <translation>Đăng nhập để xem hàng đợi.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="107"/>
+        <location filename="../pages/sync_panel.py" line="111"/>
         <source>This kit is not provisioned: run `fieldkit provision` with the hub&apos;s token.</source>
         <translation>Máy chưa được đăng ký với trung tâm: chạy `fieldkit provision` với mã của trung tâm.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="112"/>
+        <location filename="../pages/sync_panel.py" line="116"/>
         <source>Not tried yet.</source>
         <translation>Chưa thử kết nối.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="123"/>
+        <location filename="../pages/sync_panel.py" line="127"/>
         <source>%1 received by the hub, %2 waiting</source>
         <translation>Trung tâm đã nhận %1, còn chờ %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="138"/>
+        <location filename="../pages/sync_panel.py" line="141"/>
         <source>Contacting the hub…</source>
         <translation>Đang kết nối trung tâm…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="144"/>
+        <location filename="../pages/sync_panel.py" line="147"/>
         <source>Hub reached: %1 delivered, %2 refused, %3 stuck.</source>
         <translation>Đã kết nối: gửi được %1, bị từ chối %2, vướng %3.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="148"/>
+        <location filename="../pages/sync_panel.py" line="151"/>
         <source>No connection to the hub: %1</source>
         <translation>Không kết nối được trung tâm: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="154"/>
+        <location filename="../pages/sync_panel.py" line="157"/>
         <source>Sync failed: %1</source>
         <translation>Đồng bộ lỗi: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="164"/>
+        <location filename="../pages/sync_panel.py" line="167"/>
         <source>State: %1</source>
         <translation>Trạng thái: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="165"/>
+        <location filename="../pages/sync_panel.py" line="168"/>
         <source>Last success: %1</source>
         <translation>Lần thành công gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="167"/>
+        <location filename="../pages/sync_panel.py" line="170"/>
         <source>Last error: %1</source>
         <translation>Lỗi gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="169"/>
+        <location filename="../pages/sync_panel.py" line="172"/>
         <source>Stuck %1: %2</source>
         <translation>Vướng %1: %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="181"/>
+        <location filename="../pages/sync_panel.py" line="184"/>
         <source>Choose the USB drive to export to</source>
         <translation>Chọn ổ USB để xuất dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="184"/>
+        <location filename="../pages/sync_panel.py" line="187"/>
         <source>Writing packets to %1…</source>
         <translation>Đang ghi các gói vào %1…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="188"/>
+        <location filename="../pages/sync_panel.py" line="191"/>
         <source>Choose the USB drive with the hub&apos;s receipts</source>
         <translation>Chọn ổ USB có biên nhận của máy chủ</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="191"/>
+        <location filename="../pages/sync_panel.py" line="194"/>
         <source>Reading receipts from %1…</source>
         <translation>Đang đọc biên nhận từ %1…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="209"/>
+        <location filename="../pages/sync_panel.py" line="212"/>
         <source>USB transfer failed: %1</source>
         <translation>Chuyển qua USB không thành công: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="212"/>
+        <location filename="../pages/sync_panel.py" line="215"/>
         <source>Exported %1 packet(s) to %2 (%3 already there, %4 delivered ones removed). Take the drive to the hub.</source>
         <translation>Đã xuất %1 gói vào %2 (%3 gói đã có sẵn, đã xoá %4 gói đã gửi xong). Hãy mang ổ USB đến máy chủ.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="217"/>
+        <location filename="../pages/sync_panel.py" line="220"/>
         <source>Receipts: %1 acknowledged, %2 refused by the hub, %3 invalid, %4 already settled.</source>
         <translation>Biên nhận: %1 gói đã được xác nhận, %2 gói bị máy chủ từ chối, %3 biên nhận không hợp lệ, %4 gói đã xử lý trước đó.</translation>
     </message>

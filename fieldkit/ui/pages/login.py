@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from fieldkit.ui.context import AppContext
+from fieldkit.ui.messages import user_message
 
 
 class LoginPage(QWidget):
@@ -104,5 +105,5 @@ class LoginPage(QWidget):
         elif type(exc).__name__ == "BadPassphrase":
             self.error.setText(self.tr("Wrong user name or passphrase."))
         else:
-            self.error.setText(self.tr("Cannot log in: %1").replace("%1", str(exc)))
+            self.error.setText(self.tr("Cannot log in: %1").replace("%1", user_message(exc)))
         self.passphrase.setFocus()

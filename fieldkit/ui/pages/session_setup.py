@@ -40,6 +40,9 @@ class SessionSetupPage(QWidget):
         self.start_button.setObjectName("sessionStart")
         self.error = QLabel()
         self.error.setObjectName("errorText")
+        self.province_hint = QLabel()   # "Kon Tum is part of Quảng Ngãi since 1 July 2025"
+        self.province_hint.setObjectName("provinceHint")
+        self.province_hint.setWordWrap(True)
         self.labels = [QLabel() for _ in range(5)]
         form = QFormLayout()
         for label, field in zip(self.labels, (self.province, self.commune, self.village, self.team, self.day)):
@@ -47,10 +50,16 @@ class SessionSetupPage(QWidget):
         col = QVBoxLayout(self)
         col.addWidget(self.title)
         col.addLayout(form)
+        col.addWidget(self.province_hint)
         col.addWidget(self.start_button)
         col.addWidget(self.error)
         col.addStretch(1)
         self.province.currentIndexChanged.connect(self._province_changed)
+        self.province.lineEdit().editingFinished.connect(self._maybe_old_province)
+        # An error about the place or the team goes as soon as the officer corrects it.
+        self.province.currentIndexChanged.connect(lambda _i: self.error.clear())
+        self.commune.currentIndexChanged.connect(lambda _i: self.error.clear())
+        self.team.textEdited.connect(lambda _t: self.error.clear())
         self.start_button.clicked.connect(self.start)
         self.retranslate()
 
@@ -67,6 +76,25 @@ class SessionSetupPage(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def _maybe_old_province(self) -> None:
+        """A province name from before the 2025 merger ("kon tum"): pick the province it is part of now and say so.
+        The old-to-new table (fieldkit.domain.addresses) loads in ~0.6 s the first time: off the UI thread."""
+        typed = self.province.currentText().strip()
+        if not typed or self.province.findText(typed) >= 0 or self.province.matches(typed):
+            self.province_hint.clear()
+            return
+        from fieldkit.domain.addresses import convert_old_address
+        self.ctx.runner.run(convert_old_address, typed, on_success=lambda c: self._old_province_found(typed, c),
+                            on_failure=lambda _e: None)
+
+    def _old_province_found(self, typed: str, conversion) -> None:
+        if conversion.province is None or self.province.currentText().strip() != typed:
+            return
+        self.province.choose_text(conversion.province.short)
+        self.province_hint.setText(self.tr("%1 is part of %2 since 1 July 2025: %2 is chosen.")
+                                   .replace("%1", conversion.old_province or typed)
+                                   .replace("%2", conversion.province.short))
 
     def _province_changed(self, _index: int) -> None:
         province = find_province(self.province.currentData() or "")

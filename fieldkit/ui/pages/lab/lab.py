@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from fieldkit.domain.fingers import Finger, Slap
 from fieldkit.ui.bridge import FutureWatcher
 from fieldkit.ui.devices import present_to_simulator, simulator_of
+from fieldkit.ui.messages import user_message
 from fieldkit.ui.widgets.frame_view import FrameView
 from fieldkit.ui.widgets.images import qimage_from_array
 
@@ -59,6 +60,12 @@ class HardwareLab(QWidget):
         self.preview_button.setObjectName("labPreview")
         self.state = QLabel()
         self.state.setObjectName("labState")
+        # A failed Open (or a refused password) is shown here, in red above the picture, not only in the log.
+        self.error = QLabel()
+        self.error.setObjectName("labError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b03a2e; font-weight: bold;")
+        self.error.hide()
         self.view = FrameView()
         self.view.setObjectName("labView")
         self.result = QLabel()
@@ -68,12 +75,13 @@ class HardwareLab(QWidget):
         self.result.setWordWrap(True)
         self.fault_box = QGroupBox()
         self.fault_checks: dict[str, QCheckBox] = {}
-        fault_row = QHBoxLayout(self.fault_box)
-        for name in SERIAL_FAULTS + CAMERA_FAULTS:
-            box = QCheckBox(name)
+        fault_row = QGridLayout(self.fault_box)   # four to a row: the names are long in Vietnamese
+        fault_row.setContentsMargins(6, 2, 6, 2)
+        for i, name in enumerate(SERIAL_FAULTS + CAMERA_FAULTS):
+            box = QCheckBox()
             box.setObjectName(f"fault_{name}")
             box.toggled.connect(lambda on, n=name: self.set_fault(n, on))
-            fault_row.addWidget(box)
+            fault_row.addWidget(box, i // 4, i % 4)
             self.fault_checks[name] = box
         self.log = QPlainTextEdit()
         self.log.setObjectName("labLog")
@@ -95,6 +103,7 @@ class HardwareLab(QWidget):
         col.addWidget(self.title)
         col.addLayout(top)
         col.addWidget(self.state)
+        col.addWidget(self.error)
         col.addWidget(self.fault_box)
         col.addLayout(mid, 1)
         self.open_button.clicked.connect(self.open_device)
@@ -121,6 +130,9 @@ class HardwareLab(QWidget):
         self.fault_box.setTitle(self.tr("Simulator faults"))
         self.log_label.setText(self.tr("Device log (bytes in and out)"))
         self.view.set_message(self.tr("Open a camera to see its picture."))
+        names = fault_names()
+        for name, box in self.fault_checks.items():
+            box.setText(names[name])
         self._show_result()
         self._update_controls()
 
@@ -157,6 +169,7 @@ class HardwareLab(QWidget):
         if not spec:
             return
         self.open_button.setEnabled(False)
+        self.show_error("")
         self.append_log(f"open {spec}")
         started = time.perf_counter()
         self.ctx.devices.open(spec, on_ready=lambda dev: self._opened(spec, dev, started),
@@ -170,8 +183,13 @@ class HardwareLab(QWidget):
         self._update_controls()
 
     def _open_failed(self, exc: BaseException) -> None:
-        self.append_log(f"ERROR {exc} {getattr(exc, 'hint', '')}")
+        self.show_error(self.tr("Could not open the device: %1").replace("%1", user_message(exc)))
+        self.append_log(f"open failed: {type(exc).__name__}")
         self.open_button.setEnabled(True)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
 
     def close_device(self) -> None:
         if self.device is None:
@@ -217,6 +235,12 @@ class HardwareLab(QWidget):
             return
         self.test_button.setEnabled(False)
         started = time.perf_counter()
+        # Each test starts from a blank result and picture: a failure must not leave the previous test's on screen.
+        self.last_image = None
+        if self.relay is None:
+            self.view.clear()
+        self.show_error("")
+        self._show_result(lambda: self.tr("Testing…"))
         if kind == "camera":
             future = dev.worker.submit(dev.capture_still)
         elif kind == "fingerprint":
@@ -256,9 +280,8 @@ class HardwareLab(QWidget):
     def _test_failed(self, exc: BaseException, started: float) -> None:
         ms = (time.perf_counter() - started) * 1000
         self.test_button.setEnabled(True)
-        detail = f"{exc} {getattr(exc, 'hint', '')}".strip()
         self._show_result(lambda: self.tr("Test failed after %1 ms: %2").replace("%1", f"{ms:.0f}")
-                          .replace("%2", detail))
+                          .replace("%2", user_message(exc)))
         self.append_log(f"test failed: {type(exc).__name__}")
 
     def set_fault(self, name: str, on: bool) -> None:
@@ -274,8 +297,35 @@ class HardwareLab(QWidget):
         else:
             faults.clear(name)
         self.append_log(f"fault {name} {'on' if on else 'off'}")
+        if name == "password":
+            self.check_password()
+
+    def check_password(self) -> None:
+        """Verify the device password again now, so the "password" fault shows its effect at once (the driver
+        otherwise checks it only when it (re)connects)."""
+        dev = self.device
+        handshake = getattr(dev, "handshake", None)
+        if handshake is None:
+            self._show_result(lambda: self.tr("This device checks its password when it is opened: close and open "
+                                              "it to see the effect."))
+            return
+        watcher = FutureWatcher(self)
+        watcher.succeeded.connect(lambda _r: (self.show_error(""), self._show_result(
+            lambda: self.tr("Password check: the device accepted the kit."))))
+        watcher.failed.connect(lambda exc: self.show_error(
+            self.tr("Password check failed: %1").replace("%1", user_message(exc))))
+        watcher.watch(dev.worker.submit(handshake))
 
     def leave(self) -> None:
         if self.relay is not None and self.device is not None:
             self.device.stop_stream()
             self.relay = None
+
+
+def fault_names() -> dict[str, str]:
+    """The simulator faults in words (the lab's check boxes)."""
+    tr = QCoreApplication
+    return {"checksum": tr.translate("Lab", "wrong checksum"), "timeout": tr.translate("Lab", "no answer"),
+            "disconnect": tr.translate("Lab", "cable pulled"), "garbage": tr.translate("Lab", "line noise"),
+            "password": tr.translate("Lab", "wrong password"), "busy": tr.translate("Lab", "port busy"),
+            "unplugged": tr.translate("Lab", "camera unplugged"), "frozen": tr.translate("Lab", "frozen picture")}

@@ -1,15 +1,22 @@
-"""Records waiting for review: status filter, diacritic-insensitive search (the store's folded tokens), batch approve."""
+"""Records waiting for review: status filter, diacritic-insensitive search (the store's folded tokens), batch approve.
+
+Batch approval is four-eyes only for records the supervisor has opened: `mark_opened` is called when the detail
+page shows a record; unopened records in the selection are left out, a confirmation names who will be approved,
+and the selection never carries over to other rows after the list reloads.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from fieldkit.ui.names import record_status_name
+from fieldkit.ui.messages import user_message
+from fieldkit.ui.names import display_date, record_status_name
 
+CONFIRM_NAMES = 12   # names listed in the batch confirmation; the rest are counted
 STATUS_FILTERS = (("pending_review",), ("returned",), ("sealed", "uploading", "acknowledged"), ("rejected",),
                   ("draft", "captured"))
 
@@ -22,13 +29,14 @@ class ReviewListPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.rows: list = []
+        self.opened: set[str] = set()   # record ids this supervisor has looked at in the detail page
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.status_box = QComboBox()
         self.status_box.setObjectName("reviewStatus")
         self.search = QLineEdit()
         self.search.setObjectName("reviewSearch")
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("reviewTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -38,6 +46,19 @@ class ReviewListPage(QWidget):
         self.batch_button = QPushButton()
         self.batch_button.setObjectName("reviewBatch")
         self.info = QLabel()
+        self.info.setObjectName("reviewCount")
+        # The batch result stays until the supervisor dismisses it (a list reload must not overwrite it).
+        self.result = QLabel()
+        self.result.setObjectName("reviewResult")
+        self.result.setWordWrap(True)
+        self.dismiss_button = QPushButton()
+        self.dismiss_button.setObjectName("reviewDismiss")
+        self.result_row = QWidget()
+        result_layout = QHBoxLayout(self.result_row)
+        result_layout.setContentsMargins(0, 0, 0, 0)
+        result_layout.addWidget(self.result, 1)
+        result_layout.addWidget(self.dismiss_button)
+        self.result_row.hide()
         top = QHBoxLayout()
         top.addWidget(self.status_box)
         top.addWidget(self.search, 1)
@@ -50,6 +71,7 @@ class ReviewListPage(QWidget):
         col.addLayout(top)
         col.addWidget(self.table, 1)
         col.addLayout(buttons)
+        col.addWidget(self.result_row)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
@@ -60,6 +82,8 @@ class ReviewListPage(QWidget):
         self.table.itemActivated.connect(lambda item: self._open_row(item.row()))
         self.open_button.clicked.connect(lambda: self._open_row(self.table.currentRow()))
         self.batch_button.clicked.connect(self.approve_selected)
+        self.dismiss_button.clicked.connect(self.dismiss_result)
+        self.table.itemSelectionChanged.connect(self._update_batch_button)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -73,9 +97,10 @@ class ReviewListPage(QWidget):
         self.status_box.blockSignals(False)
         self.search.setPlaceholderText(self.tr("Search by name or ID number (diacritics optional)"))
         self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Date of birth"), self.tr("Status"),
-                                              self.tr("Updated")])
+                                              self.tr("Opened"), self.tr("Updated")])
         self.open_button.setText(self.tr("Open (Enter)"))
-        self.batch_button.setText(self.tr("Approve the selected records"))
+        self.dismiss_button.setText(self.tr("OK"))
+        self._update_batch_button()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
         if event.type() == QEvent.Type.LanguageChange:
@@ -91,21 +116,61 @@ class ReviewListPage(QWidget):
         f = ReviewFilter(statuses=tuple(self.status_box.currentData() or ("pending_review",)),
                          search=self.search.text(), limit=200)
         self.ctx.runner.run(session.list_for_review, f, on_success=self._show,
-                            on_failure=lambda e: self.info.setText(str(e)))
+                            on_failure=lambda e: self.info.setText(user_message(e)))
 
     def _show(self, rows: list) -> None:
+        keep = set(self.selected_ids())   # by record id: row numbers point at other people after a reload
         self.rows = rows
+        self.table.blockSignals(True)
+        self.table.clearSelection()
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            updated = datetime.fromtimestamp(row.updated_at / 1000).strftime("%d/%m %H:%M")
-            for c, text in enumerate((row.name or "—", display_date(row.birth_date), record_status_name(row.status), updated)):
+            updated = datetime.fromtimestamp(row.updated_at / 1000).strftime("%d/%m/%Y %H:%M")
+            seen = "✓" if row.record_id in self.opened else ""
+            for c, text in enumerate((row.name or self.tr("(sealed: name not readable on the kit)"),
+                                      display_date(row.birth_date), record_status_name(row.status), seen, updated)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.record_id)
                 self.table.setItem(r, c, item)
+        selection = self.table.selectionModel()
+        for r, row in enumerate(rows):
+            if row.record_id in keep:
+                selection.select(self.table.model().index(r, 0),
+                                 selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+        if rows and not keep:
+            self.table.setCurrentCell(0, 0, selection.SelectionFlag.NoUpdate)   # keyboard focus, nothing selected
+        self.table.blockSignals(False)
         self.table.resizeColumnsToContents()
         self.info.setText(self.tr("%1 records").replace("%1", str(len(rows))))
-        if rows and self.table.currentRow() < 0:
-            self.table.selectRow(0)
+        self._update_batch_button()
+
+    def mark_opened(self, record_id: str) -> None:
+        """The detail page showed this record to the supervisor: it may now be approved in a batch."""
+        self.opened.add(record_id)
+
+    def forget_opened(self) -> None:
+        """A new log-in: what the previous supervisor looked at does not count for this one."""
+        self.opened.clear()
+        self.dismiss_result()
+
+    def approvable_ids(self) -> list[str]:
+        """Selected records waiting for review that this supervisor has opened."""
+        pending = {r.record_id for r in self.rows if r.status == "pending_review"}
+        return [rid for rid in self.selected_ids() if rid in self.opened and rid in pending]
+
+    def _update_batch_button(self) -> None:
+        n = len(self.approvable_ids())
+        self.batch_button.setText(self.tr("Approve the opened records (%1)").replace("%1", str(n)))
+        self.batch_button.setEnabled(n > 0)
+        self.batch_button.setToolTip(self.tr("Only records you have opened and checked can be approved together."))
+
+    def show_result(self, text: str) -> None:
+        self.result.setText(text)
+        self.result_row.show()
+
+    def dismiss_result(self) -> None:
+        self.result.clear()
+        self.result_row.hide()
 
     def _open_row(self, row: int) -> None:
         if 0 <= row < len(self.rows):
@@ -115,14 +180,37 @@ class ReviewListPage(QWidget):
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
         return [self.rows[r].record_id for r in rows if r < len(self.rows)]
 
+    def confirm_batch(self, names: list[str], skipped: int) -> bool:
+        """Ask before approving: who exactly will be co-signed (a test replaces this with its answer)."""
+        return self.confirmation_box(names, skipped).exec() == QMessageBox.StandardButton.Yes
+
+    def confirmation_box(self, names: list[str], skipped: int) -> QMessageBox:
+        shown = names[:CONFIRM_NAMES]   # a box taller than the 768 px screen would hide its Yes/No buttons
+        text = self.tr("Approve and co-sign these %1 records?").replace("%1", str(len(names))) + "\n\n" + \
+            "\n".join(f"• {n}" for n in shown)
+        if len(names) > len(shown):
+            text += "\n" + self.tr("… and %1 more").replace("%1", str(len(names) - len(shown)))
+        if skipped:
+            text += "\n\n" + self.tr("%1 selected records you have not opened are left out.").replace(
+                "%1", str(skipped))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Approve records"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box
+
     def approve_selected(self) -> None:
-        """Approve (co-sign, seal, enqueue) every selected record, one durable transaction each, off the UI thread."""
-        ids = self.selected_ids()
+        """Approve (co-sign, seal, enqueue) the selected records the supervisor has opened, after a confirmation;
+        one durable transaction each, off the UI thread."""
+        ids = self.approvable_ids()
         session = self.ctx.kit_session
         if not ids or session is None:
             return
+        by_id = {r.record_id: r for r in self.rows}
+        names = [f"{by_id[rid].name or '—'} ({display_date(by_id[rid].birth_date)})" for rid in ids]
+        if not self.confirm_batch(names, len(self.selected_ids()) - len(ids)):
+            return
         self.batch_button.setEnabled(False)
-        self.info.setText(self.tr("Approving and sealing %1 records…").replace("%1", str(len(ids))))
+        self.show_result(self.tr("Approving and sealing %1 records…").replace("%1", str(len(ids))))
 
         def job():
             ok, failed = 0, []
@@ -131,23 +219,17 @@ class ReviewListPage(QWidget):
                     session.approve(rid)
                     ok += 1
                 except Exception as exc:  # one bad record must not stop the batch; each is reported
-                    failed.append(f"{rid[:8]}: {exc}")
+                    failed.append((rid, exc))
             return ok, failed
 
         def finished(result) -> None:
             ok, failed = result
-            self.batch_button.setEnabled(True)
-            self.info.setText(self.tr("%1 approved and sealed, %2 failed.").replace("%1", str(ok))
-                              .replace("%2", str(len(failed))) + ("\n" + "\n".join(failed) if failed else ""))
+            lines = [f"{by_id[rid].name or '—'}: {user_message(exc)}" for rid, exc in failed]
+            self.show_result(self.tr("%1 approved and sealed, %2 failed.").replace("%1", str(ok))
+                             .replace("%2", str(len(failed))) + ("\n" + "\n".join(lines) if lines else ""))
+            self.table.clearSelection()   # nothing stays selected for a second click
             self.batch_done.emit(ok, len(failed))
             self.refresh()
 
-        self.ctx.runner.run(job, on_success=finished, on_failure=lambda e: self.info.setText(str(e)))
+        self.ctx.runner.run(job, on_success=finished, on_failure=lambda e: self.show_result(user_message(e)))
 
-
-def display_date(value: str | None) -> str:
-    """ISO dates as officers write them (DD/MM/YYYY, MM/YYYY or YYYY); anything else as stored."""
-    parts = (value or "").split("-")
-    if len(parts) in (1, 2, 3) and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
-        return "/".join(reversed(parts))
-    return value or ""
