@@ -7,6 +7,7 @@
     fieldkit-hub import  DRIVE --data DIR [--db URL] [--json]        ingest a kit's USB export, write receipts
     fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits
     fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
+    fieldkit-hub registry import|synth, extract, report             population data (docs/population.md)
 
 `--data` (or $FIELDKIT_HUB_DATA) holds the hub's keys and, without `--db`, its SQLite database.
 `--db postgresql://...` puts the state in PostgreSQL so several hub processes can share it.
@@ -62,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     kits.add_argument("--json", action="store_true")
     revoke = command("revoke", "refuse a lost or stolen kit from now on", run_revoke)
     revoke.add_argument("kit_id")
+    # Population data (issue 14, docs/population.md): registry import|synth, extract, report.
+    from sync.hub.registry.cli import register as register_population
+    register_population(sub, command)
     return parser
 
 
