@@ -150,9 +150,11 @@ def read_header(data: bytes, hub_signing_public: bytes) -> ExtractHeader:
     return parsed.header
 
 
-def open_extract(data: bytes, hub_signing_public: bytes, kit_id: str, kit_key: X25519PrivateKey,
-                 now_ms: int) -> tuple[ExtractHeader, list[Resident]]:
-    """Verify (hub signature, this kit, not expired) and decrypt; ExtractError with a code otherwise."""
+def open_extract_raw(data: bytes, hub_signing_public: bytes, kit_id: str, kit_key: X25519PrivateKey,
+                     now_ms: int) -> tuple[ExtractHeader, bytes]:
+    """Verify (hub signature, this kit, not expired) and decrypt: (header, zlib-compressed residents JSON).
+
+    The residents are checked to be a JSON list of `header.count` objects; ExtractError with a code otherwise."""
     header = read_header(data, hub_signing_public)
     if header.kit_id != str(uuid.UUID(kit_id)):
         raise ExtractError("wrong_kit", f"sealed to kit {header.kit_id}")
@@ -161,12 +163,27 @@ def open_extract(data: bytes, hub_signing_public: bytes, kit_id: str, kit_key: X
     parsed = _parse(data)
     try:
         plain = X25519.hpke.decrypt(parsed.sealed, kit_key, info=INFO_PREFIX + parsed.prefix)
-        doc = json.loads(zlib.decompress(plain).decode("utf-8"))
-        residents = [Resident.from_dict(r) for r in doc["residents"]]
     except (InvalidTag, ValueError):
         raise ExtractError("decrypt_failed") from None
-    except (KeyError, TypeError, zlib.error):
+    try:
+        items = json.loads(zlib.decompress(plain).decode("utf-8"))["residents"]
+    except (KeyError, TypeError, ValueError, zlib.error):
         raise ExtractError("malformed", "content") from None
-    if len(residents) != header.count:
+    if not isinstance(items, list) or len(items) != header.count or not all(isinstance(i, dict) for i in items):
         raise ExtractError("malformed", "resident count differs from the header")
-    return header, residents
+    return header, plain
+
+
+def residents_of(plain: bytes) -> list[Resident]:
+    """The residents of decrypted extract content (as returned by open_extract_raw)."""
+    try:
+        return [Resident.from_dict(r) for r in json.loads(zlib.decompress(plain).decode("utf-8"))["residents"]]
+    except (KeyError, TypeError, ValueError, zlib.error):
+        raise ExtractError("malformed", "content") from None
+
+
+def open_extract(data: bytes, hub_signing_public: bytes, kit_id: str, kit_key: X25519PrivateKey,
+                 now_ms: int) -> tuple[ExtractHeader, list[Resident]]:
+    """Verify, decrypt and read an extract; ExtractError with a code otherwise."""
+    header, plain = open_extract_raw(data, hub_signing_public, kit_id, kit_key, now_ms)
+    return header, residents_of(plain)

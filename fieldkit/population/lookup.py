@@ -14,6 +14,7 @@ import bisect
 import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from fieldkit.population.store import ExtractInfo, ExtractStore
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\u02bc][^\W_]+)*", re.UNICODE)
 _DATE = re.compile(r"^\d{1,2}[/.-]\d{4}$|^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$|^\d{4}-\d{2}(-\d{2})?$")
-RANK_LIMIT = 5000  # above this many candidates, results come in name order without per-candidate scoring
+RANK_LIMIT = 2000  # above this many candidates, results come in name order without per-candidate scoring
 
 
 class QueryError(ValueError):
@@ -42,8 +43,20 @@ class Match:
         return f"Match({self.resident!r}, matched_by={self.matched_by})"
 
 
-def _name_words(r: Resident) -> set[str]:
-    return {w for text in (r.birth_name, *r.other_names) for w in _WORD.findall(fold(text))}
+# Names repeat a lot in a commune (a few thousand distinct among 100 000 people): fold each spelling once.
+_fold = lru_cache(maxsize=65536)(fold)
+_key = lru_cache(maxsize=65536)(comparison_key)
+
+
+@lru_cache(maxsize=65536)
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(_fold(text)))
+
+
+def _name_words(r: Resident) -> frozenset[str]:
+    if not r.other_names:
+        return _words_of(r.birth_name)
+    return frozenset().union(*(_words_of(t) for t in (r.birth_name, *r.other_names)))
 
 
 def dob_compatible(query: PartialDate, dob: PartialDate | None) -> bool:
@@ -59,15 +72,15 @@ class PopulationIndex:
     """In-memory lookup over residents (Qt-free, no I/O)."""
 
     def __init__(self, residents: list[Resident]):
-        self.residents = sorted(residents, key=lambda r: (fold(r.birth_name), r.resident_id))
-        self._words: dict[str, list[int]] = {}
+        self.residents = sorted(residents, key=lambda r: (_fold(r.birth_name), r.resident_id))
+        words: dict[str, list[int]] = {}
         self._ids: list[tuple[str, int]] = []
         self._cmnds: list[tuple[str, int]] = []
         self._years: dict[int, list[int]] = {}
         self._households: dict[str, list[int]] = {}
         for i, r in enumerate(self.residents):
             for w in _name_words(r):
-                self._words.setdefault(w, []).append(i)
+                words.setdefault(w, []).append(i)
             if r.personal_id:
                 self._ids.append((r.personal_id, i))
             if r.cmnd:
@@ -76,6 +89,7 @@ class PopulationIndex:
                 self._years.setdefault(r.date_of_birth.year, []).append(i)
             if r.household_id:
                 self._households.setdefault(fold(r.household_id), []).append(i)
+        self._words = {w: frozenset(ids) for w, ids in words.items()}
         self._sorted_words = sorted(self._words)
         self._ids.sort()
         self._cmnds.sort()
@@ -84,13 +98,12 @@ class PopulationIndex:
         return len(self.residents)
 
     # -- candidate sets ------------------------------------------------------------------------------------
-    def _word_prefix(self, prefix: str) -> set[int]:
+    def _word_prefix(self, prefix: str) -> frozenset[int] | set[int]:
         lo = bisect.bisect_left(self._sorted_words, prefix)
         hi = bisect.bisect_left(self._sorted_words, prefix + "\U0010ffff")
-        out: set[int] = set()
-        for w in self._sorted_words[lo:hi]:
-            out.update(self._words[w])
-        return out
+        if hi - lo == 1:
+            return self._words[self._sorted_words[lo]]  # shared, never modified by callers
+        return set().union(*(self._words[w] for w in self._sorted_words[lo:hi]))
 
     @staticmethod
     def _number_prefix(table: list[tuple[str, int]], prefix: str) -> set[int]:
@@ -148,7 +161,7 @@ class PopulationIndex:
         words = _WORD.findall(fold(raw))
         if not words:
             return None, set()
-        found = self._word_prefix(words[0])
+        found = set(self._word_prefix(words[0]))
         for w in words[1:]:  # "H'Bưn" folds to one token with an apostrophe kept; others split
             found &= self._word_prefix(w)
         return "name", found
@@ -158,13 +171,13 @@ class PopulationIndex:
         ordered = sorted(hits)  # residents are in folded-name order already
         if len(ordered) > RANK_LIMIT or not name_words:
             return [Match(self.residents[i], kinds) for i in ordered[:limit]]
-        typed = comparison_key(text)
+        typed = _key(text)
         scored = []
         for i in ordered:
             r = self.residents[i]
             words = _name_words(r)
             score = sum(2 for w in name_words if w in words)  # whole words beat prefixes
-            if typed and typed in comparison_key(r.birth_name):
+            if typed and typed in _key(r.birth_name):
                 score += 3  # the diacritics typed match too ("Hoà" before "Hoa")
             scored.append((-score, i))
         scored.sort()

@@ -8,8 +8,12 @@ when the registry was never updated (the team corrects it). A Resident is person
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 
 from fieldkit.domain.dates import PartialDate, parse_partial_date
+
+
+_date = lru_cache(maxsize=65536)(parse_partial_date)  # PartialDate is immutable; birth dates repeat
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,11 @@ class Resident:
 
     @classmethod
     def from_dict(cls, raw: dict) -> "Resident":
-        known = {f.name for f in fields(cls)}
-        kwargs = {k: v for k, v in raw.items() if k in known}
+        kwargs = {k: v for k, v in raw.items() if k in _FIELD_NAMES}
         dob = kwargs.get("date_of_birth")
-        kwargs["date_of_birth"] = parse_partial_date(dob) if dob else None
+        kwargs["date_of_birth"] = _date(dob) if dob else None
         kwargs["other_names"] = tuple(kwargs.get("other_names") or ())
         return cls(**kwargs)
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(Resident))

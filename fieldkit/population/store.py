@@ -13,14 +13,11 @@ the data key anyway. Editing an expiry in the meta file makes the key unwrap fai
 
 from __future__ import annotations
 
-import json
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldkit.packets.container import canonical_json
-from fieldkit.population.extract_format import ExtractError, ExtractHeader, open_extract
+from fieldkit.population.extract_format import ExtractError, ExtractHeader, open_extract_raw, residents_of
 from fieldkit.population.kitkey import kit_extract_key
 from fieldkit.population.resident import Resident
 from fieldkit.security import crypto
@@ -125,11 +122,11 @@ class ExtractStore:
         now = self.clock()
         sweep_expired(self.data_dir, now)
         hub = load_hub_keys(self.data_dir)
-        header, residents = open_extract(data, hub.signing_public_key, self.kit.kit_id,
+        header, plain = open_extract_raw(data, hub.signing_public_key, self.kit.kit_id,
                                          kit_extract_key(self.kit.device_key), now)
         info = ExtractInfo(header.extract_id, header.hub_id, header.communes, header.count, header.created_at,
                            header.expires_at, now)
-        self._write(info, residents)
+        self._write(info, plain)
         replaced = [old.extract_id for old in list_extracts(self.data_dir)
                     if old.extract_id != info.extract_id and set(old.communes) <= set(info.communes)
                     and old.created_at <= info.created_at]
@@ -137,11 +134,11 @@ class ExtractStore:
             shred_extract(self.data_dir, extract_id)
         return info, replaced
 
-    def _write(self, info: ExtractInfo, residents: list[Resident]) -> None:
+    def _write(self, info: ExtractInfo, plain: bytes) -> None:
+        """Store the verified content (zlib JSON) under a fresh key of its own, wrapped under the kit's."""
         folder = population_dir(self.data_dir)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = crypto.new_key()
-        plain = zlib.compress(canonical_json([r.to_dict() for r in residents]), 6)
         write_atomic(folder / f"{info.extract_id}.data", crypto.encrypt(key, plain, _aad("data", self.kit.kit_id, info)))
         write_atomic(folder / f"{info.extract_id}.key",
                      crypto.encrypt(self._wrap_key, key, _aad("key", self.kit.kit_id, info)))
@@ -167,7 +164,7 @@ class ExtractStore:
                                    _aad("data", self.kit.kit_id, info))
         except (OSError, crypto.DecryptError):
             raise ExtractError("decrypt_failed", f"stored extract {info.extract_id}") from None
-        return [Resident.from_dict(r) for r in json.loads(zlib.decompress(plain).decode("utf-8"))]
+        return residents_of(plain)
 
 
 __all__ = ["ExtractInfo", "ExtractStore", "ExtractHeader", "list_extracts", "shred_all", "shred_extract",
