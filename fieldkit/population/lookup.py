@@ -201,6 +201,33 @@ class PopulationIndex:
         return [self.residents[i] for i in self._households.get(fold(household_id), [])]
 
 
+def best_match(index: "PopulationIndex | Population", statement) -> Resident | None:
+    """The one resident a citizen's demographics (`fieldkit.domain.record.Demographics`) surely point at, or None.
+
+    For automation (the demo) and as the wizard's first suggestion; the officer still confirms. In order: the
+    12-digit ID, the old CMND, then the folded name with a compatible birth date (and the same sex). Several
+    candidates left (a registry duplicate): the one spelt exactly as stated, else the one with an ID number,
+    else None — a person is never linked by a guess."""
+    index = index.index if isinstance(index, Population) else index
+    for number, table in ((statement.personal_id, index._ids), (statement.cmnd, index._cmnds)):
+        if number:
+            found = [i for i in index._number_prefix(table, number) if (index.residents[i].personal_id
+                                                                          if table is index._ids else
+                                                                          index.residents[i].cmnd) == number]
+            if len(found) == 1:
+                return index.residents[found[0]]
+    if not statement.birth_name or statement.date_of_birth is None:
+        return None
+    name = _fold(statement.birth_name)
+    sex = statement.sex.value if statement.sex else None
+    candidates = [r for r in (index.residents[i] for i in index._date(statement.date_of_birth))
+                  if _fold(r.birth_name) == name and (sex is None or r.sex in (None, sex))]
+    if len(candidates) > 1:
+        exact = [r for r in candidates if _key(r.birth_name) == _key(statement.birth_name)]
+        candidates = exact or [r for r in candidates if r.personal_id] or candidates
+    return candidates[0] if len(candidates) == 1 else None
+
+
 class Population:
     """The kit's residents for one logged-in session: search, QR lookup, households. Refuses once expired."""
 
@@ -247,5 +274,5 @@ def open_population(data_dir: Path, settings=None, session=None, clock=None) -> 
     return Population(store)
 
 
-__all__ = ["ExtractInfo", "Match", "Population", "PopulationIndex", "QueryError", "dob_compatible",
+__all__ = ["ExtractInfo", "Match", "best_match", "Population", "PopulationIndex", "QueryError", "dob_compatible",
            "open_population"]
