@@ -90,3 +90,16 @@ def test_vneid_request_is_checked(phone, email, consent, code):
         VneidRequest.create(phone, email, consent, "off")
     assert err.value.code == code
     assert VneidRequest.create("+84 912 345 678", "", True, "off").email is None
+
+
+def test_validation_blocks_an_unusable_vneid_request():
+    from datetime import date
+
+    from fieldkit.domain.validation import validate
+
+    record = EnrolmentRecord(demographics=Demographics(birth_name="A Vang", sex=Sex.MALE))
+    record.vneid = VneidRequest(phone="0241234567", email="x@", consent=False)
+    codes = {i.code for i in validate(record, today=date(2026, 11, 23)) if i.is_error}
+    assert {"vneid.phone", "vneid.email", "vneid.consent"} <= codes
+    record.vneid = VneidRequest.create("0912345678", None, True, "off")
+    assert not {i.code for i in validate(record, today=date(2026, 11, 23))} & {"vneid.phone", "vneid.consent"}
