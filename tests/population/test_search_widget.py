@@ -33,6 +33,9 @@ class SlowFirst:
             self.release.wait(5)
         return self.index.search(text, limit)
 
+    def household(self, household_id):
+        return self.index.household(household_id)
+
 
 @pytest.fixture
 def runner():
@@ -103,3 +106,16 @@ def test_latest_query_wins_over_a_slower_older_one(qtbot, runner):
 
 def test_fits_the_field_laptop(widget):
     assert widget.minimumSizeHint().width() <= 1366 and widget.minimumSizeHint().height() <= 768
+
+
+def test_household_of_the_highlighted_resident_marks_who_was_seen(qtbot, runner):
+    people = PEOPLE + [Resident("R4", "H'Hen Niê", "female", PartialDate(1992), None, household_id="HK-9",
+                                relation_to_head="vợ")]
+    w = PopulationSearch(runner, PopulationIndex(people))
+    qtbot.addWidget(w)
+    w.set_seen({"R4"})
+    w.search_now("y ben")
+    qtbot.waitUntil(lambda: w.household.count() == 2, timeout=3000)
+    texts = sorted(w.household.item(i).text() for i in range(2))
+    assert texts[0].startswith("H'Hen Niê (vợ)") and texts[0].endswith("seen")
+    assert texts[1].startswith("Y Ben Niê") and texts[1].endswith("not seen yet")

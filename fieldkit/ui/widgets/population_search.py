@@ -5,7 +5,9 @@ or anything with `.search(text, limit)`). Typing searches after a short pause, o
 answer to the latest text is shown (an older, slower search that finishes later is dropped). The officer picks a
 resident (Enter, double-click or "Choose") → `resident_chosen(Resident)`, or declares the citizen absent from the
 database → `not_found(text)`, which starts a DC01 enrolment. A card QR text pasted or scanned into the box is
-looked up by ID number, CMND, or name and birth date.
+looked up by ID number, CMND, or name and birth date. Beside the results, the household of the highlighted
+resident: its registry members, those already seen this session (`set_seen(resident_ids)`) marked, so the team
+asks after the others.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class PopulationSearch(QWidget):
         self.box.setPlaceholderText(self.tr("Name, ID number, birth date, household or card QR"))
         self.box.setClearButtonEnabled(True)
         self.results = QListWidget(self)
+        self.household = QListWidget(self)
+        self.household.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._seen: set[str] = set()
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.choose = QPushButton(self.tr("Choose"), self)
@@ -46,7 +51,14 @@ class PopulationSearch(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Find the citizen in the population database"), self))
         layout.addWidget(self.box)
-        layout.addWidget(self.results, 1)
+        lists = QHBoxLayout()
+        lists.addWidget(self.results, 3)
+        side = QVBoxLayout()
+        self.household_title = QLabel(self.tr("Household"), self)
+        side.addWidget(self.household_title)
+        side.addWidget(self.household, 1)
+        lists.addLayout(side, 2)
+        layout.addLayout(lists, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self._timer = QTimer(self)
@@ -56,7 +68,7 @@ class PopulationSearch(QWidget):
         self.box.textChanged.connect(lambda _t: self._timer.start())
         self.box.returnPressed.connect(self._enter_in_box)
         self.results.itemActivated.connect(self._emit_item)
-        self.results.currentItemChanged.connect(lambda cur, _prev: self.choose.setEnabled(cur is not None))
+        self.results.currentItemChanged.connect(self._current_changed)
         self.choose.clicked.connect(lambda: self._emit_item(self.results.currentItem()))
         self.dc01.clicked.connect(lambda: self.not_found.emit(self.box.text().strip()))
         self.setFocusProxy(self.box)
@@ -116,6 +128,32 @@ class PopulationSearch(QWidget):
         if r.street or r.commune:
             parts.append(", ".join(p for p in (r.street, r.commune) if p))
         return " · ".join(p for p in parts if p)
+
+    # -- household ---------------------------------------------------------------------------------------
+    def set_seen(self, resident_ids) -> None:
+        """Residents already enrolled this session: marked in the household list."""
+        self._seen = set(resident_ids)
+        self._current_changed(self.results.currentItem(), None)
+
+    def _current_changed(self, current, _previous) -> None:
+        self.choose.setEnabled(current is not None)
+        resident = current.data(RESIDENT) if current is not None else None
+        self.household.clear()
+        if resident is None or not resident.household_id:
+            return
+        hid = resident.household_id
+        self._runner.run(self._population.household, hid,
+                         on_success=lambda members: self._show_household(hid, members))
+
+    def _show_household(self, household_id: str, members) -> None:
+        current = self.results.currentItem()
+        if not isValid(self) or current is None or current.data(RESIDENT).household_id != household_id:
+            return  # the officer moved on to another resident
+        self.household.clear()
+        for r in members:
+            mark = self.tr("seen") if r.resident_id in self._seen else self.tr("not seen yet")
+            relation = f" ({r.relation_to_head})" if r.relation_to_head else ""
+            self.household.addItem(f"{r.birth_name}{relation} · {mark}")
 
     # -- choosing ----------------------------------------------------------------------------------------
     def _enter_in_box(self) -> None:
