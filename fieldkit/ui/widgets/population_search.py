@@ -105,7 +105,7 @@ class PopulationSearch(QWidget):
             self.results.addItem(item)
         if matches:
             self.results.setCurrentRow(0)
-            self.status.setText(self.tr("%n resident(s) found", "", len(matches)))
+            self.status.setText(self.tr("Residents found: %1").replace("%1", str(len(matches))))
         else:
             self.status.setText(self.tr("No one found: check the spelling, or enrol as new (DC01)"))
 
