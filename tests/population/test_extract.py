@@ -191,3 +191,32 @@ def test_open_extract_order_of_checks(hub_dir, kit_dir, tmp_path):
     assert err.value.code == "expired"
     header, residents = open_extract(data, hub.signing_public_key, kit.kit_id, kit_extract_key(kit.device_key), 0)
     assert header.count == len(residents) > 0
+
+
+def test_neighbouring_commune_added_with_also(hub_dir, kit_dir, tmp_path, registry, capsys):
+    from sync.hub.registry.store import RegistryStore
+
+    neighbour = [r.__class__(**{**r.to_dict(), "date_of_birth": r.date_of_birth, "other_names": r.other_names,
+                                "resident_id": "N-" + r.resident_id, "personal_id": None, "commune_code": "23515"})
+                 for r in registry.residents[:5]]
+    with RegistryStore(hub_dir) as store:
+        store.load(neighbour, 0)
+    out = tmp_path / "two.fkx"
+    assert hub_main(["extract", "--commune", COMMUNE, "--also", "23515", "--kit", keystore.kit_id(kit_dir),
+                     "--out", str(out), "--data", str(hub_dir)]) == 0
+    assert kit_cli(kit_dir, "extract", "load", str(out)) == 0
+    info = extracts.list_extracts(kit_dir)[0]
+    assert info.communes == (COMMUNE, "23515") and info.count == len(registry.residents) + 5
+    assert hub_main(["extract", "--commune", COMMUNE, "--kit", keystore.kit_id(kit_dir), "--out", str(out),
+                     "--data", str(hub_dir), "--valid-days", "0"]) == 1
+
+
+def test_synth_straight_into_the_hub(tmp_path, capsys):
+    data = tmp_path / "hub2"
+    assert hub_main(["registry", "synth", "--commune", COMMUNE, "--people", "30", "--seed", "1",
+                     "--data", str(data)]) == 0
+    truth = json.loads((data / f"registry-truth-{COMMUNE}-1.json").read_text(encoding="utf-8"))
+    from sync.hub.registry.store import RegistryStore
+
+    with RegistryStore(data) as store:
+        assert store.count(COMMUNE) == truth["counts"]["registry_rows"]
