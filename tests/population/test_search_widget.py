@@ -119,3 +119,24 @@ def test_household_of_the_highlighted_resident_marks_who_was_seen(qtbot, runner)
     texts = sorted(w.household.item(i).text() for i in range(2))
     assert texts[0].startswith("H'Hen Niê (vợ)") and texts[0].endswith("seen")
     assert texts[1].startswith("Y Ben Niê") and texts[1].endswith("not seen yet")
+
+
+def test_vietnamese_screen_shows_no_english(qtbot, runner):
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from fieldkit.ui import i18n
+
+    translator = QTranslator()
+    assert translator.load(str(i18n.__file__).replace("i18n.py", "i18n/fieldkit_vi.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        w = PopulationSearch(runner, PopulationIndex(PEOPLE))
+        qtbot.addWidget(w)
+        w.search_now("y ben")
+        qtbot.waitUntil(lambda: w.results.count() == 1, timeout=3000)
+        shown = [w.dc01.text(), w.choose.text(), w.status.text(), w.box.placeholderText(), w.results.item(0).text()]
+        assert shown[:2] == ["Không có trong CSDL: thu nhận mới (DC01)", "Chọn"]
+        assert "Số người tìm thấy: 1" == shown[2] and "Nam" in shown[4]
+        assert not any(word in " ".join(shown) for word in ("found", "Choose", "male", "household"))
+    finally:
+        QCoreApplication.removeTranslator(translator)
