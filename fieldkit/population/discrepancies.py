@@ -4,7 +4,8 @@
 the record's demographics as the officer confirmed them with the citizen, `card` the card's QR prefill when one
 was scanned. Per field, the card's value (when it has one) and the statement's are compared with the
 registry's; each that differs is a discrepancy (source `card` or `statement`), and a statement that only
-repeats the card's value is not counted twice. Comparisons ignore what is not a difference: case, spacing
+repeats the card's value is not counted twice. The residence is the statement's only: a card's address is the
+one at issue (pre-2025 units), not where the citizen lives now. Comparisons ignore what is not a difference: case, spacing
 and tone placement in names ("Hoà"/"Hòa"), separators in phone numbers, "Ê Đê"/"Ede" spellings of a group.
 Diacritics DO count: "Nguyen Thi Hoa" in the registry for "Nguyễn Thị Hoà" is a name to correct.
 """
@@ -54,10 +55,6 @@ def _residence_key(text: str) -> str:
 # field -> (registry value, statement value, card value or None, comparison key)
 def _fields(r: Resident, s: Demographics, card: CardPrefill | None) -> list[tuple[str, str, str, str | None, Callable]]:
     res = s.residence
-    card_residence = None
-    if card is not None and card.address and card.address.commune:
-        conv = card.address
-        card_residence = _residence_text(conv.province.short, conv.commune.name, conv.street or "")
     dob = lambda d: d.isoformat() if d else ""  # noqa: E731
     return [
         ("birth_name", r.birth_name, s.birth_name, card.birth_name if card else None, comparison_key),
@@ -69,7 +66,9 @@ def _fields(r: Resident, s: Demographics, card: CardPrefill | None) -> list[tupl
         ("religion", r.religion, s.religion, None, comparison_key),
         ("birth_registration_province", r.birth_registration_place, s.birth_registration_province, None, province_key),
         ("hometown", r.hometown, s.hometown, None, comparison_key),
-        ("residence", _registry_residence(r), _residence_text(res.province, res.commune, res.street), card_residence,
+        # The card's address is the one at issue, in the old units: the current residence is what the citizen
+        # states (the officer confirms it), so only the statement is compared with the registry's.
+        ("residence", _registry_residence(r), _residence_text(res.province, res.commune, res.street), None,
          _residence_key),
         ("phone", r.phone or "", s.phone or "", None, _phone_key),
     ]
@@ -85,7 +84,6 @@ def compute_discrepancies(resident: Resident, statement: Demographics,
         card_differs = on_card not in (None, "") and key(on_card) != reg_key
         if name == "residence" and resident.old_address:
             reg_key = "\0old units"  # never equal to a 2025 address
-            card_differs = False     # the card's address predates 2025 too: only the statement corrects it
         if card_differs:
             out.append(Discrepancy(name, registry, on_card, DiscrepancySource.CARD, CARD_PROOF))
         if stated and key(stated) != reg_key and not (card_differs and key(stated) == key(on_card)):

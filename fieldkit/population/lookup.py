@@ -197,35 +197,38 @@ class PopulationIndex:
             found = {i for i in self._date(card.date_of_birth) if fold(self.residents[i].birth_name) == key}
         return [Match(self.residents[i], ("qr",)) for i in sorted(found)]
 
+    def best_match(self, statement) -> Resident | None:
+        """The one resident a citizen's demographics (`fieldkit.domain.record.Demographics`) surely point at.
+
+        For automation (the demo) and as the wizard's first suggestion; the officer still confirms. In order:
+        the 12-digit ID, the old CMND, then the folded name with a compatible birth date (and the same sex).
+        Several candidates left (a registry duplicate): the one spelt exactly as stated, else the one with an ID
+        number, else None — a person is never linked by a guess."""
+        for number, table, attr in ((statement.personal_id, self._ids, "personal_id"),
+                                    (statement.cmnd, self._cmnds, "cmnd")):
+            if number:
+                found = [i for i in self._number_prefix(table, number) if getattr(self.residents[i], attr) == number]
+                if len(found) == 1:
+                    return self.residents[found[0]]
+        if not statement.birth_name or statement.date_of_birth is None:
+            return None
+        name = _fold(statement.birth_name)
+        sex = statement.sex.value if statement.sex else None
+        candidates = [r for r in (self.residents[i] for i in self._date(statement.date_of_birth))
+                      if _fold(r.birth_name) == name and (sex is None or r.sex in (None, sex))]
+        if len(candidates) > 1:
+            exact = [r for r in candidates if _key(r.birth_name) == _key(statement.birth_name)]
+            candidates = exact or [r for r in candidates if r.personal_id] or candidates
+        return candidates[0] if len(candidates) == 1 else None
+
     def household(self, household_id: str) -> list[Resident]:
         return [self.residents[i] for i in self._households.get(fold(household_id), [])]
 
 
-def best_match(index: "PopulationIndex | Population", statement) -> Resident | None:
-    """The one resident a citizen's demographics (`fieldkit.domain.record.Demographics`) surely point at, or None.
-
-    For automation (the demo) and as the wizard's first suggestion; the officer still confirms. In order: the
-    12-digit ID, the old CMND, then the folded name with a compatible birth date (and the same sex). Several
-    candidates left (a registry duplicate): the one spelt exactly as stated, else the one with an ID number,
-    else None — a person is never linked by a guess."""
-    index = index.index if isinstance(index, Population) else index
-    for number, table in ((statement.personal_id, index._ids), (statement.cmnd, index._cmnds)):
-        if number:
-            found = [i for i in index._number_prefix(table, number) if (index.residents[i].personal_id
-                                                                          if table is index._ids else
-                                                                          index.residents[i].cmnd) == number]
-            if len(found) == 1:
-                return index.residents[found[0]]
-    if not statement.birth_name or statement.date_of_birth is None:
-        return None
-    name = _fold(statement.birth_name)
-    sex = statement.sex.value if statement.sex else None
-    candidates = [r for r in (index.residents[i] for i in index._date(statement.date_of_birth))
-                  if _fold(r.birth_name) == name and (sex is None or r.sex in (None, sex))]
-    if len(candidates) > 1:
-        exact = [r for r in candidates if _key(r.birth_name) == _key(statement.birth_name)]
-        candidates = exact or [r for r in candidates if r.personal_id] or candidates
-    return candidates[0] if len(candidates) == 1 else None
+def best_match(population: "PopulationIndex | Population", statement) -> Resident | None:
+    """See PopulationIndex.best_match."""
+    index = population.index if isinstance(population, Population) else population
+    return index.best_match(statement)
 
 
 class Population:

@@ -85,3 +85,20 @@ def test_dob_compatible_partial_dates():
 def test_limit_and_empty_queries(index):
     assert len(index.search("y", 7)) == 7
     assert index.search("") == [] and index.search("  ,, ") == []
+
+
+def test_best_match_never_guesses():
+    from fieldkit.domain.record import Demographics, Sex
+
+    index = PopulationIndex([HOA, HOA2, HOA_BARE, BEN, BUN])
+    stated = Demographics(birth_name="Nguyễn Thị Hoà", date_of_birth=PartialDate(1975, 3, 12), sex=Sex.FEMALE)
+    assert index.best_match(stated).resident_id == "R1"        # exact spelling beats the undiacritised twin
+    stated.personal_id = "062180004321"
+    assert index.best_match(stated).resident_id == "R2"        # an ID number decides first
+    bare = Demographics(birth_name="Nguyen Thi Hoa", date_of_birth=PartialDate(1975, 3), sex=Sex.FEMALE)
+    assert index.best_match(bare).resident_id == "R3"
+    other = Demographics(birth_name="Nguyễn Thi Hoa", date_of_birth=PartialDate(1975), sex=Sex.FEMALE)
+    assert index.best_match(other).resident_id == "R1"         # two fit, only one has an ID number
+    nobody = Demographics(birth_name="Y Ben Niê", date_of_birth=PartialDate(1991), sex=Sex.MALE)
+    assert index.best_match(nobody) is None
+    assert index.best_match(Demographics(cmnd="245678901")).resident_id == "R5"

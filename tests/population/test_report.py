@@ -7,28 +7,19 @@ import json
 
 import pytest
 
-from fieldkit.domain.dates import PartialDate
 from fieldkit.domain.population import Dc01, RegistryStatus, VneidRequest
-from fieldkit.domain.record import Demographics, EnrolmentRecord, Residence, Session, Sex
+from fieldkit.domain.record import Demographics, EnrolmentRecord, Session, Sex
 from fieldkit.enrolment.service import EnrolmentService
 from fieldkit.population.discrepancies import apply_registry
 from fieldkit.security import keystore
 from sync.hub.registry.report import build_report
 from sync.hub.registry.store import RegistryStore
-from sync.hub.registry.synth import expected_report
+from sync.hub.registry.synth import expected_report, villager_statement
 from sync.hub_cli import main as hub_main
 from tests.population.conftest import COMMUNE, PASS, hub_service
 
-_SEX = {"Nam": Sex.MALE, "Nữ": Sex.FEMALE}
-
-
-def statement_of(person, resident) -> Demographics:
-    """What the villager says: their true data (the village), living where the registry row says (2025 units)."""
-    street = resident.street if resident else "Thôn 3"
-    return Demographics(birth_name=person.birth_name, date_of_birth=PartialDate.from_date(person.dob),
-                        sex=_SEX[person.sex], personal_id=person.personal_id, ethnicity=person.ethnicity,
-                        religion=person.religion, phone=person.phone,
-                        residence=Residence("Quảng Ngãi", "Xã Đăk Mar", street))
+def statement_of(registry, person) -> Demographics:
+    return villager_statement(registry, person)
 
 
 def seal_all(kit_dir, records: list[EnrolmentRecord]) -> None:
@@ -63,7 +54,7 @@ def village_records(registry, vneid_every: int = 5) -> list[EnrolmentRecord]:
     out = []
     for person in registry.people:
         resident = residents.get(links.get(str(person.index), ""))
-        record = EnrolmentRecord(demographics=statement_of(person, resident),
+        record = EnrolmentRecord(demographics=statement_of(registry, person),
                                  session=Session(commune="Xã Đăk Mar", team="T2", officer="off"))
         apply_registry(record, resident, COMMUNE, extract_id="x",
                        dc01=Dc01(place_of_birth="Kon Tum", reason="vùng trắng"))
@@ -148,12 +139,19 @@ def test_full_path_hub_extract_kit_lookup_packets_report(hub_dir, kit_dir, regis
     info, _ = ExtractStore(kit_dir, kit).load((tmp_path / "ex.fkx").read_bytes())
     population = open_population(kit_dir, None, kit)
     residents = {r.resident_id: r for r in registry.residents}
-    records, wrong_links, twins_found = [], 0, {}
+    from datetime import date
+
+    from fieldkit.demo.capture import card_qr_text, has_card
+    from fieldkit.domain.card_qr import parse_card_qr
+
+    records, wrong_links, twins_found, cards = [], 0, {}, 0
     twins = {m["village_index"]: m["duplicate_of"] for m in registry.truth["missing"]
              if m["reason"] == "enrolment_duplicate"}
     for person in registry.people:
         truth_rid = registry.truth["links"].get(str(person.index))
-        statement = statement_of(person, residents.get(truth_rid))
+        statement = statement_of(registry, person)
+        # Villagers with a chip card show it: its QR (true name, birth date, ID; an old address) is a source too.
+        card = parse_card_qr(card_qr_text(person)) if has_card(person, date(2026, 11, 23)) else None
         found = best_match(population, statement)
         if found and person.index in twins:
             # Someone who comes twice under the SAME name (small name pool) is found as the first: right, and
@@ -163,12 +161,15 @@ def test_full_path_hub_extract_kit_lookup_packets_report(hub_dir, kit_dir, regis
             truth_rid = found.resident_id
         wrong_links += (found.resident_id if found else None) != truth_rid
         record = EnrolmentRecord(demographics=statement, session=Session(commune="Xã Đăk Mar", team="T2", officer="off"))
-        records.append(apply_registry(record, found, COMMUNE, extract_id=info.extract_id))
+        records.append(apply_registry(record, found, COMMUNE, card=card, extract_id=info.extract_id))
+        cards += card is not None
     # Lookup misses only a villager with no ID number whose registry birth date is wrong (the officer would
     # search by name alone): each such miss is a false DC01, so count them and allow exactly those.
     misses = [d for d in registry.truth["defects"] if d["kind"] == "wrong_dob"
               and not next(p for p in registry.people if p.index == d["village_index"]).personal_id]
     assert wrong_links == len(misses)
+    assert cards > 20
+    assert any(d.source.value == "card" for r in records for d in r.discrepancies)
     seal_all(kit_dir, records)
     with RegistryStore(hub_dir) as store:
         service = hub_service(hub_dir)

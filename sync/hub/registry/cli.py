@@ -12,6 +12,7 @@ import csv
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 ENV_DATA = "FIELDKIT_HUB_DATA"
@@ -35,6 +36,8 @@ def register(sub, command) -> None:
     syn.add_argument("--commune", required=True, metavar="CODE", help="2025 commune code, e.g. 23512 (Xã Đăk Mar)")
     syn.add_argument("--people", type=int, required=True, metavar="N")
     syn.add_argument("--seed", type=int, default=0, metavar="S")
+    syn.add_argument("--today", metavar="YYYY-MM-DD", help="the village's reference day (default 2026-11-23); "
+                                                            "a demo must use the same day for its village")
     syn.add_argument("--out", metavar="FILE", help="write the registry as CSV")
     syn.add_argument("--truth", metavar="FILE", help="where to write the planted defects (default FILE.truth.json)")
     _data_option(syn)
@@ -87,12 +90,13 @@ def run_import(args) -> int:
 def run_synth(args) -> int:
     from sync.hub.registry.rows import COLUMNS, resident_to_row
     from sync.hub.registry.store import RegistryStore
-    from sync.hub.registry.synth import synth_registry
+    from sync.hub.registry.synth import TODAY, synth_registry
 
     if not args.out and not args.data:
         raise SystemExit("fieldkit-hub registry synth: give --out FILE, --data DIR, or both")
     try:
-        reg = synth_registry(args.commune, args.people, args.seed)
+        today = date.fromisoformat(args.today) if args.today else TODAY
+        reg = synth_registry(args.commune, args.people, args.seed, today=today)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from fieldkit.domain.addresses import ConversionStatus, convert_old_address
 from fieldkit.domain.dates import DateFormatError, parse_partial_date
 from fieldkit.domain.names import bad_name_characters, fold, normalize_name
 from fieldkit.domain.personal_id import clean_number
+from fieldkit.domain.population import is_vietnamese_mobile
 from fieldkit.domain.units import commune_by_code, find_commune, find_province, provinces
 from fieldkit.population.resident import Resident
 
@@ -25,8 +26,6 @@ COLUMNS = ("resident_id", "personal_id", "birth_name", "other_names", "date_of_b
            "commune_code", "street", "old_address", "household_id", "relation_to_head", "cmnd", "phone")
 REQUIRED = ("resident_id", "birth_name", "sex")
 _SEXES = {"nam": "male", "male": "male", "m": "male", "nu": "female", "female": "female", "f": "female"}
-_MOBILE = re.compile(r"(?:0|\+84)[35789]\d{8}")
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 _RESIDENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -61,7 +60,7 @@ def _phone(row: dict) -> str | None:
     text = _text(row, "phone")
     if not text:
         return None
-    if not _MOBILE.fullmatch(_PHONE_SEPARATORS.sub("", text)):
+    if not is_vietnamese_mobile(text):
         raise RowError("phone", "not a Vietnamese mobile number (10 digits 03x/05x/07x/08x/09x or +84)")
     return text
 

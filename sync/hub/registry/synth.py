@@ -230,6 +230,24 @@ def _counts(defects, missing, duplicates, partial, registry_size: int) -> dict:
             "duplicate": len(duplicates), "partial_dob": len(partial)}
 
 
+def villager_statement(reg: SynthRegistry, person: SyntheticCitizen):
+    """What a villager tells the officer (fieldkit.domain.record.Demographics): the truth — their own name,
+    birth date, ID, ethnicity, religion, phone — living where their registry household is (2025 units), with
+    the registry's birth registration place and quê quán (no defect is planted there). A demo with a registry
+    fills the form from this (after the card's prefill) so that the only differences are the planted ones."""
+    from fieldkit.domain.record import Demographics, Residence, Sex
+
+    rid = reg.truth["links"].get(str(person.index))
+    resident = next((r for r in reg.residents if r.resident_id == rid), None)
+    return Demographics(
+        birth_name=person.birth_name, date_of_birth=PartialDate.from_date(person.dob),
+        sex=Sex.MALE if person.sex == "Nam" else Sex.FEMALE, personal_id=person.personal_id,
+        ethnicity=person.ethnicity, religion=person.religion, phone=person.phone,
+        birth_registration_province=resident.birth_registration_place if resident else "",
+        hometown=resident.hometown if resident else "",
+        residence=Residence(reg.truth["province"], reg.truth["commune"], resident.street if resident else "Thôn 3"))
+
+
 def expected_report(truth: dict, seen_village_indices: list[int] | None = None) -> dict:
     """What `fieldkit-hub report` must count when the team met `seen_village_indices` (default: everyone)
     and recorded every difference: corrections by field, new residents (DC01), registry duplicates."""
