@@ -260,6 +260,11 @@ class Population:
     def household(self, household_id: str) -> list[Resident]:
         return self._fresh().household(household_id)
 
+    def close(self) -> None:
+        """Forget the residents (at logout: the decrypted registry must not outlive the session)."""
+        self.extracts, self._expires_at = [], None
+        self.index = PopulationIndex([])
+
     def not_seen(self, seen_resident_ids, household_id: str | None = None) -> list[Resident]:
         """Registry residents (of one household, or all) not among `seen_resident_ids`."""
         seen = set(seen_resident_ids)

@@ -65,6 +65,17 @@ def test_hub_cli_extract_kit_load_list_lookup(hub_dir, kit_dir, tmp_path, capsys
     assert kit_cli(kit_dir, "lookup", registry.residents[0].personal_id or name, "--json") == 0
     found = json.loads(capsys.readouterr().out)
     assert registry.residents[0].resident_id in [m["resident_id"] for m in found]
+    # The load is in the signed audit log, with ids and counts only.
+    import sqlite3
+
+    rows = sqlite3.connect(kit_dir / "fieldkit.db").execute(
+        "SELECT detail FROM audit_log WHERE action = 'extract_load'").fetchall()
+    assert len(rows) == 1 and json.loads(rows[0][0])["count"] == len(registry.residents)
+    assert name not in rows[0][0]
+    population = open_population(kit_dir, None, keystore.unlock(kit_dir, "off", PASS["off"]))
+    assert len(population) == len(registry.residents)
+    population.close()
+    assert len(population) == 0 and population.search(name) == []
 
 
 def test_tampered_extract_is_refused(hub_dir, kit_dir, tmp_path, capsys):
