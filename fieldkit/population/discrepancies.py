@@ -107,3 +107,17 @@ def apply_registry(record, resident: Resident | None, commune_code: str, card: C
                                        resident.resident_id, resident.household_id, extract_id)
         record.discrepancies = compute_discrepancies(resident, record.demographics, card)
     return record
+
+
+def prefill_from_resident(resident: Resident) -> Demographics:
+    """The form prefilled from the registry (the officer then confirms each field with the citizen). A
+    registry address in the old units is not carried over: the officer asks for the current one (2025 units)."""
+    from fieldkit.domain.record import Residence, Sex
+
+    return Demographics(
+        birth_name=resident.birth_name, other_names=list(resident.other_names), personal_id=resident.personal_id,
+        cmnd=resident.cmnd, date_of_birth=resident.date_of_birth,
+        sex=Sex(resident.sex) if resident.sex else None, ethnicity=resident.ethnicity, religion=resident.religion,
+        nationality=resident.nationality, birth_registration_province=resident.birth_registration_place,
+        hometown=resident.hometown, phone=resident.phone,
+        residence=Residence(resident.province, resident.commune, "" if resident.old_address else resident.street))

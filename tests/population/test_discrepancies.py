@@ -103,3 +103,16 @@ def test_validation_blocks_an_unusable_vneid_request():
     assert {"vneid.phone", "vneid.email", "vneid.consent"} <= codes
     record.vneid = VneidRequest.create("0912345678", None, True, "off")
     assert not {i.code for i in validate(record, today=date(2026, 11, 23))} & {"vneid.phone", "vneid.consent"}
+
+
+def test_prefill_from_registry_confirmed_as_is_differs_only_where_the_registry_is_outdated():
+    from fieldkit.population.discrepancies import prefill_from_resident
+
+    current = Resident("R9", "A Vang", "male", PartialDate(1980, 5), "062080001111", ethnicity="Ba Na",
+                       religion="Không", province="Quảng Ngãi", commune="Xã Đăk Mar", commune_code="23512",
+                       street="Thôn 3", household_id="HK1")
+    assert compute_discrepancies(current, prefill_from_resident(current)) == []
+    demo = prefill_from_resident(REG)   # old-units address: the street is asked again
+    assert demo.residence.street == "" and demo.sex is Sex.FEMALE
+    demo.residence.street = "Thôn 3"
+    assert [d.field for d in compute_discrepancies(REG, demo)] == ["residence"]
