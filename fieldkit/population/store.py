@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldkit.population.extract_format import ExtractError, ExtractHeader, open_extract_raw, residents_of
+from fieldkit.population.extract_format import ExtractError, open_extract_raw, residents_of
 from fieldkit.population.kitkey import kit_extract_key
 from fieldkit.population.resident import Resident
 from fieldkit.security import crypto
@@ -167,5 +167,5 @@ class ExtractStore:
         return residents_of(plain)
 
 
-__all__ = ["ExtractInfo", "ExtractStore", "ExtractHeader", "list_extracts", "shred_all", "shred_extract",
+__all__ = ["ExtractInfo", "ExtractStore", "list_extracts", "shred_all", "shred_extract",
            "sweep_expired", "population_dir"]

@@ -13,7 +13,7 @@ from sync.hub.registry.store import RegistryStore
 from sync.hub.registry.synth import synth_registry
 from sync.hub.service import token_hash
 from sync.hub_cli import open_service
-from tests.security.conftest import PASS, make_kit as _unused  # noqa: F401  (same passphrases as security tests)
+from tests.security.conftest import PASS  # noqa: F401  (the same passphrases as the security tests)
 
 COMMUNE = "23512"  # Xã Đăk Mar, Quảng Ngãi: the demo's commune
 

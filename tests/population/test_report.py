@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import json
 
-import pytest
 
-from fieldkit.domain.population import Dc01, RegistryStatus, VneidRequest
+from fieldkit.domain.population import Dc01, VneidRequest
 from fieldkit.domain.record import Demographics, EnrolmentRecord, Session, Sex
 from fieldkit.enrolment.service import EnrolmentService
 from fieldkit.population.discrepancies import apply_registry
