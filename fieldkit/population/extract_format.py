@@ -49,6 +49,7 @@ CODES = {
     "wrong_kit": "the extract was sealed to another kit",
     "expired": "the extract has expired: ask the hub for a new one",
     "decrypt_failed": "the extract cannot be decrypted with this kit's key",
+    "superseded": "a newer extract of the same communes is already on this kit",
 }
 
 

@@ -117,8 +117,9 @@ class ExtractStore:
     def load(self, data: bytes) -> tuple[ExtractInfo, list[str]]:
         """Verify and store an extract file's bytes; (its info, ids of older extracts it replaced).
 
-        ExtractError (bad signature, other kit, expired, damaged) stores nothing. An extract covering every
-        commune of an older one replaces it (the newer registry state wins)."""
+        ExtractError (bad signature, other kit, expired, damaged, superseded) stores nothing. An extract covering
+        every commune of an older one replaces it (the newer registry state wins); an older extract whose
+        communes a newer one already covers is refused (no rollback by replaying an old file)."""
         now = self.clock()
         sweep_expired(self.data_dir, now)
         hub = load_hub_keys(self.data_dir)
@@ -126,6 +127,10 @@ class ExtractStore:
                                          kit_extract_key(self.kit.device_key), now)
         info = ExtractInfo(header.extract_id, header.hub_id, header.communes, header.count, header.created_at,
                            header.expires_at, now)
+        newer = [old for old in list_extracts(self.data_dir) if old.extract_id != info.extract_id
+                 and set(info.communes) <= set(old.communes) and old.created_at > info.created_at]
+        if newer:  # replaying an older extract must not roll the registry back
+            raise ExtractError("superseded", f"extract {newer[0].extract_id}")
         self._write(info, plain)
         replaced = [old.extract_id for old in list_extracts(self.data_dir)
                     if old.extract_id != info.extract_id and set(old.communes) <= set(info.communes)
@@ -148,9 +153,9 @@ class ExtractStore:
         """Every resident of the valid extracts (a resident in two extracts: the newest copy)."""
         now = self.clock()
         sweep_expired(self.data_dir, now)
-        infos = [i for i in list_extracts(self.data_dir) if not i.expired(now)]
+        infos = sorted((i for i in list_extracts(self.data_dir) if not i.expired(now)), key=lambda i: i.created_at)
         by_id: dict[str, Resident] = {}
-        for info in infos:  # oldest first: newer extracts overwrite
+        for info in infos:  # oldest made first: a resident in a newer extract overwrites the older copy
             for r in self._read(info):
                 by_id[r.resident_id] = r
         return infos, list(by_id.values())

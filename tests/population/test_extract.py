@@ -166,9 +166,16 @@ def test_drop_and_wipe_shred_extracts(hub_dir, kit_dir, tmp_path, capsys, monkey
 def test_newer_extract_replaces_older_of_same_commune(hub_dir, kit_dir, tmp_path):
     kit = keystore.unlock(kit_dir, "off", PASS["off"])
     store = extracts.ExtractStore(kit_dir, kit)
-    first, _ = store.load(extract_file(hub_dir, kit_dir, tmp_path, "a.fkx").read_bytes())
+    import time
+
+    first, _ = store.load(extract_file(hub_dir, kit_dir, tmp_path, "a.fkx", now=time.time() - 60).read_bytes())
     second, replaced = store.load(extract_file(hub_dir, kit_dir, tmp_path, "b.fkx").read_bytes())
     assert replaced == [first.extract_id]
+    assert [i.extract_id for i in extracts.list_extracts(kit_dir)] == [second.extract_id]
+    # Replaying the older file does not roll the registry back.
+    with pytest.raises(ExtractError) as err:
+        store.load((tmp_path / "a.fkx").read_bytes())
+    assert err.value.code == "superseded"
     assert [i.extract_id for i in extracts.list_extracts(kit_dir)] == [second.extract_id]
 
 
