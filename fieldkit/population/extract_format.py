@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 
 from fieldkit.packets.container import canonical_json
 from fieldkit.packets.suites import X25519
+from fieldkit.population.bulk import gc_paused
 from fieldkit.population.resident import Resident
 
 MAGIC = b"FKEX"
@@ -167,7 +168,8 @@ def open_extract_raw(data: bytes, hub_signing_public: bytes, kit_id: str, kit_ke
     except (InvalidTag, ValueError):
         raise ExtractError("decrypt_failed") from None
     try:
-        items = json.loads(zlib.decompress(plain).decode("utf-8"))["residents"]
+        with gc_paused():
+            items = json.loads(zlib.decompress(plain).decode("utf-8"))["residents"]
     except (KeyError, TypeError, ValueError, zlib.error):
         raise ExtractError("malformed", "content") from None
     if not isinstance(items, list) or len(items) != header.count or not all(isinstance(i, dict) for i in items):

@@ -21,6 +21,7 @@ from pathlib import Path
 from fieldkit.domain.card_qr import QrParseError, parse_card_qr
 from fieldkit.domain.dates import DateFormatError, PartialDate, parse_partial_date
 from fieldkit.domain.names import comparison_key, fold
+from fieldkit.population.bulk import gc_paused
 from fieldkit.population.resident import Resident
 from fieldkit.population.store import ExtractInfo, ExtractStore
 
@@ -239,8 +240,9 @@ class Population:
         self._open()
 
     def _open(self) -> None:
-        self.extracts, residents = self._store.residents()
-        self.index = PopulationIndex(residents)
+        with gc_paused():
+            self.extracts, residents = self._store.residents()
+            self.index = PopulationIndex(residents)
         self._expires_at = min((i.expires_at for i in self.extracts), default=None)
 
     def _fresh(self) -> PopulationIndex:

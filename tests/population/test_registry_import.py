@@ -130,3 +130,12 @@ def test_synth_cli_round_trips_through_import(tmp_path, capsys):
         assert len(olds) == truth["counts"]["old_address"]
     assert synth_registry("23512", 80, 3).truth == truth  # deterministic per seed
     assert hub_main(["registry", "synth", "--commune", "99999", "--people", "5", "--out", str(out)]) == 2
+
+
+def test_synth_today_must_match_the_demo_village(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert hub_main(["registry", "synth", "--commune", "23512", "--people", "20", "--seed", "1", "--out", str(a),
+                     "--today", "2026-12-04"]) == 0
+    assert hub_main(["registry", "synth", "--commune", "23512", "--people", "20", "--seed", "1", "--out", str(b)]) == 0
+    truth = json.loads((tmp_path / "a.csv.truth.json").read_text(encoding="utf-8"))
+    assert truth["today"] == "2026-12-04" and a.read_bytes() != b.read_bytes()
