@@ -704,6 +704,94 @@
     </message>
 </context>
 <context>
+    <name>PopulationSearch</name>
+    <message>
+        <location filename="../widgets/population_search.py" line="36"/>
+        <source>Name, ID number, birth date, household or card QR</source>
+        <translation>Họ tên, số định danh, ngày sinh, mã hộ hoặc mã QR trên thẻ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="44"/>
+        <source>Choose</source>
+        <translation>Chọn</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="46"/>
+        <source>Not in the database: enrol as new (DC01)</source>
+        <translation>Không có trong CSDL: thu nhận mới (DC01)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="52"/>
+        <source>Find the citizen in the population database</source>
+        <translation>Tìm công dân trong Cơ sở dữ liệu quốc gia về dân cư</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="57"/>
+        <source>Household</source>
+        <translation>Hộ gia đình</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="93"/>
+        <source>Searching…</source>
+        <translation>Đang tìm…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="108"/>
+        <source>Residents found: %1</source>
+        <translation>Số người tìm thấy: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="110"/>
+        <source>No one found: check the spelling, or enrol as new (DC01)</source>
+        <translation>Không tìm thấy: kiểm tra lại chính tả, hoặc thu nhận mới (DC01)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="117"/>
+        <source>This is not the QR code of an ID card</source>
+        <translation>Đây không phải mã QR của thẻ căn cước</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="119"/>
+        <source>The search failed; try again or enrol as new (DC01)</source>
+        <translation>Tìm kiếm không thành công; hãy thử lại hoặc thu nhận mới (DC01)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="122"/>
+        <source>male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="122"/>
+        <source>female</source>
+        <translation>Nữ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="123"/>
+        <source>birth date unknown</source>
+        <translation>chưa rõ ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="125"/>
+        <source>ID %1</source>
+        <translation>Số ĐDCN %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="127"/>
+        <source>household %1</source>
+        <translation>hộ %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="154"/>
+        <source>seen</source>
+        <translation>đã gặp</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="154"/>
+        <source>not seen yet</source>
+        <translation>chưa gặp</translation>
+    </message>
+</context>
+<context>
     <name>ReviewDetailPage</name>
     <message>
         <location filename="../pages/review/detail.py" line="82"/>
@@ -1152,147 +1240,147 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../pages/sync_panel.py" line="81"/>
+        <location filename="../pages/sync_panel.py" line="85"/>
         <source>Sending to the hub</source>
         <translation>Gửi dữ liệu về trung tâm</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="82"/>
+        <location filename="../pages/sync_panel.py" line="86"/>
         <source>Packets</source>
         <translation>Gói dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="83"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Current packet</source>
         <translation>Gói đang gửi</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="84"/>
+        <location filename="../pages/sync_panel.py" line="88"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="85"/>
+        <location filename="../pages/sync_panel.py" line="89"/>
         <source>Export to USB…</source>
         <translation>Xuất ra USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="86"/>
+        <location filename="../pages/sync_panel.py" line="90"/>
         <source>Import receipts from USB…</source>
         <translation>Nhập biên nhận từ USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Packet</source>
         <translation>Gói</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Size</source>
         <translation>Dung lượng</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Problem</source>
         <translation>Sự cố</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="104"/>
+        <location filename="../pages/sync_panel.py" line="108"/>
         <source>Log in to see the queue.</source>
         <translation>Đăng nhập để xem hàng đợi.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="107"/>
+        <location filename="../pages/sync_panel.py" line="111"/>
         <source>This kit is not provisioned: run `fieldkit provision` with the hub&apos;s token.</source>
         <translation>Máy chưa được đăng ký với trung tâm: chạy `fieldkit provision` với mã của trung tâm.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="112"/>
+        <location filename="../pages/sync_panel.py" line="116"/>
         <source>Not tried yet.</source>
         <translation>Chưa thử kết nối.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="123"/>
+        <location filename="../pages/sync_panel.py" line="127"/>
         <source>%1 received by the hub, %2 waiting</source>
         <translation>Trung tâm đã nhận %1, còn chờ %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="138"/>
+        <location filename="../pages/sync_panel.py" line="141"/>
         <source>Contacting the hub…</source>
         <translation>Đang kết nối trung tâm…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="144"/>
+        <location filename="../pages/sync_panel.py" line="147"/>
         <source>Hub reached: %1 delivered, %2 refused, %3 stuck.</source>
         <translation>Đã kết nối: gửi được %1, bị từ chối %2, vướng %3.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="148"/>
+        <location filename="../pages/sync_panel.py" line="151"/>
         <source>No connection to the hub: %1</source>
         <translation>Không kết nối được trung tâm: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="154"/>
+        <location filename="../pages/sync_panel.py" line="157"/>
         <source>Sync failed: %1</source>
         <translation>Đồng bộ lỗi: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="164"/>
+        <location filename="../pages/sync_panel.py" line="167"/>
         <source>State: %1</source>
         <translation>Trạng thái: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="165"/>
+        <location filename="../pages/sync_panel.py" line="168"/>
         <source>Last success: %1</source>
         <translation>Lần thành công gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="167"/>
+        <location filename="../pages/sync_panel.py" line="170"/>
         <source>Last error: %1</source>
         <translation>Lỗi gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="169"/>
+        <location filename="../pages/sync_panel.py" line="172"/>
         <source>Stuck %1: %2</source>
         <translation>Vướng %1: %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="181"/>
+        <location filename="../pages/sync_panel.py" line="184"/>
         <source>Choose the USB drive to export to</source>
         <translation>Chọn ổ USB để xuất dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="184"/>
+        <location filename="../pages/sync_panel.py" line="187"/>
         <source>Writing packets to %1…</source>
         <translation>Đang ghi các gói vào %1…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="188"/>
+        <location filename="../pages/sync_panel.py" line="191"/>
         <source>Choose the USB drive with the hub&apos;s receipts</source>
         <translation>Chọn ổ USB có biên nhận của máy chủ</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="191"/>
+        <location filename="../pages/sync_panel.py" line="194"/>
         <source>Reading receipts from %1…</source>
         <translation>Đang đọc biên nhận từ %1…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="209"/>
+        <location filename="../pages/sync_panel.py" line="212"/>
         <source>USB transfer failed: %1</source>
         <translation>Chuyển qua USB không thành công: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="212"/>
+        <location filename="../pages/sync_panel.py" line="215"/>
         <source>Exported %1 packet(s) to %2 (%3 already there, %4 delivered ones removed). Take the drive to the hub.</source>
         <translation>Đã xuất %1 gói vào %2 (%3 gói đã có sẵn, đã xoá %4 gói đã gửi xong). Hãy mang ổ USB đến máy chủ.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="217"/>
+        <location filename="../pages/sync_panel.py" line="220"/>
         <source>Receipts: %1 acknowledged, %2 refused by the hub, %3 invalid, %4 already settled.</source>
         <translation>Biên nhận: %1 gói đã được xác nhận, %2 gói bị máy chủ từ chối, %3 biên nhận không hợp lệ, %4 gói đã xử lý trước đó.</translation>
     </message>
