@@ -9,6 +9,7 @@
     fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
     fieldkit-hub ca add ROOT.pem | crl CRL.pem | require-token on|off | list [--json]
                                                                      supervisors' token certificates: trust
+    fieldkit-hub registry import|synth, extract, report             population data (docs/population.md)
 
 `--data` (or $FIELDKIT_HUB_DATA) holds the hub's keys and, without `--db`, its SQLite database.
 `--db postgresql://...` puts the state in PostgreSQL so several hub processes can share it.
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = command("revoke", "refuse a lost or stolen kit from now on", run_revoke)
     revoke.add_argument("kit_id")
     _add_ca_commands(sub)
+    # Population data (issue 14, docs/population.md): registry import|synth, extract, report.
+    from sync.hub.registry.cli import register as register_population
+    register_population(sub, command)
     return parser
 
 

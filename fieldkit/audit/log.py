@@ -23,7 +23,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ACTIONS = ("init", "login", "login_failed", "user_add", "passwd", "capture", "edit", "submit", "approve", "seal",
-           "reject", "return", "void", "export", "sync", "acknowledge", "purge", "wipe")
+           "reject", "return", "void", "export", "sync", "acknowledge", "purge", "wipe",
+           "extract_load", "extract_drop")
 SIGN_CONTEXT = b"FieldKit audit v1\x00"
 
 

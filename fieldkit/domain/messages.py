@@ -80,6 +80,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                      "A mobile number has 10 digits starting with 0 (or +84)"),
     "session.incomplete": (ERROR, "Thiếu thông tin đợt cấp: {missing}", "The session is missing: {missing_en}"),
     "session.gps_range": (ERROR, "Toạ độ GPS không hợp lệ", "The GPS position is out of range"),
+    "vneid.phone": (ERROR, "Số điện thoại đăng ký VNeID phải là số di động Việt Nam",
+                    "The VNeID phone must be a Vietnamese mobile number"),
+    "vneid.email": (ERROR, "Địa chỉ thư điện tử đăng ký VNeID không hợp lệ", "The VNeID e-mail address is not valid"),
+    "vneid.consent": (ERROR, "Chưa ghi nhận sự đồng ý của công dân (thời điểm, cán bộ) cho tài khoản VNeID mức 2",
+                      "The citizen's consent to the VNeID level-2 account (time, officer) is not recorded"),
 }
 
 FINGERS_VI = {

@@ -19,6 +19,7 @@ from fieldkit.domain.captures import Captures
 from fieldkit.domain.dates import DateFormatError, PartialDate, parse_partial_date
 from fieldkit.domain.jsonread import Obj, RecordFormatError, enum_parser, join, parse_datetime
 from fieldkit.domain.names import normalize_name
+from fieldkit.domain.population import Discrepancy, RegistryLink, VneidRequest, read_population, write_population
 from fieldkit.domain.status import Status
 
 FORMAT_VERSION = 1
@@ -232,6 +233,10 @@ class EnrolmentRecord:
     captures: Captures = field(default_factory=Captures)
     session: Session = field(default_factory=Session)
     audit: list[AuditNote] = field(default_factory=list)
+    # Population data (fieldkit/domain/population.py): optional, written only when set.
+    registry: RegistryLink | None = None
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    vneid: VneidRequest | None = None
 
     def __repr__(self) -> str:
         return f"EnrolmentRecord(record_id={str(self.record_id)!r}, version={self.version}, status={self.status.value!r})"
@@ -243,6 +248,7 @@ class EnrolmentRecord:
             "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at),
             "demographics": self.demographics.to_dict(), "captures": self.captures.to_dict(),
             "session": self.session.to_dict(), "audit": [n.to_dict() for n in self.audit],
+            **write_population(self.registry, self.discrepancies, self.vneid),
         }
 
     @classmethod
@@ -263,6 +269,7 @@ class EnrolmentRecord:
             captures=Captures.from_obj(captures) if captures else Captures(),
             session=Session.from_obj(o.child("session")),
             audit=[AuditNote.from_obj(Obj(n, join("audit", i))) for i, n in enumerate(notes)],
+            **read_population(o),
         )
         o.done()
         return record

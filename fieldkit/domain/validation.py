@@ -271,9 +271,16 @@ def check_timestamps(r: EnrolmentRecord, ctx: Ctx):
         yield issue("record.timestamps", "updated_at")
 
 
+def check_vneid(r: EnrolmentRecord, ctx: Ctx):
+    """A VNeID level-2 request (fieldkit/domain/population.py) must be usable: mobile, e-mail, recorded consent."""
+    if r.vneid is not None:
+        for code, _message in r.vneid.problems():
+            yield issue(code, code)
+
+
 CHECKS = (check_names, check_ids, check_birth, check_belonging, check_residence_units, check_guardian,
           check_phone, check_biometrics_age, check_finger_exceptions, check_captures_complete, check_session,
-          check_timestamps)
+          check_timestamps, check_vneid)
 
 
 def validate(record: EnrolmentRecord, today: date | None = None) -> list[Issue]:

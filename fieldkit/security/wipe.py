@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fieldkit.audit import log as audit
 from fieldkit.logs import forget_sensitive
 from fieldkit.security import keystore
+from fieldkit.security.files import shred_file
 from fieldkit.security.keystore import ADMIN_ROLES, UnlockedKit
 
 
@@ -21,5 +24,10 @@ def wipe_kit(kit: UnlockedKit, store=None) -> None:
         store.write(lambda c: audit.append(c, kit.kit_id, kit.user.user_id, "wipe", None, {}, kit.device_key))
         store.close()
     keystore.destroy_keys(kit.data_dir)
+    # Population extracts (fieldkit/population/store.py): already noise without the data key; shredded too,
+    # their small wrapped-key files first, so not even their metadata stays.
+    extracts = Path(kit.data_dir) / "population"
+    for path in sorted(extracts.glob("*") if extracts.is_dir() else [], key=lambda p: not p.name.endswith(".key")):
+        shred_file(path)
     kit.lock()
     forget_sensitive()
