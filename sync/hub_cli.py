@@ -3,7 +3,7 @@
     fieldkit-hub serve   --data DIR [--db URL] [--host H --port P]   the HTTP service kits sync to
     fieldkit-hub token   --data DIR [--db URL] [--ttl-hours N]       print a one-time kit enrolment token
     fieldkit-hub list    --data DIR [--db URL] [--json] [--kit ID]   received (and rejected) packets
-    fieldkit-hub export  --data DIR [--db URL] --out DIR             decrypt received packets (PLAINTEXT output)
+    fieldkit-hub export  --data DIR [--db URL] --out DIR [--format dirs|nist]   decrypt received packets (PLAINTEXT)
     fieldkit-hub import  DRIVE --data DIR [--db URL] [--json]        ingest a kit's USB export, write receipts
     fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits
     fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = command("export", "decrypt received packets for the downstream system (plaintext!)", run_export)
     export.add_argument("--out", required=True, metavar="DIR", help="output directory (created 0700)")
     export.add_argument("--kit", metavar="ID")
+    export.add_argument("--format", choices=("dirs", "nist"), default="dirs",
+                        help="dirs: a directory per packet (default); nist: one ANSI/NIST-ITL 1-2011 file per enrolment")
+    export.add_argument("--ori", default="FIELDKIT", help="nist: originating agency (1.008 ORI)")
+    export.add_argument("--dai", default="AFIS", help="nist: destination agency (1.007 DAI)")
     imp = command("import", "ingest packets from a kit's USB export and write receipts back", run_import)
     imp.add_argument("drive", metavar="DRIVE")
     imp.add_argument("--json", action="store_true")
@@ -138,7 +142,13 @@ def run_export(args) -> int:
           "Keep it on an encrypted volume, hand it only to the downstream system, and delete it after.",
           file=sys.stderr)
     try:
-        report = export_received(service, Path(args.out), kit_id=args.kit)
+        if args.format == "nist":
+            from sync.hub.nist.export import export_nist
+            from sync.hub.nist.transaction import NistOptions
+
+            report = export_nist(service, Path(args.out), args.kit, NistOptions(args.ori, args.dai))
+        else:
+            report = export_received(service, Path(args.out), kit_id=args.kit)
     finally:
         service.storage.close()
     print(f"exported {len(report.written)} packet(s) to {args.out}, {len(report.already)} already there, "
