@@ -1,10 +1,11 @@
 """`fieldkit-hub`: run and administer a receiving hub.
 
-    fieldkit-hub serve   --data DIR [--db URL] [--host H --port P]   the HTTP service kits sync to
+    fieldkit-hub serve   --data DIR [--db URL] [--host H --port P] [--workers N]   the HTTP service kits sync to
     fieldkit-hub token   --data DIR [--db URL] [--ttl-hours N]       print a one-time kit enrolment token
     fieldkit-hub list    --data DIR [--db URL] [--json] [--kit ID]   received (and rejected) packets
     fieldkit-hub export  --data DIR [--db URL] --out DIR [--format dirs|nist]   decrypt received packets (PLAINTEXT)
     fieldkit-hub import  DRIVE --data DIR [--db URL] [--json]        ingest a kit's USB export, write receipts
+    fieldkit-hub loadtest --hub URL --kits K --packets P [--link-rate BIT_S] [--json]   simulated kits (loopback only)
     fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits
     fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
 
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", "run the HTTP service", run_serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8600, help="port (default 8600; 0 picks a free one)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="hub processes sharing the port (default 1; above 1 needs PostgreSQL)")
     token = command("token", "print a one-time kit enrolment token", run_token)
     token.add_argument("--ttl-hours", type=float, default=168, help="token lifetime (default 7 days)")
     ls = command("list", "list received and rejected packets", run_list)
@@ -64,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true")
     kits = command("kits", "list enrolled kits", run_kits)
     kits.add_argument("--json", action="store_true")
+    load = command("loadtest", "simulated kits against a hub on this machine: throughput, receipt times", run_loadtest)
+    load.add_argument("--hub", required=True, metavar="URL", help="the running hub (loopback addresses only)")
+    load.add_argument("--kits", type=int, required=True, metavar="K")
+    load.add_argument("--packets", type=int, required=True, metavar="P", help="packets per kit (~240 KB each)")
+    load.add_argument("--link-rate", type=float, metavar="BIT_S", help="throttle the hub's link to this many bit/s")
+    load.add_argument("--max-seconds", type=float, default=600, help="stop delivering after this long (default 600)")
+    load.add_argument("--json", action="store_true")
     revoke = command("revoke", "refuse a lost or stolen kit from now on", run_revoke)
     revoke.add_argument("kit_id")
     return parser
@@ -90,6 +100,8 @@ def run_serve(args) -> int:
     from sync.hub.server import bind_socket, uvicorn_config
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.workers != 1:
+        return run_serve_workers(args)
     service = open_service(args)
     try:
         sock = bind_socket(args.host, args.port)
@@ -100,6 +112,40 @@ def run_serve(args) -> int:
     finally:
         service.storage.close()
     return 0
+
+
+def run_serve_workers(args) -> int:
+    """`serve --workers N`: a pre-fork supervisor (sync/hub/workers.py); each child opens its own pool."""
+    import uvicorn
+
+    from sync.hub.app import build_app
+    from sync.hub.server import bind_socket, uvicorn_config
+    from sync.hub.workers import check_workers, supervise
+
+    service = open_service(args)  # creates keys and schema once, before any fork
+    hub_id, storage_name = service.keys.hub_id, service.storage.name
+    service.storage.close()  # no pool threads may cross a fork
+    check_workers(args.workers, storage_name)
+    sock = bind_socket(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    print(f"fieldkit-hub {hub_id} ({storage_name}) listening on http://{host}:{port} with {args.workers} workers",
+          flush=True)
+
+    def child(listening) -> int:
+        worker = open_service(args)
+        try:
+            uvicorn.Server(uvicorn_config(build_app(worker), host, port, log_level="warning")).run(sockets=[listening])
+        finally:
+            worker.storage.close()
+        return 0
+
+    def announce(slot: int, pid: int) -> None:
+        print(f"worker {slot} pid {pid}", flush=True)
+
+    try:
+        return supervise(sock, args.workers, child, announce)
+    finally:
+        sock.close()
 
 
 def run_token(args) -> int:
@@ -177,6 +223,28 @@ def run_import(args) -> int:
             for packet_id, reason in kit.rejected + kit.skipped:
                 print(f"  {packet_id}: {reason}")
     return 0 if report.ok else 1
+
+
+def run_loadtest(args) -> int:
+    """Tokens and the exactly-once check come from this hub's --data/--db; the kits go through --hub."""
+    from sync.hub.loadtest import LoadPlan, LoadtestRefused, run_loadtest as run, summary_lines
+
+    plan = LoadPlan(args.hub, args.kits, args.packets, args.link_rate, args.max_seconds)
+    try:
+        plan.check()
+    except LoadtestRefused as exc:
+        raise SystemExit(f"fieldkit-hub loadtest: {exc}") from None
+    service = open_service(args)
+    try:
+        report = run(plan, service.issue_token, lambda kit: [p.packet_id for p in service.storage.list_packets(kit)],
+                     progress=lambda line: print(line, file=sys.stderr, flush=True))
+    finally:
+        service.storage.close()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print("\n".join(summary_lines(report)))
+    return 0 if report.exactly_once and not report.refusals else 1
 
 
 def run_kits(args) -> int:
