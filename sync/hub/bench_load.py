@@ -1,0 +1,150 @@
+"""Benchmark `hub_load`: 200 simulated kits against 2 hub processes on a throw-away PostgreSQL.
+
+`bench_hub_load()` starts PostgreSQL with packaging/test-postgres.sh (or uses `dsn`), runs
+`fieldkit-hub serve --workers 2` as a real process, and drives it with `sync.hub.loadtest` twice:
+1. a clean run: packets/s, MB/s, p50/p95/p99 time to signed receipt (goal >= 100 packets/s, p99 <= 2 s);
+2. the same with one hub worker killed (SIGKILL) when half the packets are acknowledged; the supervisor
+   starts a new one and the kits' sync clients resume: goal 0 lost, 0 duplicated.
+Everything is removed afterwards. On 2 shared cores the load generator competes with the hub for CPU: the
+figures are a floor for a dedicated hub machine. Run: `fieldkit bench --only hub_load`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sync.hub.loadtest import LoadPlan, LoadReport, run_loadtest
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_SCRIPT = ROOT / "packaging" / "test-postgres.sh"
+GOAL_PACKETS_PER_S = 100.0
+GOAL_P99_S = 2.0
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A PostgreSQL cluster of its own (packaging/test-postgres.sh), stopped and removed on exit."""
+    work = Path(tempfile.mkdtemp(prefix="fk-hubload-pg-"))
+    try:
+        done = subprocess.run([str(PG_SCRIPT), "start", str(work)], capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"could not start PostgreSQL: {done.stderr.strip()}")
+        yield done.stdout.strip()
+    finally:
+        subprocess.run([str(PG_SCRIPT), "stop", str(work)], capture_output=True, timeout=120)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+class HubProcess:
+    """`fieldkit-hub serve --workers N` as a child process: its URL and its workers' pids."""
+
+    def __init__(self, data: Path, db: str, workers: int):
+        self.log = open(data.parent / "hub-serve.log", "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sync.hub_cli", "serve", "--data", str(data), "--db", db, "--port", "0",
+             "--workers", str(workers)], stdout=subprocess.PIPE, stderr=self.log, text=True, cwd=ROOT)
+        first = self.proc.stdout.readline()
+        match = re.search(r"listening on (http://\S+)", first)
+        if not match:
+            self.stop()
+            raise RuntimeError(f"hub did not start: {first!r}")
+        self.url = match.group(1)
+        self.workers = [int(self.proc.stdout.readline().split()[-1]) for _ in range(workers)]
+
+    def kill_one_worker(self) -> int:
+        pid = self.workers[0]
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.proc.stdout.close()
+        self.log.close()
+        return self.proc.returncode
+
+
+def load_hub(dsn: str, kits: int, packets: int, workers: int = 2, kill_midway: bool = False,
+             max_seconds: float = 300.0) -> tuple[LoadReport, dict]:
+    """One loadtest against a fresh hub (its own data directory) on `dsn`; (report, extra facts)."""
+    from sync.hub.keys import load_or_create_hub_keys
+    from sync.hub.open_storage import open_storage
+    from sync.hub.service import HubService
+    from sync.hub.verify import EnvelopeVerifier
+
+    work = Path(tempfile.mkdtemp(prefix="fk-hubload-"))
+    data = work / "hub"
+    hub = None
+    storage = None
+    try:
+        hub = HubProcess(data, dsn, workers)
+        keys = load_or_create_hub_keys(data)
+        storage = open_storage(data, dsn)
+        service = HubService(storage, keys, EnvelopeVerifier())
+        killed: list[int] = []
+        midway = (lambda: killed.append(hub.kill_one_worker())) if kill_midway else None
+        report = run_loadtest(LoadPlan(hub.url, kits, packets, max_seconds=max_seconds), service.issue_token,
+                              lambda kit: [p.packet_id for p in storage.list_packets(kit)], midway=midway)
+        return report, {"killed_worker_pids": killed}
+    finally:
+        if storage is not None:
+            storage.close()
+        if hub is not None:
+            hub.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_hub_load(kits: int = 200, packets: int = 3, dsn: str | None = None) -> dict:
+    def runs(db: str) -> dict:
+        figures: dict = {"kits": kits, "packets_per_kit": packets, "hub_workers": 2,
+                         "goal_packets_per_s": GOAL_PACKETS_PER_S, "goal_p99_s": GOAL_P99_S}
+        for tag, kill in (("clean", False), ("killed", True)):
+            # A fresh hub (new keys) per run, and a database belongs to one hub: a new database per run.
+            report, extra = load_hub(_fresh_database(db, tag), kits, packets, kill_midway=kill)
+            for key in ("packets_per_s", "mb_per_s", "receipt_p50_s", "receipt_p95_s", "receipt_p99_s",
+                        "refusals", "errors", "lost", "duplicated", "packets_acknowledged", "seconds"):
+                figures[f"{key}_{tag}"] = getattr(report, key)
+            if kill:
+                figures["workers_killed"] = len(extra["killed_worker_pids"])
+        print(f"hub_load: {figures['packets_per_s_clean']} packets/s, p99 {figures['receipt_p99_s_clean']} s; "
+              f"with a worker killed: lost {figures['lost_killed']}, duplicated {figures['duplicated_killed']}",
+              flush=True)
+        return figures
+
+    if dsn:
+        return runs(dsn)
+    with throwaway_postgres() as db:
+        return runs(db)
+
+
+def _fresh_database(dsn: str, tag: str) -> str:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    name = f"hubload_{tag}_{os.getpid()}_{int(time.time())}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    params = conninfo_to_dict(dsn)
+    params["dbname"] = name
+    host, port, user = params.get("host", "127.0.0.1"), params.get("port", "5432"), params.get("user", "")
+    return f"postgresql://{user}@{host}:{port}/{name}" if not params.get("password") else make_conninfo(**params)
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(bench_hub_load(), indent=2))

@@ -1,0 +1,77 @@
+"""Several hub processes under load: `serve --workers`, `loadtest`, and exactly-once with a worker killed."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.hub.loadtest import LoadPlan, LoadtestRefused, check_loopback
+from sync.hub_cli import main as hub_main
+
+
+def test_serve_refuses_several_workers_on_sqlite(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        hub_main(["serve", "--data", str(tmp_path / "hub"), "--workers", "2", "--port", "0"])
+    assert "needs PostgreSQL" in str(exc.value.code) and "SQLite" in str(exc.value.code)
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.5:8600", "http://hub.example.org", "http://0.0.0.0:1",
+                                 "http://[2001:db8::1]:80", "ftp://127.0.0.1", "127.0.0.1:8600"])
+def test_loadtest_stays_on_this_machine(url):
+    with pytest.raises(LoadtestRefused):
+        check_loopback(url)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8600", "http://127.8.9.10", "http://[::1]:80", "http://localhost:1"])
+def test_loopback_targets_are_allowed(url):
+    check_loopback(url)
+
+
+@pytest.mark.parametrize("kits,packets,seconds", [(0, 1, 10), (1001, 1, 10), (1, 201, 10), (1000, 21, 10),
+                                                  (1, 1, 0), (1, 1, 7200)])
+def test_loadtest_is_bounded(kits, packets, seconds):
+    with pytest.raises(LoadtestRefused):
+        LoadPlan("http://127.0.0.1:1", kits, packets, max_seconds=seconds).check()
+
+
+def test_loadtest_cli_refuses_a_remote_hub_before_doing_anything(tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        hub_main(["loadtest", "--data", str(tmp_path / "hub"), "--hub", "http://192.0.2.1:8600",
+                  "--kits", "1", "--packets", "1"])
+    assert "only targets a hub on this machine" in str(exc.value.code)
+    assert not (tmp_path / "hub").exists()  # nothing was created
+
+
+@pytest.mark.postgres
+def test_one_worker_killed_under_load_loses_and_duplicates_nothing(pg_url):
+    """2 hub processes (`serve --workers 2`), kits uploading; SIGKILL one worker when half the packets are
+    acknowledged. The supervisor starts a new one, the kits resume: every packet acknowledged once, stored once."""
+    from sync.hub.bench_load import load_hub
+
+    report, extra = load_hub(pg_url, kits=6, packets=3, workers=2, kill_midway=True, max_seconds=120)
+    assert len(extra["killed_worker_pids"]) == 1
+    assert report.packets_acknowledged == report.packets_planned == 18
+    assert report.stored_at_hub == 18
+    assert report.lost == 0 and report.duplicated == 0 and report.refusals == 0
+    assert not report.timed_out
+
+
+@pytest.mark.postgres
+def test_loadtest_cli_against_two_workers(pg_url, tmp_path, capsys):
+    """The command end to end at a small size, as CI runs it: JSON report, exactly once, exit 0."""
+    import json
+
+    from sync.hub.bench_load import HubProcess
+
+    data = tmp_path / "hub"
+    hub = HubProcess(data, pg_url, workers=2)
+    try:
+        code = hub_main(["loadtest", "--data", str(data), "--db", pg_url, "--hub", hub.url, "--kits", "3",
+                         "--packets", "2", "--json"])
+        out = capsys.readouterr().out
+    finally:
+        assert hub.stop() == 0  # SIGTERM: every worker stopped gracefully
+    report = json.loads(out)
+    assert code == 0
+    assert report["packets_acknowledged"] == report["stored_at_hub"] == 6
+    assert report["lost"] == report["duplicated"] == 0
+    assert report["packets_per_s"] > 0 and report["receipt_p99_s"] >= report["receipt_p50_s"] > 0
