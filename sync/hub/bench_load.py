@@ -144,7 +144,87 @@ def _fresh_database(dsn: str, tag: str) -> str:
     return f"postgresql://{user}@{host}:{port}/{name}" if not params.get("password") else make_conninfo(**params)
 
 
+
+# ------------------------------------------------------------------------------------- 1 000 000 stored packets
+# The statements the hub runs against `packets` while serving and exporting, each of which must use an index
+# (the index each one is served by: INDEXES_USED, checked by tests/sync/test_hub_scale.py).
+PACKET_QUERIES = {
+    "get_packet": ("SELECT packet_id, receipt FROM packets WHERE packet_id = %s", ("p-500000",)),
+    "list_kit": ("SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets WHERE kit_id = %s "
+                 "ORDER BY received_at, packet_id", ("kit-0042",)),
+    "export_page": ("SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets "
+                    "WHERE (received_at, kit_id, packet_id) > (%s, %s, %s) ORDER BY received_at, kit_id, packet_id "
+                    "LIMIT 1000", (1_700_050_000, "kit-0000", "")),
+}
+
+INDEXES_USED = {"get_packet": "packets_pkey", "list_kit": "packets_kit", "export_page": "packets_received"}
+
+
+def seq_scans(conn, sql: str, params: tuple) -> list[str]:
+    """The lines of EXPLAIN that read the whole packets table (empty when an index serves the query)."""
+    return [line for line in explain(conn, sql, params) if "Seq Scan on packets" in line]
+
+
+def explain(conn, sql: str, params: tuple) -> list[str]:
+    return [r[0] for r in conn.execute("EXPLAIN " + sql, params).fetchall()]
+
+
+def fill_packets(conn, rows: int, kits: int = 1000) -> None:
+    """`rows` synthetic packet rows (no real envelopes: the metadata and a receipt-sized text each)."""
+    conn.execute(
+        "INSERT INTO packets (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt) "
+        "SELECT 'p-' || i, 'kit-' || lpad((i %% %s)::text, 4, '0'), md5(i::text) || md5((i + 1)::text), 250000, "
+        "'\\x00'::bytea, 1700000000 + i / 10, 'network', repeat('r', 520) FROM generate_series(1, %s) AS i",
+        (kits, rows))
+    conn.execute("ANALYZE packets")
+
+
+def bench_hub_packets(rows: int = 1_000_000, dsn: str | None = None) -> dict:
+    """List/export/lookup timings with `rows` packets stored in PostgreSQL, and whether any reads the whole table."""
+    import psycopg
+
+    from sync.hub.storage_postgres import PostgresHubStorage
+
+    def run(db: str) -> dict:
+        db = _fresh_database(db, "rows")
+        storage = PostgresHubStorage(db)
+        try:
+            with psycopg.connect(db, autocommit=True) as conn:
+                started = time.perf_counter()
+                fill_packets(conn, rows)
+                figures: dict = {"rows": rows, "fill_s": round(time.perf_counter() - started, 1)}
+                figures["seq_scans"] = sum(len(seq_scans(conn, sql, p)) for sql, p in PACKET_QUERIES.values())
+            for name, call in (("get_packet", lambda: storage.get_packet(f"p-{rows // 2}")),
+                               ("list_kit_1000_rows", lambda: storage.list_packets("kit-0042")),
+                               ("fates_500", lambda: [storage.get_packet(f"p-{i}") for i in range(1, 501)])):
+                times = []
+                for _ in range(5):
+                    started = time.perf_counter()
+                    call()
+                    times.append(time.perf_counter() - started)
+                figures[f"{name}_ms"] = round(sorted(times)[len(times) // 2] * 1000, 2)
+            started = time.perf_counter()
+            first = next(iter(storage.iter_packets(page=1000)))
+            figures["export_first_row_ms"] = round((time.perf_counter() - started) * 1000, 2)
+            started = time.perf_counter()
+            count = sum(1 for _ in storage.iter_packets(page=5000))
+            seconds = time.perf_counter() - started
+            figures["export_walk_rows"] = count
+            figures["export_walk_rows_per_s"] = round(count / seconds)
+            assert first.packet_id and count == rows
+        finally:
+            storage.close()
+        print(f"hub_packets: {rows} rows, list one kit {figures['list_kit_1000_rows_ms']} ms, "
+              f"export walk {figures['export_walk_rows_per_s']} rows/s, seq scans {figures['seq_scans']}", flush=True)
+        return figures
+
+    if dsn:
+        return run(dsn)
+    with throwaway_postgres() as db:
+        return run(db)
+
+
 if __name__ == "__main__":
     import json
 
-    print(json.dumps(bench_hub_load(), indent=2))
+    print(json.dumps(bench_hub_packets() if sys.argv[1:] == ['packets'] else bench_hub_load(), indent=2))

@@ -75,3 +75,37 @@ def test_loadtest_cli_against_two_workers(pg_url, tmp_path, capsys):
     assert report["packets_acknowledged"] == report["stored_at_hub"] == 6
     assert report["lost"] == report["duplicated"] == 0
     assert report["packets_per_s"] > 0 and report["receipt_p99_s"] >= report["receipt_p50_s"] > 0
+
+
+@pytest.mark.postgres
+def test_packet_reads_of_list_export_and_lookup_use_indexes(pg_conninfo):
+    """With sequential scans priced out, the planner still finds an index for every hub read of `packets`
+    (a query with no usable index keeps its Seq Scan: the control below shows the check can fail)."""
+    import psycopg
+
+    from sync.hub.bench_load import INDEXES_USED, PACKET_QUERIES, explain, fill_packets, seq_scans
+    from sync.hub.storage_postgres import PostgresHubStorage
+
+    PostgresHubStorage(pg_conninfo).close()  # the schema, with its indexes
+    with psycopg.connect(pg_conninfo, autocommit=True) as conn:
+        fill_packets(conn, 5000, kits=50)
+        conn.execute("SET enable_seqscan = off")
+        for name, (sql, params) in PACKET_QUERIES.items():
+            plan = "\n".join(explain(conn, sql, params))
+            assert seq_scans(conn, sql, params) == [], plan
+            assert f"Index Scan using {INDEXES_USED[name]}" in plan or f"Bitmap Index Scan on {INDEXES_USED[name]}" in plan, plan
+        assert seq_scans(conn, "SELECT packet_id FROM packets WHERE route = %s", ("usb",))  # control
+
+
+def test_iter_packets_pages_through_everything_in_order(hub_storage):
+    from sync.hub.storage import PacketRecord
+
+    for i in range(23):
+        hub_storage.store_packet(PacketRecord(f"p-{i:03d}", f"kit-{i % 3}", "0" * 64, 10, 1000 + i // 4, "network",
+                                              "{}"), b"x")
+    everything = list(hub_storage.iter_packets(page=5))
+    assert [p.packet_id for p in everything] == [p.packet_id for p in
+                                                 sorted(everything, key=lambda p: (p.received_at, p.kit_id, p.packet_id))]
+    assert sorted(p.packet_id for p in everything) == [f"p-{i:03d}" for i in range(23)]
+    one_kit = list(hub_storage.iter_packets("kit-1", page=2))
+    assert [p.packet_id for p in one_kit] == [f"p-{i:03d}" for i in range(23) if i % 3 == 1]
