@@ -6,6 +6,7 @@
     fieldkit-hub export  --data DIR [--db URL] --out DIR [--format dirs|nist]   decrypt received packets (PLAINTEXT)
     fieldkit-hub import  DRIVE --data DIR [--db URL] [--json]        ingest a kit's USB export, write receipts
     fieldkit-hub loadtest --hub URL --kits K --packets P [--link-rate BIT_S] [--json]   simulated kits (loopback only)
+    fieldkit-hub outcome PACKET_ID --status accepted|in_production|recapture [--reason R] | --csv FILE
     fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits
     fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
 
@@ -74,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--link-rate", type=float, metavar="BIT_S", help="throttle the hub's link to this many bit/s")
     load.add_argument("--max-seconds", type=float, default=600, help="stop delivering after this long (default 600)")
     load.add_argument("--json", action="store_true")
+    outcome = command("outcome", "record a downstream verdict for a packet (signed, sent to its kit)", run_outcome)
+    outcome.add_argument("packet_id", nargs="?", metavar="PACKET_ID")
+    outcome.add_argument("--status", choices=("accepted", "in_production", "recapture"))
+    outcome.add_argument("--reason", default="", help="why (required for recapture)")
+    outcome.add_argument("--csv", metavar="FILE", help="import verdicts: CSV with columns packet_id,status,reason")
     revoke = command("revoke", "refuse a lost or stolen kit from now on", run_revoke)
     revoke.add_argument("kit_id")
     return parser
@@ -210,6 +216,9 @@ def run_import(args) -> int:
     service = open_service(args)
     try:
         report = import_drive(service, Path(args.drive))
+        from sync.hub.outcomes import write_outcomes_to_drive
+
+        outcomes = write_outcomes_to_drive(service, Path(args.drive))  # verdicts ride back on the same drive
     finally:
         service.storage.close()
     if args.json:
@@ -222,6 +231,9 @@ def run_import(args) -> int:
                   f"{len(kit.skipped)} skipped{'; ERROR ' + kit.error if kit.error else ''}")
             for packet_id, reason in kit.rejected + kit.skipped:
                 print(f"  {packet_id}: {reason}")
+        for kit_id, count in outcomes.items():
+            if count:
+                print(f"kit {kit_id}: {count} outcome(s) written to the drive")
     return 0 if report.ok else 1
 
 
@@ -245,6 +257,32 @@ def run_loadtest(args) -> int:
     else:
         print("\n".join(summary_lines(report)))
     return 0 if report.exactly_once and not report.refusals else 1
+
+
+def run_outcome(args) -> int:
+    from sync.hub.outcomes import OutcomeRefused, Verdict, import_verdicts_csv, record_outcome
+
+    if bool(args.csv) == bool(args.packet_id) or (args.packet_id and not args.status):
+        raise SystemExit("fieldkit-hub outcome: give PACKET_ID --status S [--reason R], or --csv FILE")
+    service = open_service(args)
+    try:
+        if args.csv:
+            result = import_verdicts_csv(service, Path(args.csv))
+            for error in result.errors:
+                print(f"  {error}", file=sys.stderr)
+            print(f"{len(result.recorded)} outcome(s) recorded" +
+                  (f"; nothing recorded: {len(result.errors)} error(s) in {args.csv}" if result.errors else ""))
+            return 1 if result.errors else 0
+        try:
+            signed = record_outcome(service, Verdict(args.packet_id, args.status, args.reason))
+        except OutcomeRefused as exc:
+            raise SystemExit(f"fieldkit-hub outcome: {exc}") from None
+    finally:
+        service.storage.close()
+    body = signed["outcome"]
+    print(f"outcome {body['seq']} for kit {body['kit_id']}: packet {body['packet_id']} {body['status']}"
+          + (f" ({body['reason']})" if body["reason"] else ""))
+    return 0
 
 
 def run_kits(args) -> int:

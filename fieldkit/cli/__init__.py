@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "fieldkit.cli.device_commands",
     "fieldkit.cli.sync_commands",
     "fieldkit.cli.demo_command",
+    "fieldkit.cli.revisit_commands",
 )
 
 
