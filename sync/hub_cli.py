@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--packets", type=int, required=True, metavar="P", help="packets per kit (~240 KB each)")
     load.add_argument("--link-rate", type=float, metavar="BIT_S", help="throttle the hub's link to this many bit/s")
     load.add_argument("--max-seconds", type=float, default=600, help="stop delivering after this long (default 600)")
+    load.add_argument("--first-chunk-kb", type=int, default=64, help="the kits' first chunk (default 64, the kit's own)")
     load.add_argument("--json", action="store_true")
     outcome = command("outcome", "record a downstream verdict for a packet (signed, sent to its kit)", run_outcome)
     outcome.add_argument("packet_id", nargs="?", metavar="PACKET_ID")
@@ -241,7 +242,7 @@ def run_loadtest(args) -> int:
     """Tokens and the exactly-once check come from this hub's --data/--db; the kits go through --hub."""
     from sync.hub.loadtest import LoadPlan, LoadtestRefused, run_loadtest as run, summary_lines
 
-    plan = LoadPlan(args.hub, args.kits, args.packets, args.link_rate, args.max_seconds)
+    plan = LoadPlan(args.hub, args.kits, args.packets, args.link_rate, args.max_seconds, args.first_chunk_kb * 1024)
     try:
         plan.check()
     except LoadtestRefused as exc:

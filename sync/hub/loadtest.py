@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.client.kit import DeviceIdentity, OutgoingPacket, PacketSummary
 from sync.client.transport import HubClient, Timeouts
-from sync.protocol import sha256_hex
+from sync.protocol import DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, sha256_hex
 
 MAX_KITS = 1000
 MAX_PACKETS_PER_KIT = 200
@@ -55,6 +55,7 @@ class LoadPlan:
     packets: int  # per kit
     link_rate_bps: float | None = None  # the hub's shared link (sync.faultproxy throttle), None = loopback speed
     max_seconds: float = 600.0
+    first_chunk_bytes: int = DEFAULT_CHUNK_BYTES  # the kit's default: sized for a 2G link, grows with the link
 
     def check(self) -> None:
         check_loopback(self.hub_url)
@@ -65,6 +66,8 @@ class LoadPlan:
                                   f"{MAX_PACKETS}")
         if not 0 < self.max_seconds <= MAX_SECONDS:
             raise LoadtestRefused(f"--max-seconds must be above 0 and at most {MAX_SECONDS}")
+        if not 16 * 1024 <= self.first_chunk_bytes <= MAX_CHUNK_BYTES:
+            raise LoadtestRefused(f"--first-chunk-kb must be from 16 to {MAX_CHUNK_BYTES // 1024}")
         if self.link_rate_bps is not None and self.link_rate_bps < 8_000:
             raise LoadtestRefused("--link-rate must be at least 8000 bit/s")
 
@@ -212,12 +215,12 @@ def seal_packets(identity: DeviceIdentity, hub_hpke_key: bytes, count: int) -> l
     return packets
 
 
-def _run_kit(kit: SimulatedKit, url: str, deadline: float, stop: threading.Event) -> None:
+def _run_kit(kit: SimulatedKit, url: str, deadline: float, stop: threading.Event, first_chunk: int) -> None:
     from sync.client.worker import SyncWorker
 
     timeouts = Timeouts(connect_s=10.0, read_s=30.0, write_s=30.0)
     with HubClient(url, kit.identity, timeouts) as client:
-        worker = SyncWorker(client, kit.outbox, kit.hub_signing_key, idle_s=0.0)
+        worker = SyncWorker(client, kit.outbox, kit.hub_signing_key, idle_s=0.0, chunk_bytes=first_chunk)
         while kit.outbox.queued_count() and time.monotonic() < deadline and not stop.is_set():
             result = worker.run_once()
             kit.passes += 1
@@ -267,7 +270,7 @@ def run_loadtest(plan: LoadPlan, issue_token: Callable[[], str],
     stop = threading.Event()
     begin = time.monotonic()
     deadline = begin + plan.max_seconds
-    threads = [threading.Thread(target=_run_kit, args=(sim, url, deadline, stop), name=f"loadkit-{i}", daemon=True)
+    threads = [threading.Thread(target=_run_kit, args=(sim, url, deadline, stop, plan.first_chunk_bytes), name=f"loadkit-{i}", daemon=True)
                for i, sim in enumerate(sims)]
     try:
         for t in threads:
