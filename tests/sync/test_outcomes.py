@@ -42,7 +42,8 @@ def provisioned(kit_cli, hub_process, data_dir, capsys):  # noqa: F811
     assert kit_cli("user", "add", "sup", "--role", "supervisor", passphrase="tech-pass-123", new="sup-pass-123")[0] == 0
     assert kit_cli("user", "add", "off", "--role", "officer", passphrase="tech-pass-123", new="off-pass-123")[0] == 0
     _, token, _ = hub_cli(capsys, "token", *hub_process["args"])
-    assert kit_cli("provision", "--hub", hub_process["url"], "--token", token.strip(), passphrase="tech-pass-123")[0] == 0
+    # `--token=T`: a url-safe token may start with "-", which argparse would take for an option
+    assert kit_cli("provision", "--hub", hub_process["url"], f"--token={token.strip()}", passphrase="tech-pass-123")[0] == 0
     packets = [enrol_and_approve(data_dir, *p) for p in PEOPLE]
     return packets
 
