@@ -61,6 +61,14 @@ class HubProcess:
         self.url = match.group(1)
         self.workers = [int(self.proc.stdout.readline().split()[-1]) for _ in range(workers)]
 
+    def live_workers(self) -> list[int]:
+        """The supervisor's children now (a killed worker is replaced by a new pid)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as fh:
+                return sorted(int(pid) for pid in fh.read().split())
+        except OSError:
+            return []
+
     def kill_one_worker(self) -> int:
         pid = self.workers[0]
         os.kill(pid, signal.SIGKILL)
@@ -99,7 +107,8 @@ def load_hub(dsn: str, kits: int, packets: int, workers: int = 2, kill_midway: b
         midway = (lambda: killed.append(hub.kill_one_worker())) if kill_midway else None
         report = run_loadtest(LoadPlan(hub.url, kits, packets, max_seconds=max_seconds), service.issue_token,
                               lambda kit: [p.packet_id for p in storage.list_packets(kit)], midway=midway)
-        return report, {"killed_worker_pids": killed}
+        return report, {"killed_worker_pids": killed, "workers_at_start": sorted(hub.workers),
+                        "workers_at_end": hub.live_workers()}
     finally:
         if storage is not None:
             storage.close()

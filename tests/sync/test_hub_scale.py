@@ -49,6 +49,9 @@ def test_one_worker_killed_under_load_loses_and_duplicates_nothing(pg_url):
 
     report, extra = load_hub(pg_url, kits=6, packets=3, workers=2, kill_midway=True, max_seconds=120)
     assert len(extra["killed_worker_pids"]) == 1
+    # The supervisor replaced the killed worker: still two, one of them new.
+    assert len(extra["workers_at_end"]) == 2 and extra["killed_worker_pids"][0] not in extra["workers_at_end"]
+    assert set(extra["workers_at_end"]) != set(extra["workers_at_start"])
     assert report.packets_acknowledged == report.packets_planned == 18
     assert report.stored_at_hub == 18
     assert report.lost == 0 and report.duplicated == 0 and report.refusals == 0
