@@ -17,6 +17,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sync.hub.outcomes import outcomes_answer
 from sync.hub.service import HubError, HubService
 from sync.protocol import API, MAX_CHUNK_BYTES, MAX_JSON_BYTES, PROTOCOL_VERSION
 
@@ -132,8 +133,6 @@ def build_app(service: HubService) -> Starlette:
         return JSONResponse(await run_in_threadpool(service.fates, kit, parse_json(raw)))
 
     async def outcomes(request: Request) -> Response:  # downstream verdicts for this kit (sync/hub/outcomes.py)
-        from sync.hub.outcomes import outcomes_answer
-
         kit, raw = await authed(request, MAX_JSON_BYTES)
         return JSONResponse(await run_in_threadpool(outcomes_answer, service, kit, parse_json(raw)))
 

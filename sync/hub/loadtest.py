@@ -19,6 +19,7 @@ another machine; the size is bounded (MAX_*) and every run stops by itself at `m
 from __future__ import annotations
 
 import ipaddress
+import math
 import random
 import secrets
 import threading
@@ -234,8 +235,8 @@ def _run_kit(kit: SimulatedKit, url: str, deadline: float, stop: threading.Event
 def _percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered) + 0.5)) - 1))]
+    ordered = sorted(values)  # nearest rank: the smallest value with at least `share` of them at or below it
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
 def run_loadtest(plan: LoadPlan, issue_token: Callable[[], str],

@@ -40,9 +40,15 @@ class OutcomeRefused(ValueError):
 
 
 def ensure_schema(storage) -> None:
+    """Create the table once per storage object (every fetch would otherwise run the DDL again)."""
+    if getattr(storage, "_outcomes_schema_ready", False):
+        return
     with storage._transaction():
+        if storage.name == "postgresql":  # hub processes starting together must not race on CREATE TABLE
+            storage._execute("SELECT pg_advisory_xact_lock(6006)")
         for statement in filter(str.strip, SCHEMA.format(bigint=storage.bigint_type).split(";")):
             storage._execute(statement)
+    storage._outcomes_schema_ready = True
 
 
 @dataclass(frozen=True)

@@ -112,3 +112,11 @@ def test_iter_packets_pages_through_everything_in_order(hub_storage):
     assert sorted(p.packet_id for p in everything) == [f"p-{i:03d}" for i in range(23)]
     one_kit = list(hub_storage.iter_packets("kit-1", page=2))
     assert [p.packet_id for p in one_kit] == [f"p-{i:03d}" for i in range(23) if i % 3 == 1]
+
+
+def test_receipt_percentiles_are_nearest_rank():
+    from sync.hub.loadtest import _percentile
+
+    values = [float(v) for v in range(100, 0, -1)]  # unsorted on purpose
+    assert (_percentile(values, 0.5), _percentile(values, 0.95), _percentile(values, 0.99)) == (50.0, 95.0, 99.0)
+    assert _percentile([], 0.99) == 0.0 and _percentile([2.5], 0.5) == 2.5
