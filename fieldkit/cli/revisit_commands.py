@@ -49,11 +49,11 @@ def _open(args, ctx):
 
 @kit_errors
 def run_list(args, ctx) -> int:
-    from sync.client.outcomes import group_by_place, revisits
+    from sync.client.outcomes import open_return_trip
 
-    service, session, hub_key = _open(args, ctx)
+    service, session, _ = _open(args, ctx)
     try:
-        groups = group_by_place(revisits(service.store, session.kit.device_key, hub_key, session.kit.kit_id))
+        groups = open_return_trip(ctx.data_dir, ctx.settings, session)
     finally:
         session.kit.lock()
         service.close()

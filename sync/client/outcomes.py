@@ -170,3 +170,13 @@ def start_recapture(session, store, hub_signing_key: bytes, outcome_id: str) -> 
     ref = session.save_draft(record.to_dict(), {}, capture={"recapture_of": link})
     outcomes.link_recapture(outcome_id, ref.record_id)
     return ref.record_id
+
+
+def open_return_trip(data_dir: Path, settings, session) -> list[dict[str, Any]]:
+    """The return-trip list for the kit in `data_dir` (for the kit factory and, later, the app's page):
+    `group_by_place(revisits(...))` with the provisioned hub key and the session's device key."""
+    from fieldkit.security.hub_keys import load_hub_keys
+
+    hub = load_hub_keys(Path(data_dir))
+    return group_by_place(revisits(session.service.store, session.kit.device_key, hub.signing_public_key,
+                                   session.kit.kit_id))
