@@ -123,7 +123,8 @@ def bench_hub_load(kits: int = 200, packets: int = 3, dsn: str | None = None) ->
                          "goal_packets_per_s": GOAL_PACKETS_PER_S, "goal_p99_s": GOAL_P99_S}
         for tag, kill in (("clean", False), ("killed", True)):
             # A fresh hub (new keys) per run, and a database belongs to one hub: a new database per run.
-            report, extra = load_hub(_fresh_database(db, tag), kits, packets, kill_midway=kill)
+            with fresh_database(db, tag) as fresh:
+                report, extra = load_hub(fresh, kits, packets, kill_midway=kill)
             for key in ("packets_per_s", "mb_per_s", "receipt_p50_s", "receipt_p95_s", "receipt_p99_s",
                         "refusals", "errors", "lost", "duplicated", "packets_acknowledged", "seconds"):
                 figures[f"{key}_{tag}"] = getattr(report, key)
@@ -140,17 +141,32 @@ def bench_hub_load(kits: int = 200, packets: int = 3, dsn: str | None = None) ->
         return runs(db)
 
 
-def _fresh_database(dsn: str, tag: str) -> str:
+def _url(params: dict) -> str:
+    """A postgresql:// URL (what `fieldkit-hub --db` takes) from conninfo parameters."""
+    from urllib.parse import quote
+
+    auth = quote(params.get("user", ""), safe="")
+    if params.get("password"):
+        auth += ":" + quote(params["password"], safe="")
+    host = params.get("host", "127.0.0.1")
+    return f"postgresql://{auth + '@' if auth else ''}{host}:{params.get('port', '5432')}/{params['dbname']}"
+
+
+@contextmanager
+def fresh_database(dsn: str, tag: str) -> Iterator[str]:
+    """A new database on the server of `dsn` (a hub's database belongs to one hub id), dropped afterwards."""
     import psycopg
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-    name = f"hubload_{tag}_{os.getpid()}_{int(time.time())}"
-    with psycopg.connect(dsn, autocommit=True) as conn:
+    name = f"hubload_{tag}_{os.getpid()}_{time.monotonic_ns()}"
+    params = {k: v for k, v in conninfo_to_dict(dsn).items() if k != "options"}  # no test search_path
+    with psycopg.connect(make_conninfo(**params), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
-    params = conninfo_to_dict(dsn)
-    params["dbname"] = name
-    host, port, user = params.get("host", "127.0.0.1"), params.get("port", "5432"), params.get("user", "")
-    return f"postgresql://{user}@{host}:{port}/{name}" if not params.get("password") else make_conninfo(**params)
+    try:
+        yield _url(dict(params, dbname=name))
+    finally:
+        with psycopg.connect(make_conninfo(**params), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 
@@ -194,8 +210,11 @@ def bench_hub_packets(rows: int = 1_000_000, dsn: str | None = None) -> dict:
 
     from sync.hub.storage_postgres import PostgresHubStorage
 
-    def run(db: str) -> dict:
-        db = _fresh_database(db, "rows")
+    def run(server: str) -> dict:
+        with fresh_database(server, "rows") as db:
+            return measure(db)
+
+    def measure(db: str) -> dict:
         storage = PostgresHubStorage(db)
         try:
             with psycopg.connect(db, autocommit=True) as conn:
@@ -204,7 +223,7 @@ def bench_hub_packets(rows: int = 1_000_000, dsn: str | None = None) -> dict:
                 figures: dict = {"rows": rows, "fill_s": round(time.perf_counter() - started, 1)}
                 figures["seq_scans"] = sum(len(seq_scans(conn, sql, p)) for sql, p in PACKET_QUERIES.values())
             for name, call in (("get_packet", lambda: storage.get_packet(f"p-{rows // 2}")),
-                               ("list_kit_1000_rows", lambda: storage.list_packets("kit-0042")),
+                               ("list_kit", lambda: storage.list_packets("kit-0042")),
                                ("fates_500", lambda: [storage.get_packet(f"p-{i}") for i in range(1, 501)])):
                 times = []
                 for _ in range(5):
@@ -220,10 +239,12 @@ def bench_hub_packets(rows: int = 1_000_000, dsn: str | None = None) -> dict:
             seconds = time.perf_counter() - started
             figures["export_walk_rows"] = count
             figures["export_walk_rows_per_s"] = round(count / seconds)
-            assert first.packet_id and count == rows
+            if not first.packet_id or count != rows:
+                raise RuntimeError(f"export walk saw {count} of {rows} rows")
+            figures["list_kit_rows"] = len(storage.list_packets("kit-0042"))
         finally:
             storage.close()
-        print(f"hub_packets: {rows} rows, list one kit {figures['list_kit_1000_rows_ms']} ms, "
+        print(f"hub_packets: {rows} rows, list one kit ({figures['list_kit_rows']} rows) {figures['list_kit_ms']} ms, "
               f"export walk {figures['export_walk_rows_per_s']} rows/s, seq scans {figures['seq_scans']}", flush=True)
         return figures
 

@@ -120,3 +120,26 @@ def test_receipt_percentiles_are_nearest_rank():
     values = [float(v) for v in range(100, 0, -1)]  # unsorted on purpose
     assert (_percentile(values, 0.5), _percentile(values, 0.95), _percentile(values, 0.99)) == (50.0, 95.0, 99.0)
     assert _percentile([], 0.99) == 0.0 and _percentile([2.5], 0.5) == 2.5
+
+
+@pytest.mark.postgres
+def test_hub_load_benchmark_at_a_small_size():
+    """`fieldkit bench --only hub_load` as CI runs it: small, on the CI PostgreSQL, both runs exactly once."""
+    from sync.hub.bench_load import bench_hub_load
+    from tests.sync.conftest import pg_dsn
+
+    figures = bench_hub_load(kits=4, packets=2, dsn=pg_dsn())
+    for run in ("clean", "killed"):
+        assert figures[f"packets_acknowledged_{run}"] == 8
+        assert figures[f"lost_{run}"] == 0 and figures[f"duplicated_{run}"] == 0
+        assert figures[f"packets_per_s_{run}"] > 0
+    assert figures["workers_killed"] == 1
+
+
+@pytest.mark.postgres
+def test_hub_packets_benchmark_at_a_small_size():
+    from sync.hub.bench_load import bench_hub_packets
+    from tests.sync.conftest import pg_dsn
+
+    figures = bench_hub_packets(rows=20_000, dsn=pg_dsn())
+    assert figures["seq_scans"] == 0 and figures["export_walk_rows"] == 20_000 and figures["list_kit_rows"] == 20
