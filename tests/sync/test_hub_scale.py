@@ -143,3 +143,16 @@ def test_hub_packets_benchmark_at_a_small_size():
 
     figures = bench_hub_packets(rows=20_000, dsn=pg_dsn())
     assert figures["seq_scans"] == 0 and figures["export_walk_rows"] == 20_000 and figures["list_kit_rows"] == 20
+
+
+def test_loadtest_through_a_throttled_link_stays_under_the_link_rate(hub_service, hub_server):
+    """--link-rate puts the hub behind the shared throttling proxy: the measured rate cannot beat the link,
+    and every packet still arrives once (one process, on either storage)."""
+    from sync.hub.loadtest import run_loadtest
+
+    rate = 4_000_000  # bit/s
+    report = run_loadtest(LoadPlan(hub_server.url, 2, 2, link_rate_bps=rate, max_seconds=60), hub_service.issue_token,
+                          lambda kit: [p.packet_id for p in hub_service.storage.list_packets(kit)])
+    assert report.exactly_once and report.stored_at_hub == 4 and report.refusals == 0
+    assert report.mb_per_s * 8e6 <= rate * 1.05
+    assert report.seconds >= 4 * 240_000 * 8 / rate * 0.9  # ~1.9 s of bytes at 4 Mbit/s
