@@ -195,3 +195,45 @@ def test_usb_route_and_crafted_drives(provisioned, kit_cli, hub_process, data_di
     code, out, _ = kit_cli("revisit", "import", str(crafted), "--json", passphrase="tech-pass-123")
     assert code == 1 and "another kit" in json.loads(out)["refused"][0][1]
     assert names(revisit_list(kit_cli)) == ["Hoàng Văn Một"]
+
+
+def test_sync_pass_refuses_forged_and_foreign_outcomes_from_a_false_hub(tmp_path, kit, hub_keys):
+    """A man in the middle (or a false hub) answers the pass's outcome request: only what our hub signed for
+    this kit is kept - not another key's outcome, not another kit's, not a status changed after signing."""
+    from types import SimpleNamespace
+
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from fieldkit.store.outcomes import OutcomeStore
+    from fieldkit.store.store import Store
+    from sync.client.transport import HubClient
+    from sync.client.worker import SyncWorker
+    from sync.hub.keys import generate_hub_keys
+    from sync.hub.server import HubServer
+    from sync.outcome_format import Person, seal_person, sign_outcome
+
+    def body(kit_id, seq, status="recapture"):
+        return {"version": 1, "hub_id": hub_keys.hub_id, "kit_id": kit_id, "seq": seq, "outcome_id": f"o{seq}",
+                "packet_id": "p", "record_id": "r", "status": status, "reason": "x", "decided_at": "2026-12-04T00:00:00Z",
+                "person": seal_person(Person("Ai Đó"), kit.identity.public_key_bytes(), f"o{seq}", kit_id)}
+
+    forged = [sign_outcome(body(kit.kit_id, 1), generate_hub_keys()).to_json_obj(),  # another key
+              sign_outcome(body("someone-else", 2), hub_keys).to_json_obj(),          # another kit
+              dict(sign_outcome(body(kit.kit_id, 3), hub_keys).to_json_obj(), outcome=body(kit.kit_id, 3, "accepted"))]
+    genuine = sign_outcome(body(kit.kit_id, 4), hub_keys).to_json_obj()  # control: the real hub's word is kept
+
+    async def health(request):
+        return JSONResponse({"ok": True, "hub_id": hub_keys.hub_id, "protocol": 1})
+
+    async def outcomes(request):
+        return JSONResponse({"outcomes": forged + [genuine], "more": False})
+
+    app = Starlette(routes=[Route("/v1/health", health), Route("/v1/outcomes", outcomes, methods=["POST"])])
+    with HubServer(app) as server, Store(tmp_path / "kit") as store, HubClient(server.url, kit.identity) as client:
+        kit.outbox.queue = SimpleNamespace(store=store)
+        result = SyncWorker(client, kit.outbox, hub_keys.signing_public).run_once()
+        assert result.reached_hub
+        kept = OutcomeStore(store).current()
+        assert [(o.seq, o.status) for o in kept] == [(4, "recapture")]
