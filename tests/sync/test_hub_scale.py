@@ -27,7 +27,7 @@ def test_loopback_targets_are_allowed(url):
 
 
 @pytest.mark.parametrize("kits,packets,seconds", [(0, 1, 10), (1001, 1, 10), (1, 201, 10), (1000, 21, 10),
-                                                  (1, 1, 0), (1, 1, 7200)])
+                                                  (1, 1, 0), (1, 1, 7200), (200, 21, 10)])
 def test_loadtest_is_bounded(kits, packets, seconds):
     with pytest.raises(LoadtestRefused):
         LoadPlan("http://127.0.0.1:1", kits, packets, max_seconds=seconds).check()
