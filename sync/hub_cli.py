@@ -1,10 +1,12 @@
 """`fieldkit-hub`: run and administer a receiving hub.
 
-    fieldkit-hub serve   --data DIR [--db URL] [--host H --port P]   the HTTP service kits sync to
+    fieldkit-hub serve   --data DIR [--db URL] [--host H --port P] [--workers N]   the HTTP service kits sync to
     fieldkit-hub token   --data DIR [--db URL] [--ttl-hours N]       print a one-time kit enrolment token
     fieldkit-hub list    --data DIR [--db URL] [--json] [--kit ID]   received (and rejected) packets
-    fieldkit-hub export  --data DIR [--db URL] --out DIR             decrypt received packets (PLAINTEXT output)
+    fieldkit-hub export  --data DIR [--db URL] --out DIR [--format dirs|nist]   decrypt received packets (PLAINTEXT)
     fieldkit-hub import  DRIVE --data DIR [--db URL] [--json]        ingest a kit's USB export, write receipts
+    fieldkit-hub loadtest --hub URL --kits K --packets P [--link-rate BIT_S] [--json]   simulated kits (loopback only)
+    fieldkit-hub outcome PACKET_ID --status accepted|in_production|recapture [--reason R] | --csv FILE
     fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits
     fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
     fieldkit-hub ca add ROOT.pem | crl CRL.pem | require-token on|off | list [--json]
@@ -51,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", "run the HTTP service", run_serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8600, help="port (default 8600; 0 picks a free one)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="hub processes sharing the port (default 1; above 1 needs PostgreSQL)")
     token = command("token", "print a one-time kit enrolment token", run_token)
     token.add_argument("--ttl-hours", type=float, default=168, help="token lifetime (default 7 days)")
     ls = command("list", "list received and rejected packets", run_list)
@@ -59,11 +63,28 @@ def build_parser() -> argparse.ArgumentParser:
     export = command("export", "decrypt received packets for the downstream system (plaintext!)", run_export)
     export.add_argument("--out", required=True, metavar="DIR", help="output directory (created 0700)")
     export.add_argument("--kit", metavar="ID")
+    export.add_argument("--format", choices=("dirs", "nist"), default="dirs",
+                        help="dirs: a directory per packet (default); nist: one ANSI/NIST-ITL 1-2011 file per enrolment")
+    export.add_argument("--ori", default="FIELDKIT", help="nist: originating agency (1.008 ORI)")
+    export.add_argument("--dai", default="AFIS", help="nist: destination agency (1.007 DAI)")
     imp = command("import", "ingest packets from a kit's USB export and write receipts back", run_import)
     imp.add_argument("drive", metavar="DRIVE")
     imp.add_argument("--json", action="store_true")
     kits = command("kits", "list enrolled kits", run_kits)
     kits.add_argument("--json", action="store_true")
+    load = command("loadtest", "simulated kits against a hub on this machine: throughput, receipt times", run_loadtest)
+    load.add_argument("--hub", required=True, metavar="URL", help="the running hub (loopback addresses only)")
+    load.add_argument("--kits", type=int, required=True, metavar="K")
+    load.add_argument("--packets", type=int, required=True, metavar="P", help="packets per kit (~240 KB each)")
+    load.add_argument("--link-rate", type=float, metavar="BIT_S", help="throttle the hub's link to this many bit/s")
+    load.add_argument("--max-seconds", type=float, default=600, help="stop delivering after this long (default 600)")
+    load.add_argument("--first-chunk-kb", type=int, default=64, help="the kits' first chunk (default 64, the kit's own)")
+    load.add_argument("--json", action="store_true")
+    outcome = command("outcome", "record a downstream verdict for a packet (signed, sent to its kit)", run_outcome)
+    outcome.add_argument("packet_id", nargs="?", metavar="PACKET_ID")
+    outcome.add_argument("--status", choices=("accepted", "in_production", "recapture"))
+    outcome.add_argument("--reason", default="", help="why (required for recapture)")
+    outcome.add_argument("--csv", metavar="FILE", help="import verdicts: CSV with columns packet_id,status,reason")
     revoke = command("revoke", "refuse a lost or stolen kit from now on", run_revoke)
     revoke.add_argument("kit_id")
     _add_ca_commands(sub)
@@ -181,6 +202,8 @@ def run_serve(args) -> int:
     from sync.hub.server import bind_socket, uvicorn_config
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.workers != 1:
+        return run_serve_workers(args)
     service = open_service(args)
     try:
         sock = bind_socket(args.host, args.port)
@@ -191,6 +214,40 @@ def run_serve(args) -> int:
     finally:
         service.storage.close()
     return 0
+
+
+def run_serve_workers(args) -> int:
+    """`serve --workers N`: a pre-fork supervisor (sync/hub/workers.py); each child opens its own pool."""
+    import uvicorn
+
+    from sync.hub.app import build_app
+    from sync.hub.server import bind_socket, uvicorn_config
+    from sync.hub.workers import check_workers, supervise
+
+    service = open_service(args)  # creates keys and schema once, before any fork
+    hub_id, storage_name = service.keys.hub_id, service.storage.name
+    service.storage.close()  # no pool threads may cross a fork
+    check_workers(args.workers, storage_name)
+    sock = bind_socket(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    print(f"fieldkit-hub {hub_id} ({storage_name}) listening on http://{host}:{port} with {args.workers} workers",
+          flush=True)
+
+    def child(listening) -> int:
+        worker = open_service(args)
+        try:
+            uvicorn.Server(uvicorn_config(build_app(worker), host, port, log_level="warning")).run(sockets=[listening])
+        finally:
+            worker.storage.close()
+        return 0
+
+    def announce(slot: int, pid: int) -> None:
+        print(f"worker {slot} pid {pid}", flush=True)
+
+    try:
+        return supervise(sock, args.workers, child, announce)
+    finally:
+        sock.close()
 
 
 def run_token(args) -> int:
@@ -233,7 +290,13 @@ def run_export(args) -> int:
           "Keep it on an encrypted volume, hand it only to the downstream system, and delete it after.",
           file=sys.stderr)
     try:
-        report = export_received(service, Path(args.out), kit_id=args.kit)
+        if args.format == "nist":
+            from sync.hub.nist.export import export_nist
+            from sync.hub.nist.transaction import NistOptions
+
+            report = export_nist(service, Path(args.out), args.kit, NistOptions(args.ori, args.dai))
+        else:
+            report = export_received(service, Path(args.out), kit_id=args.kit)
     finally:
         service.storage.close()
     print(f"exported {len(report.written)} packet(s) to {args.out}, {len(report.already)} already there, "
@@ -251,6 +314,9 @@ def run_import(args) -> int:
     service = open_service(args)
     try:
         report = import_drive(service, Path(args.drive))
+        from sync.hub.outcomes import write_outcomes_to_drive
+
+        outcomes = write_outcomes_to_drive(service, Path(args.drive))  # verdicts ride back on the same drive
     finally:
         service.storage.close()
     if args.json:
@@ -263,7 +329,58 @@ def run_import(args) -> int:
                   f"{len(kit.skipped)} skipped{'; ERROR ' + kit.error if kit.error else ''}")
             for packet_id, reason in kit.rejected + kit.skipped:
                 print(f"  {packet_id}: {reason}")
+        for kit_id, count in outcomes.items():
+            if count:
+                print(f"kit {kit_id}: {count} outcome(s) written to the drive")
     return 0 if report.ok else 1
+
+
+def run_loadtest(args) -> int:
+    """Tokens and the exactly-once check come from this hub's --data/--db; the kits go through --hub."""
+    from sync.hub.loadtest import LoadPlan, LoadtestRefused, run_loadtest as run, summary_lines
+
+    plan = LoadPlan(args.hub, args.kits, args.packets, args.link_rate, args.max_seconds, args.first_chunk_kb * 1024)
+    try:
+        plan.check()
+    except LoadtestRefused as exc:
+        raise SystemExit(f"fieldkit-hub loadtest: {exc}") from None
+    service = open_service(args)
+    try:
+        report = run(plan, service.issue_token, lambda kit: [p.packet_id for p in service.storage.list_packets(kit)],
+                     progress=lambda line: print(line, file=sys.stderr, flush=True))
+    finally:
+        service.storage.close()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print("\n".join(summary_lines(report)))
+    return 0 if report.exactly_once and not report.refusals else 1
+
+
+def run_outcome(args) -> int:
+    from sync.hub.outcomes import OutcomeRefused, Verdict, import_verdicts_csv, record_outcome
+
+    if bool(args.csv) == bool(args.packet_id) or (args.packet_id and not args.status):
+        raise SystemExit("fieldkit-hub outcome: give PACKET_ID --status S [--reason R], or --csv FILE")
+    service = open_service(args)
+    try:
+        if args.csv:
+            result = import_verdicts_csv(service, Path(args.csv))
+            for error in result.errors:
+                print(f"  {error}", file=sys.stderr)
+            print(f"{len(result.recorded)} outcome(s) recorded" +
+                  (f"; nothing recorded: {len(result.errors)} error(s) in {args.csv}" if result.errors else ""))
+            return 1 if result.errors else 0
+        try:
+            signed = record_outcome(service, Verdict(args.packet_id, args.status, args.reason))
+        except OutcomeRefused as exc:
+            raise SystemExit(f"fieldkit-hub outcome: {exc}") from None
+    finally:
+        service.storage.close()
+    body = signed["outcome"]
+    print(f"outcome {body['seq']} for kit {body['kit_id']}: packet {body['packet_id']} {body['status']}"
+          + (f" ({body['reason']})" if body["reason"] else ""))
+    return 0
 
 
 def run_kits(args) -> int:

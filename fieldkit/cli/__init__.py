@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "fieldkit.cli.sync_commands",
     "fieldkit.cli.demo_command",
     "fieldkit.cli.population_commands",
+    "fieldkit.cli.revisit_commands",
 )
 
 

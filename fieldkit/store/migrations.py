@@ -60,12 +60,24 @@ def m005_packet_refusals(db: sqlite_utils.Database) -> None:
     db["packets"].add_column("refused_at", int)
 
 
+def m006_kit_outcomes(db: sqlite_utils.Database) -> None:
+    """Downstream verdicts from the hub (fieldkit.store.outcomes): the signed outcome as received (its person
+    block stays sealed to the device key), one row per hub sequence number."""
+    db["kit_outcomes"].create({
+        "seq": int, "outcome_id": str, "packet_id": str, "record_id": str, "status": str, "reason": str,
+        "decided_at": str, "signed": bytes, "route": str, "received_at": int, "recapture_record_id": str,
+    }, pk="seq", not_null={"outcome_id", "packet_id", "record_id", "status", "signed", "received_at"})
+    db["kit_outcomes"].create_index(["outcome_id"], unique=True, index_name="kit_outcomes_id")
+    db["kit_outcomes"].create_index(["record_id", "seq"], index_name="kit_outcomes_record")
+
+
 MIGRATIONS = (
     ("001_records", m001_records),
     ("002_search_tokens", m002_search_tokens),
     ("003_packets", m003_packets),
     ("004_audit_log", m004_audit_log),
     ("005_packet_refusals", m005_packet_refusals),
+    ("006_kit_outcomes", m006_kit_outcomes),
 )
 
 

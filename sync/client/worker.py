@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from sync.client import outcomes
 from sync.client.connectivity import Backoff
 from sync.client.kit import OutgoingPacket, Outbox
 from sync.client.status import SyncStatus
@@ -71,6 +72,7 @@ class SyncWorker:
             self.status.contact_succeeded()
             self._settle_in_flight(result)
             self._deliver_queue(result)
+            outcomes.after_pass(self)  # downstream verdicts for this kit (sync/client/outcomes.py)
         except HubUnreachable as exc:
             result.error = str(exc)
             self.status.packet_interrupted(result.error)

@@ -17,6 +17,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sync.hub.outcomes import outcomes_answer
 from sync.hub.service import HubError, HubService
 from sync.protocol import API, MAX_CHUNK_BYTES, MAX_JSON_BYTES, PROTOCOL_VERSION
 
@@ -131,6 +132,10 @@ def build_app(service: HubService) -> Starlette:
         kit, raw = await authed(request, MAX_JSON_BYTES)
         return JSONResponse(await run_in_threadpool(service.fates, kit, parse_json(raw)))
 
+    async def outcomes(request: Request) -> Response:  # downstream verdicts for this kit (sync/hub/outcomes.py)
+        kit, raw = await authed(request, MAX_JSON_BYTES)
+        return JSONResponse(await run_in_threadpool(outcomes_answer, service, kit, parse_json(raw)))
+
     async def not_found(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": "not_found", "message": "no such endpoint"}, status_code=404)
 
@@ -144,5 +149,6 @@ def build_app(service: HubService) -> Starlette:
         Route(f"{API}/uploads/{{upload_id}}", _guarded(upload), methods=["GET", "PUT"]),
         Route(f"{API}/uploads/{{upload_id}}/finalize", _guarded(finalize), methods=["POST"]),
         Route(f"{API}/fates", _guarded(fates), methods=["POST"]),
+        Route(f"{API}/outcomes", _guarded(outcomes), methods=["POST"]),
     ]
     return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed})

@@ -41,7 +41,7 @@ def export_received(service: HubService, out: Path, kit_id: str | None = None) -
     report = ExportReport()
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(out, 0o700)
-    for row in service.storage.list_packets(kit_id):
+    for row in service.storage.iter_packets(kit_id):  # paged by index: a hub may hold millions
         final = out / row.packet_id
         if final.exists():
             report.already.append(row.packet_id)

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS packets (
     packet_id TEXT PRIMARY KEY, kit_id TEXT NOT NULL, sha256 TEXT NOT NULL, size {bigint} NOT NULL,
     envelope {blob} NOT NULL, received_at {bigint} NOT NULL, route TEXT NOT NULL, receipt TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS packets_kit ON packets (kit_id, received_at);
+CREATE INDEX IF NOT EXISTS packets_received ON packets (received_at, kit_id, packet_id);
 CREATE TABLE IF NOT EXISTS rejections (
     kit_id TEXT NOT NULL, packet_id TEXT NOT NULL, sha256 TEXT NOT NULL, reason TEXT NOT NULL,
     rejected_at {bigint} NOT NULL, receipt TEXT NOT NULL, PRIMARY KEY (kit_id, packet_id, sha256));
@@ -296,6 +297,24 @@ class SqlHubStorage:
         with self._transaction():
             rows = self._execute(sql + " ORDER BY received_at, packet_id", params).fetchall()
         return [PacketRecord(*r) for r in rows]
+
+    def iter_packets(self, kit_id: str | None = None, page: int = 1000) -> Iterator[PacketRecord]:
+        """Every packet (or one kit's) oldest first, read a page at a time by keyset on an index, so a hub
+        holding millions never loads them all nor scans the table once per page (export, list)."""
+        where, params = ("kit_id = ? AND ", [kit_id]) if kit_id else ("", [])
+        after: tuple = (-1, "", "")
+        while True:
+            with self._transaction():
+                rows = self._execute(
+                    "SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets "
+                    f"WHERE {where}(received_at, kit_id, packet_id) > (?, ?, ?) "
+                    "ORDER BY received_at, kit_id, packet_id LIMIT ?", (*params, after[0], after[1], after[2], page)
+                ).fetchall()
+            for r in rows:
+                yield PacketRecord(*r)
+            if len(rows) < page:
+                return
+            after = (rows[-1][4], rows[-1][1], rows[-1][0])
 
     def count_packets(self) -> int:
         with self._transaction():
