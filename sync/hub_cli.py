@@ -5,7 +5,10 @@
     fieldkit-hub list    --data DIR [--db URL] [--json] [--kit ID]   received (and rejected) packets
     fieldkit-hub export  --data DIR [--db URL] --out DIR             decrypt received packets (PLAINTEXT output)
     fieldkit-hub import  DRIVE --data DIR [--db URL] [--json]        ingest a kit's USB export, write receipts
-    fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits
+    fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits and their pinned supervisors
+    fieldkit-hub kits supervisor add KIT_ID USER_ID PUBLIC_KEY --data DIR   pin a supervisor key (administrator)
+    fieldkit-hub kits supervisor add KIT_ID --from-drive DRIVE --data DIR   pin the roster a kit exported
+    fieldkit-hub kits supervisor remove KIT_ID USER_ID --data DIR           stop accepting that supervisor
     fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
 
 `--data` (or $FIELDKIT_HUB_DATA) holds the hub's keys and, without `--db`, its SQLite database.
@@ -24,8 +27,9 @@ from pathlib import Path
 
 from sync.hub.keys import load_or_create_hub_keys
 from sync.hub.open_storage import open_storage
-from sync.hub.service import HubService
+from sync.hub.service import HubLimits, HubService
 from sync.hub.verify import EnvelopeVerifier
+from sync.protocol import b64e
 
 ENV_DATA = "FIELDKIT_HUB_DATA"
 ENV_DB = "FIELDKIT_HUB_DB"
@@ -47,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", "run the HTTP service", run_serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8600, help="port (default 8600; 0 picks a free one)")
+    serve.add_argument("--max-open-uploads", type=int, default=HubLimits.max_open_uploads_per_kit, metavar="N",
+                       help="unfinished uploads one kit may hold (default %(default)s)")
+    serve.add_argument("--max-open-upload-mib", type=int, metavar="M",
+                       default=HubLimits.max_open_upload_bytes_per_kit // (1024 * 1024),
+                       help="declared MiB of unfinished uploads one kit may hold (default %(default)s)")
     token = command("token", "print a one-time kit enrolment token", run_token)
     token.add_argument("--ttl-hours", type=float, default=168, help="token lifetime (default 7 days)")
     ls = command("list", "list received and rejected packets", run_list)
@@ -58,14 +67,31 @@ def build_parser() -> argparse.ArgumentParser:
     imp = command("import", "ingest packets from a kit's USB export and write receipts back", run_import)
     imp.add_argument("drive", metavar="DRIVE")
     imp.add_argument("--json", action="store_true")
-    kits = command("kits", "list enrolled kits", run_kits)
+    kits = command("kits", "list enrolled kits and their pinned supervisors", run_kits)
     kits.add_argument("--json", action="store_true")
+    kits_sub = kits.add_subparsers(dest="kits_command", metavar="supervisor")
+    sup = kits_sub.add_parser("supervisor", help="pin or unpin a kit's supervisor co-signing key")
+    sup_sub = sup.add_subparsers(dest="supervisor_command", metavar="add|remove", required=True)
+    add = sup_sub.add_parser("add", help="pin a supervisor key for a kit (an administrator's decision)")
+    add.add_argument("kit_id")
+    add.add_argument("user_id", nargs="?")
+    add.add_argument("public_key", nargs="?", help="the supervisor's co-signing public key, base64 (32 bytes)")
+    add.add_argument("--from-drive", metavar="DRIVE",
+                     help="pin every supervisor of the kit's roster.json on this drive (device signature checked)")
+    rm = sup_sub.add_parser("remove", help="stop accepting a supervisor's co-signatures for a kit")
+    rm.add_argument("kit_id")
+    rm.add_argument("user_id")
+    for p in (add, rm):
+        # SUPPRESS: an option given before `supervisor` is not overwritten by this level's default.
+        p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="hub data directory")
+        p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="postgresql://... or sqlite:///PATH")
+        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     revoke = command("revoke", "refuse a lost or stolen kit from now on", run_revoke)
     revoke.add_argument("kit_id")
     return parser
 
 
-def open_service(args) -> HubService:
+def open_service(args, limits: HubLimits = HubLimits()) -> HubService:
     if not args.data:
         raise SystemExit(f"fieldkit-hub: --data DIR (or ${ENV_DATA}) is required")
     data = Path(args.data).expanduser().resolve()
@@ -76,7 +102,7 @@ def open_service(args) -> HubService:
     if storage.meta("hub_id") != keys.hub_id:
         storage.close()
         raise SystemExit("fieldkit-hub: this database belongs to another hub (different keys in --data)")
-    return HubService(storage, keys, EnvelopeVerifier(keys.hpke_private))
+    return HubService(storage, keys, EnvelopeVerifier(keys.hpke_private), limits=limits)
 
 
 def run_serve(args) -> int:
@@ -86,7 +112,9 @@ def run_serve(args) -> int:
     from sync.hub.server import bind_socket, uvicorn_config
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    service = open_service(args)
+    if args.max_open_uploads < 1 or args.max_open_upload_mib < 1:
+        raise SystemExit("fieldkit-hub: --max-open-uploads and --max-open-upload-mib must be at least 1")
+    service = open_service(args, HubLimits(args.max_open_uploads, args.max_open_upload_mib * 1024 * 1024))
     try:
         sock = bind_socket(args.host, args.port)
         host, port = sock.getsockname()[:2]
@@ -113,11 +141,11 @@ def run_list(args) -> int:
         rows = [{"packet_id": p.packet_id, "kit_id": p.kit_id, "status": "received", "size": p.size,
                  "sha256": p.sha256, "route": p.route, "at": _iso(p.received_at), "reason": ""}
                 for p in service.storage.list_packets(args.kit)]
-        received = {r["packet_id"] for r in rows}
+        received = {(r["kit_id"], r["packet_id"]) for r in rows}
         rows += [{"packet_id": r.packet_id, "kit_id": r.kit_id, "status": "rejected", "size": None,
                   "sha256": r.sha256, "route": json.loads(r.receipt)["receipt"]["route"], "at": _iso(r.rejected_at),
                   "reason": r.reason}
-                 for r in service.storage.list_rejections(args.kit) if r.packet_id not in received]
+                 for r in service.storage.list_rejections(args.kit) if (r.kit_id, r.packet_id) not in received]
     finally:
         service.storage.close()
     if args.json:
@@ -164,16 +192,23 @@ def run_import(args) -> int:
         for kit in report.kits:
             print(f"kit {kit.kit_id}: {len(kit.received)} received, {len(kit.rejected)} rejected, "
                   f"{len(kit.skipped)} skipped{'; ERROR ' + kit.error if kit.error else ''}")
+            if kit.roster:
+                print(f"  supervisor roster: {kit.roster}")
             for packet_id, reason in kit.rejected + kit.skipped:
                 print(f"  {packet_id}: {reason}")
     return 0 if report.ok else 1
 
 
 def run_kits(args) -> int:
+    if getattr(args, "kits_command", None) == "supervisor":
+        return run_kit_supervisor(args)
     service = open_service(args)
     try:
         kits = [{"kit_id": k.kit_id, "enrolled_at": _iso(k.enrolled_at), "revoked": k.revoked,
-                 "packets": len(service.storage.list_packets(k.kit_id))} for k in service.storage.list_kits()]
+                 "packets": len(service.storage.list_packets(k.kit_id)),
+                 "supervisors": [{"user_id": s.user_id, "public_key": b64e(s.public_key), "added_by": s.added_by,
+                                  "added_at": _iso(s.added_at)} for s in service.storage.supervisors(k.kit_id)]}
+                for k in service.storage.list_kits()]
     finally:
         service.storage.close()
     if args.json:
@@ -181,7 +216,66 @@ def run_kits(args) -> int:
     else:
         for k in kits:
             print(f"{k['kit_id']}  enrolled {k['enrolled_at']}  {k['packets']} packets{'  REVOKED' if k['revoked'] else ''}")
+            for s in k["supervisors"]:
+                print(f"    supervisor {s['user_id']}  key {s['public_key']}  ({s['added_by']}, {s['added_at']})")
+            if not k["supervisors"]:
+                print("    no supervisor pinned: every packet of this kit is refused (unknown_supervisor)")
     return 0
+
+
+def run_kit_supervisor(args) -> int:
+    """`kits supervisor add|remove`: the administrator's way to change which supervisor keys a kit may use."""
+    from sync.protocol import ProtocolError, b64d
+    from sync.roster import SupervisorKey
+
+    service = open_service(args)
+    now = int(time.time())
+    try:
+        kit = service.storage.get_kit(args.kit_id)
+        if kit is None:
+            print(f"fieldkit-hub: kit {args.kit_id} is not enrolled at this hub", file=sys.stderr)
+            return 1
+        if args.supervisor_command == "remove":
+            done = service.storage.unpin_supervisor(args.kit_id, args.user_id, now, by="admin")
+            print(f"supervisor {args.user_id} of kit {args.kit_id} "
+                  f"{'removed: packets they co-sign are refused from now on' if done else 'was not pinned'}")
+            return 0 if done else 1
+        try:
+            keys = (_drive_roster(service, kit, Path(args.from_drive)) if args.from_drive
+                    else [SupervisorKey(args.user_id, b64d(args.public_key or "", "public key"))])
+            if not args.from_drive and (not args.user_id or len(keys[0].public_key) != 32):
+                raise ProtocolError("bad_key", "give USER_ID and a base64 32-byte PUBLIC_KEY (or --from-drive)")
+        except ProtocolError as exc:
+            print(f"fieldkit-hub: {exc.message} ({exc.code})", file=sys.stderr)
+            return 1
+        for key in keys:
+            service.storage.pin_supervisor(args.kit_id, key, now, by="admin")
+            print(f"supervisor {key.user_id} pinned for kit {args.kit_id} (key {b64e(key.public_key)})")
+    finally:
+        service.storage.close()
+    return 0
+
+
+def _drive_roster(service: HubService, kit, drive: Path) -> list:
+    """The supervisors of a kit's roster.json on a drive, after checking the device's signature and each
+    certificate: what an administrator pins when no supervisor the hub knows can sign (a legacy kit, or a
+    first supervisor added by a technician)."""
+    from sync.protocol import ProtocolError
+    from sync.roster import RosterUpdate, verify_signature
+    from sync.usb import MAX_ROSTER_BYTES, ROSTER, kit_dir, read_regular
+
+    try:
+        update = RosterUpdate.from_json_obj(json.loads(read_regular(kit_dir(drive, kit.kit_id) / ROSTER,
+                                                                    MAX_ROSTER_BYTES)))
+    except (OSError, ValueError) as exc:
+        raise ProtocolError("no_roster", f"no readable roster.json for kit {kit.kit_id} on {drive}: {exc}") from None
+    if update.kit_id != kit.kit_id or not verify_signature(kit.device_public_key, update.device_signature,
+                                                           update.message()):
+        raise ProtocolError("bad_roster_signature", "roster.json is not signed by this kit's device key")
+    bad = [s.user_id for s in update.supervisors if not s.certified_by(kit.kit_id, kit.device_public_key)]
+    if bad:
+        raise ProtocolError("bad_certificate", f"supervisor certificate does not verify: {', '.join(bad)}")
+    return list(update.supervisors)
 
 
 def run_revoke(args) -> int:

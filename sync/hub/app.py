@@ -131,6 +131,10 @@ def build_app(service: HubService) -> Starlette:
         kit, raw = await authed(request, MAX_JSON_BYTES)
         return JSONResponse(await run_in_threadpool(service.fates, kit, parse_json(raw)))
 
+    async def roster(request: Request) -> Response:
+        kit, raw = await authed(request, MAX_JSON_BYTES)
+        return JSONResponse(await run_in_threadpool(service.apply_roster, kit, parse_json(raw)))
+
     async def not_found(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": "not_found", "message": "no such endpoint"}, status_code=404)
 
@@ -144,5 +148,6 @@ def build_app(service: HubService) -> Starlette:
         Route(f"{API}/uploads/{{upload_id}}", _guarded(upload), methods=["GET", "PUT"]),
         Route(f"{API}/uploads/{{upload_id}}/finalize", _guarded(finalize), methods=["POST"]),
         Route(f"{API}/fates", _guarded(fates), methods=["POST"]),
+        Route(f"{API}/roster", _guarded(roster), methods=["POST"]),
     ]
     return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed})

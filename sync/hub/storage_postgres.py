@@ -46,14 +46,13 @@ class PostgresHubStorage(SqlHubStorage):
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor:
         return self._local.conn.execute(sql.replace("?", "%s"), tuple(params))
 
-    def create_schema(self) -> None:
+    def _lock_schema(self) -> None:
         # Two hub processes starting together would race on CREATE TABLE IF NOT EXISTS; a lock orders them.
-        with self._transaction():
-            self._execute("SELECT pg_advisory_xact_lock(6006)")
-            from sync.hub.storage import SCHEMA
+        self._execute("SELECT pg_advisory_xact_lock(6006)")
 
-            for statement in filter(str.strip, SCHEMA.format(blob=self.blob_type, bigint=self.bigint_type).split(";")):
-                self._execute(statement)
+    def _table_exists(self, name: str) -> bool:
+        # to_regclass follows the search_path, so a test's own schema is where it looks.
+        return self._one("SELECT to_regclass(?)", (name,))[0] is not None
 
     def is_unique_violation(self, exc: Exception) -> bool:
         return isinstance(exc, psycopg.errors.UniqueViolation)
