@@ -7,6 +7,7 @@ Layout on the drive (docs/sync.md):
         manifest.sig           base64 Ed25519 signature by the kit's device key over manifest.json's bytes
         packets/<packet id>.fkp    sealed packet bytes, exactly as queued
         receipts/<packet id>.json  hub-signed receipts, written back by `fieldkit-hub import`
+        roster.json            a signed supervisor roster update (sync/roster.py), when the hub needs one
 
 Every file is written atomically (a fresh O_EXCL temporary, fsync, rename, fsync of the directory), so a
 drive pulled out mid-write holds either the old file or the new one. A drive is untrusted input: files are
