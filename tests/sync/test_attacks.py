@@ -525,3 +525,35 @@ def test_unrelated_http_roster_body_is_refused_cleanly(enrolled_kit, hub_server,
         assert refused.value.status == 400 and refused.value.code == "bad_roster"
     answer = httpx.post(hub_server.url + f"{API}/roster", json={})
     assert answer.status_code == 401 and answer.json()["error"] == "unsigned"
+
+
+def test_fieldkit_export_carries_a_new_supervisor_to_the_hub_by_drive(kit_cli, hub_process, data_dir, tmp_path,
+                                                                       capsys):
+    """The USB route of the honest path: a supervisor adds a supervisor; `fieldkit export` puts the signed roster
+    update on the drive and `fieldkit-hub import` pins the new key before the packet the new supervisor
+    approved, so that packet is received."""
+    from fieldkit.enrolment.service import EnrolmentService
+    from fieldkit.security import keystore
+    from tests.sync.test_cli import hub_cli
+
+    sup_pass, new_pass, off_pass = "sup-pass-123 long enough", "sup2-pass-123 long enough", "off-pass-123 long enough"
+    assert kit_cli("init", "--user", "sup", "--role", "supervisor", passphrase=sup_pass)[0] == 0
+    assert kit_cli("user", "add", "off", "--role", "officer", passphrase=sup_pass, new=off_pass)[0] == 0
+    code, token, _ = hub_cli(capsys, "token", *hub_process["args"])
+    assert kit_cli("provision", "--hub", hub_process["url"], "--token", token.strip(), passphrase=sup_pass)[0] == 0
+    assert kit_cli("user", "add", "sup2", "--role", "supervisor", passphrase=sup_pass, new=new_pass)[0] == 0
+    with EnrolmentService(data_dir) as svc:
+        off = svc.unlock("off", off_pass)
+        ref = off.save_draft({"full_name": "Hà Văn Thử", "id_number": "001099000124"}, {"face.jpg": b"\xff\xd8face"})
+        off.submit_for_review(ref.record_id)
+    assert kit_cli("queue", "approve", ref.record_id, "--json", passphrase=new_pass)[0] == 0
+    drive = tmp_path / "usb"
+    drive.mkdir()
+    code, out, err = kit_cli("export", str(drive), "--json", passphrase=sup_pass)  # signed by sup, pinned
+    assert code == 0, err
+    assert (kit_dir(drive, keystore.kit_id(data_dir)) / "roster.json").is_file()
+    code, out, _ = hub_cli(capsys, "import", str(drive), "--json", *hub_process["args"])
+    [report] = json.loads(out)["kits"]
+    assert report["roster"].startswith("applied") and len(report["received"]) == 1 and not report["rejected"]
+    code, out, _ = hub_cli(capsys, "kits", "--json", *hub_process["args"])
+    assert len(json.loads(out)[0]["supervisors"]) == 2
