@@ -557,3 +557,47 @@ def test_fieldkit_export_carries_a_new_supervisor_to_the_hub_by_drive(kit_cli, h
     assert report["roster"].startswith("applied") and len(report["received"]) == 1 and not report["rejected"]
     code, out, _ = hub_cli(capsys, "kits", "--json", *hub_process["args"])
     assert len(json.loads(out)[0]["supervisors"]) == 2
+
+
+def test_fieldkit_export_to_a_crafted_drive_never_writes_through_links(kit_cli, data_dir, tmp_path):
+    """The issue's attack 3 on the kit: a drive with `.manifest.json.tmp` linked to keys/kit.json (the old code
+    overwrote it: all data lost), then a drive whose kit folder links to the kit's key folder."""
+    from fieldkit.security import keystore
+
+    pw = "tech-pass-123 long enough"
+    assert kit_cli("init", "--user", "tech", passphrase=pw)[0] == 0
+    key_file = keystore.kit_file(data_dir)
+    before = key_file.read_bytes()
+    drive = tmp_path / "usb"
+    target = kit_dir(drive, keystore.kit_id(data_dir))
+    target.mkdir(parents=True)
+    for name in (MANIFEST, "manifest.sig"):
+        os.symlink(key_file, target / f".{name}.tmp")
+    os.symlink(key_file, target / "manifest.sig")  # a link at the final name is replaced, not followed
+    code, out, err = kit_cli("export", str(drive), "--json", passphrase=pw)
+    assert code == 0, err
+    assert key_file.read_bytes() == before and not (target / "manifest.sig").is_symlink()
+    assert kit_cli("user", "list", passphrase=pw)[0] == 0  # the kit still opens
+
+    linked = tmp_path / "usb2"
+    (linked / "fieldkit-usb").mkdir(parents=True)
+    os.symlink(key_file.parent, linked / "fieldkit-usb" / keystore.kit_id(data_dir))
+    listing = sorted(p.name for p in key_file.parent.iterdir())
+    code, out, err = kit_cli("export", str(linked), passphrase=pw)
+    assert code == 1 and "the drive was refused" in err and "is a symbolic link" in err
+    assert sorted(p.name for p in key_file.parent.iterdir()) == listing and key_file.read_bytes() == before
+
+
+def test_a_key_the_administrator_removed_does_not_come_back_by_roster(enrolled_kit, hub_service, hub_server,
+                                                                      client_for):
+    kit = enrolled_kit
+    client = client_for(hub_server.url, kit.identity)
+    _, second = new_supervisor(kit, "sup-2")
+    roster = (*kit.supervisors, second)
+    assert post_roster(client, sign_roster(kit.kit_id, 1, roster, kit.device_key, "sup-1",
+                                           kit.signers.supervisor_key))["supervisors"] == ["sup-1", "sup-2"]
+    assert hub_service.storage.unpin_supervisor(kit.kit_id, "sup-2", int(time.time()), by="admin")
+    again = post_roster(client, sign_roster(kit.kit_id, 2, roster, kit.device_key, "sup-1", kit.signers.supervisor_key))
+    assert again["supervisors"] == ["sup-1"]
+    [removed] = [s for s in hub_service.storage.supervisors(kit.kit_id, include_removed=True) if s.user_id == "sup-2"]
+    assert removed.removed_by == "admin" and not removed.active
