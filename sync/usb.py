@@ -90,7 +90,13 @@ def read_regular(path: Path, limit: int) -> bytes:
     Never follows a symbolic link (O_NOFOLLOW), never blocks on a FIFO (O_NONBLOCK) and never reads a
     device: the type and size come from fstat of the opened file, before any read. FileNotFoundError if
     it is missing, UnsafeDriveFile (naming the file) for anything else that is wrong."""
+    mode = os.lstat(path).st_mode  # FileNotFoundError if missing
+    if stat.S_ISLNK(mode):
+        raise UnsafeDriveFile("unsafe_file", f"{path.name}: is a symbolic link; refused")
+    if not stat.S_ISREG(mode):  # a device node is not even opened (opening some has side effects)
+        raise UnsafeDriveFile("unsafe_file", f"{path.name}: not a regular file (device, FIFO or folder); refused")
     try:
+        # Checked again on the open file: the drive may change between lstat and open.
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
