@@ -601,3 +601,36 @@ def test_a_key_the_administrator_removed_does_not_come_back_by_roster(enrolled_k
     assert again["supervisors"] == ["sup-1"]
     [removed] = [s for s in hub_service.storage.supervisors(kit.kit_id, include_removed=True) if s.user_id == "sup-2"]
     assert removed.removed_by == "admin" and not removed.active
+
+
+def test_upload_limits_are_settings_and_a_packet_delivered_by_drive_frees_its_upload(
+        hub_storage, hub_keys, kit, drive, client_for):
+    """`fieldkit-hub serve --max-open-uploads N --max-open-upload-mib M` set the limits; an upload left open
+    by a network link that dropped stops counting once the packet arrives by drive."""
+    from sync.hub.app import build_app
+    from sync.hub.server import HubServer
+    from sync.hub.service import HubLimits, HubService
+    from sync.hub.verify import EnvelopeVerifier
+    from sync.hub_cli import build_parser
+
+    args = build_parser().parse_args(["serve", "--data", "x", "--max-open-uploads", "2", "--max-open-upload-mib", "5"])
+    assert (args.max_open_uploads, args.max_open_upload_mib) == (2, 5)
+    service = HubService(hub_storage, hub_keys, EnvelopeVerifier(hub_keys.hpke_private), limits=HubLimits(2, 5 << 20))
+    with HubServer(build_app(service), graceful_s=0.5) as server:
+        enrol(server.url, service.issue_token(), kit.identity, FAST, supervisors=kit.supervisors)
+        client = client_for(server.url, kit.identity)
+        first, second = kit.queue(2)
+        for packet_id in (first, second):
+            data = kit.outbox.packets[packet_id].data
+            client.request("POST", f"{API}/uploads?packet_id={packet_id}&size={len(data)}&sha256={sha256_hex(data)}",
+                           body=data[:100], content_type="application/octet-stream")
+        with pytest.raises(HubRefused) as refused:
+            client.request("POST", f"{API}/uploads?packet_id={uuid.uuid4()}&size=100&sha256={secrets.token_hex(32)}")
+        assert refused.value.code == "upload_limit" and refused.value.body["limit"] == 2
+        export_packets(drive, kit.identity, kit.outbox)
+        assert sorted(import_drive(service, drive).kits[0].received) == sorted([first, second])
+        opened = client.request("POST", f"{API}/uploads?packet_id={uuid.uuid4()}&size=100&sha256={secrets.token_hex(32)}")
+        assert opened[0] == 201
+        with pytest.raises(HubRefused) as refused:  # 5 MiB declared in all
+            client.request("POST", f"{API}/uploads?packet_id={uuid.uuid4()}&size={5 << 20}&sha256={secrets.token_hex(32)}")
+        assert "open upload bytes" in refused.value.message
