@@ -203,9 +203,14 @@ class SqlHubStorage:
             row = self._one("SELECT value FROM hub_meta WHERE key = 'schema_version'")
             version = int(row[0]) if row else (1 if had_packets else SCHEMA_VERSION)
             if version < 2:
-                self._run_ddl(MIGRATE_PACKETS_TO_KIT_KEY)
+                self._migrate_packets_to_kit_key()
             self._execute("INSERT INTO hub_meta (key, value) VALUES ('schema_version', ?) "
                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
+
+    def _migrate_packets_to_kit_key(self) -> None:
+        """Schema 1 -> 2: key packets by (kit id, packet id). SQLite cannot change a primary key in place,
+        so the table is rebuilt (a copy of every envelope, once); PostgreSQL overrides this."""
+        self._run_ddl(MIGRATE_PACKETS_TO_KIT_KEY)
 
     def _run_ddl(self, ddl: str) -> None:
         for statement in filter(str.strip, ddl.format(blob=self.blob_type, bigint=self.bigint_type).split(";")):

@@ -54,6 +54,12 @@ class PostgresHubStorage(SqlHubStorage):
         # to_regclass follows the search_path, so a test's own schema is where it looks.
         return self._one("SELECT to_regclass(?)", (name,))[0] is not None
 
+    def _migrate_packets_to_kit_key(self) -> None:
+        # Only the key's index is rebuilt; the envelopes stay where they are (a provincial hub holds many GB).
+        (name,) = self._one("SELECT conname FROM pg_constraint WHERE conrelid = 'packets'::regclass "
+                            "AND contype = 'p'")
+        self._execute(f'ALTER TABLE packets DROP CONSTRAINT "{name}", ADD PRIMARY KEY (kit_id, packet_id)')
+
     def is_unique_violation(self, exc: Exception) -> bool:
         return isinstance(exc, psycopg.errors.UniqueViolation)
 
