@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sync.client.kit import KitIdentity, Outbox
 from sync.client.uploader import ReceiptInvalid, verify_receipt
-from sync.protocol import (MAX_JSON_BYTES, MAX_PACKET_BYTES, PROTOCOL_VERSION, STATUS_RECEIVED, ProtocolError, b64d,
+from sync.protocol import (MAX_JSON_BYTES, PROTOCOL_VERSION, STATUS_RECEIVED, ProtocolError, b64d,
                            b64e, canonical_json, load_public_key)
 
 USB_ROOT = "fieldkit-usb"
