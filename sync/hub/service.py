@@ -94,6 +94,8 @@ class HubService:
     def issue_token(self, ttl_s: int = TOKEN_TTL_S) -> str:
         """A one-time enrolment token; only its hash is stored, so a database dump cannot enrol a kit."""
         token = secrets.token_urlsafe(24)
+        while token.startswith("-"):  # `fieldkit provision --token -x…` would read it as an option
+            token = secrets.token_urlsafe(24)
         self.storage.add_token(token_hash(token), self.now(), self.now() + ttl_s)
         return token
 

@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS kit_rosters (
 SCHEMA_VERSION = 2
 
 # Version 1 keyed packets by packet id alone, so a second kit could claim a victim kit's id (issue #11
-# attack 5). Rebuilding the table is the one form of "change the primary key" SQLite and PostgreSQL share.
+# attack 5). SQLite cannot change a primary key in place: the table is rebuilt (PostgreSQL alters the key).
 MIGRATE_PACKETS_TO_KIT_KEY = """
 CREATE TABLE packets_v2 (
     packet_id TEXT NOT NULL, kit_id TEXT NOT NULL, sha256 TEXT NOT NULL, size {bigint} NOT NULL,
@@ -204,8 +204,9 @@ class SqlHubStorage:
             version = int(row[0]) if row else (1 if had_packets else SCHEMA_VERSION)
             if version < 2:
                 self._migrate_packets_to_kit_key()
-            self._execute("INSERT INTO hub_meta (key, value) VALUES ('schema_version', ?) "
-                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
+            if version < SCHEMA_VERSION or row is None:
+                self._execute("INSERT INTO hub_meta (key, value) VALUES ('schema_version', ?) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
 
     def _migrate_packets_to_kit_key(self) -> None:
         """Schema 1 -> 2: key packets by (kit id, packet id). SQLite cannot change a primary key in place,
@@ -289,8 +290,12 @@ class SqlHubStorage:
         for sup in supervisors:
             row = self._one("SELECT public_key, removed_by FROM kit_supervisors WHERE kit_id = ? AND user_id = ?",
                             (kit_id, sup.user_id))
-            if row is not None and row[1] == "admin" and by != "admin" and bytes(row[0]) == sup.public_key:
-                continue
+            if row is not None and bytes(row[0]) == sup.public_key:
+                if row[1] == "admin" and by != "admin":
+                    continue  # the administrator removed this key: only they bring it back
+                if row[1] is None and by != "admin":
+                    pinned.append(sup.user_id)  # already pinned: keep when and how it was first pinned
+                    continue
             self._execute(
                 "INSERT INTO kit_supervisors (kit_id, user_id, public_key, certificate, added_at, added_by) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, user_id) DO UPDATE SET "
