@@ -634,3 +634,9 @@ def test_upload_limits_are_settings_and_a_packet_delivered_by_drive_frees_its_up
         with pytest.raises(HubRefused) as refused:  # 5 MiB declared in all
             client.request("POST", f"{API}/uploads?packet_id={uuid.uuid4()}&size={5 << 20}&sha256={secrets.token_hex(32)}")
         assert "open upload bytes" in refused.value.message
+
+
+def test_enrolment_tokens_never_look_like_a_command_line_option(hub_service, monkeypatch):
+    tokens = iter(["-starts-with-a-dash", "--two-dashes", "fine-token"])
+    monkeypatch.setattr("sync.hub.service.secrets.token_urlsafe", lambda n: next(tokens))
+    assert hub_service.issue_token() == "fine-token"
