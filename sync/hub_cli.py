@@ -8,6 +8,7 @@
     fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits and their pinned supervisors
     fieldkit-hub kits supervisor add KIT_ID USER_ID PUBLIC_KEY --data DIR   pin a supervisor key (administrator)
     fieldkit-hub kits supervisor add KIT_ID --from-drive DRIVE --data DIR   pin the roster a kit exported
+    fieldkit-hub kits supervisor add KIT_ID --from-received --data DIR      pin who co-signed received packets
     fieldkit-hub kits supervisor remove KIT_ID USER_ID --data DIR           stop accepting that supervisor
     fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
 
@@ -29,7 +30,7 @@ from sync.hub.keys import load_or_create_hub_keys
 from sync.hub.open_storage import open_storage
 from sync.hub.service import HubLimits, HubService
 from sync.hub.verify import EnvelopeVerifier
-from sync.protocol import b64e
+from sync.protocol import ProtocolError, b64d, b64e
 
 ENV_DATA = "FIELDKIT_HUB_DATA"
 ENV_DB = "FIELDKIT_HUB_DB"
@@ -78,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("public_key", nargs="?", help="the supervisor's co-signing public key, base64 (32 bytes)")
     add.add_argument("--from-drive", metavar="DRIVE",
                      help="pin every supervisor of the kit's roster.json on this drive (device signature checked)")
+    add.add_argument("--from-received", action="store_true",
+                     help="pin every supervisor who co-signed a packet this hub already received from the kit "
+                          "(upgrading a hub whose kits were enrolled before supervisor pinning)")
     rm = sup_sub.add_parser("remove", help="stop accepting a supervisor's co-signatures for a kit")
     rm.add_argument("kit_id")
     rm.add_argument("user_id")
@@ -225,7 +229,6 @@ def run_kits(args) -> int:
 
 def run_kit_supervisor(args) -> int:
     """`kits supervisor add|remove`: the administrator's way to change which supervisor keys a kit may use."""
-    from sync.protocol import ProtocolError, b64d
     from sync.roster import SupervisorKey
 
     service = open_service(args)
@@ -241,9 +244,13 @@ def run_kit_supervisor(args) -> int:
                   f"{'removed: packets they co-sign are refused from now on' if done else 'was not pinned'}")
             return 0 if done else 1
         try:
-            keys = (_drive_roster(service, kit, Path(args.from_drive)) if args.from_drive
-                    else [SupervisorKey(args.user_id, b64d(args.public_key or "", "public key"))])
-            if not args.from_drive and (not args.user_id or len(keys[0].public_key) != 32):
+            if args.from_drive:
+                keys = _drive_roster(service, kit, Path(args.from_drive))
+            elif args.from_received:
+                keys = _received_cosigners(service, kit)
+            else:
+                keys = [SupervisorKey(args.user_id or "", b64d(args.public_key or "", "public key"))]
+            if not (args.from_drive or args.from_received) and (not args.user_id or len(keys[0].public_key) != 32):
                 raise ProtocolError("bad_key", "give USER_ID and a base64 32-byte PUBLIC_KEY (or --from-drive)")
         except ProtocolError as exc:
             print(f"fieldkit-hub: {exc.message} ({exc.code})", file=sys.stderr)
@@ -256,11 +263,31 @@ def run_kit_supervisor(args) -> int:
     return 0
 
 
+def _received_cosigners(service: HubService, kit) -> list:
+    """Every supervisor key that co-signed a packet this hub already stored for the kit (those packets were
+    accepted under the rules before pinning: their co-signers are what the hub trusted then)."""
+    from fieldkit.packets.envelope import open_envelope, parse_envelope
+    from fieldkit.packets.errors import PacketError
+    from sync.roster import SupervisorKey
+
+    found: dict[str, SupervisorKey] = {}
+    for row in service.storage.list_packets(kit.kit_id):
+        try:
+            env = parse_envelope(service.storage.packet_envelope(kit.kit_id, row.packet_id))
+            contents = open_envelope(env, service.keys.hpke_private[env.suite], kit.device_public_key)
+            cert = b64d(contents.manifest["supervisor"]["certificate"], "certificate")
+        except (PacketError, KeyError, TypeError, ProtocolError):
+            continue
+        found[contents.supervisor_id] = SupervisorKey(contents.supervisor_id, contents.supervisor_public_key, cert)
+    if not found:
+        raise ProtocolError("no_cosigners", f"no packet received from kit {kit.kit_id} names a supervisor to pin")
+    return [found[u] for u in sorted(found)]
+
+
 def _drive_roster(service: HubService, kit, drive: Path) -> list:
     """The supervisors of a kit's roster.json on a drive, after checking the device's signature and each
     certificate: what an administrator pins when no supervisor the hub knows can sign (a legacy kit, or a
     first supervisor added by a technician)."""
-    from sync.protocol import ProtocolError
     from sync.roster import RosterUpdate, verify_signature
     from sync.usb import MAX_ROSTER_BYTES, ROSTER, kit_dir, read_regular
 

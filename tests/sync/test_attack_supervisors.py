@@ -314,3 +314,33 @@ def test_administrator_adds_and_removes_supervisors_at_the_hub(tmp_path, kit, hu
     assert code == 0 and "sup-1 pinned" in out
     code, (out, _) = cli("import", str(drive), "--json", *args)
     assert code == 0 and not json.loads(out)["kits"][0]["rejected"]
+
+
+def test_upgraded_hub_pins_the_supervisors_of_packets_it_already_received(tmp_path, kit, capsys, drive):
+    """A kit enrolled before pinning: `kits supervisor add KIT --from-received` pins who co-signed the packets
+    the hub accepted under the old rules, and only them."""
+    from sync.hub.keys import load_or_create_hub_keys
+    from sync.hub.storage import PacketRecord
+    from sync.hub_cli import main as hub_main
+    from sync.hub_cli import open_service
+
+    data = tmp_path / "hub"
+    service = open_service(type("Args", (), {"data": str(data), "db": None})())
+    kit.hub_keys = load_or_create_hub_keys(data)
+    enrolled = service.storage.enrol_kit(token_hash(service.issue_token()), kit.kit_id,
+                                         kit.identity.public_key_bytes(), int(time.time()))
+    assert enrolled == ""  # with no supervisor key
+    packet_id, data_bytes = kit.seal()  # stored as the previous hub version did, before pinning existed
+    service.storage.store_packet(PacketRecord(packet_id, kit.kit_id, "x", len(data_bytes), 1, "network", "{}"),
+                                 data_bytes)
+    service.storage.close()
+    mallory_key, mallory = new_supervisor(kit, "mallory")
+    kit.outbox.add(*seal_by(kit, mallory_key, mallory))
+    kit.outbox.add(*kit.seal())
+    export_packets(drive, kit.identity, kit.outbox)
+
+    assert hub_main(["kits", "supervisor", "add", kit.kit_id, "--from-received", "--data", str(data)]) == 0
+    assert "supervisor sup-1 pinned" in capsys.readouterr().out
+    assert hub_main(["import", str(drive), "--json", "--data", str(data)]) == 0
+    [report] = json.loads(capsys.readouterr().out)["kits"]
+    assert len(report["received"]) == 1 and report["rejected"][0][1].startswith("unknown_supervisor")
