@@ -12,8 +12,9 @@ Layout on the drive (docs/sync.md):
 Every file is written atomically (a fresh O_EXCL temporary, fsync, rename, fsync of the directory), so a
 drive pulled out mid-write holds either the old file or the new one. A drive is untrusted input: files are
 opened without following symbolic links, must be regular files within a size limit (checked with fstat
-before reading), and folders that are symbolic links are refused, each with a message naming the file. Packets are sealed to the hub: the drive carries
-only ciphertext. The kit side lives here; the hub side is sync/hub/usb_import.py.
+before reading), and folders that are symbolic links are refused, each with a message naming the file.
+Packets are sealed to the hub: the drive carries only ciphertext. The kit side lives here; the hub side is
+sync/hub/usb_import.py.
 """
 
 from __future__ import annotations

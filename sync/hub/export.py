@@ -1,9 +1,10 @@
 """`fieldkit-hub export`: open received packets and hand their contents to the downstream system.
 
-One directory per packet, `<out>/<kit id>/<packet id>/` (packet ids are unique within a kit only): `record.json` (demographics, capture metadata, audit
-excerpt, ids, the approving supervisor) and the blobs under their packet names (`face.jpg`,
-`print/01.wsq`, ...). Each directory appears whole (built under a temporary name, then renamed) and a packet
-already exported is left alone, so an interrupted export can simply be run again. The output is plaintext
+One directory per packet, `<out>/<kit id>/<packet id>/` (packet ids are unique within a kit only):
+`record.json` (demographics, capture metadata, audit excerpt, ids, the approving supervisor) and the blobs
+under their packet names (`face.jpg`, `print/01.wsq`, ...). Each directory appears whole (built under a
+temporary name, then renamed) and a packet already exported is left alone, so an interrupted export can
+simply be run again. The output is plaintext
 personal data: directories 0700, files 0600, and the command says so loudly.
 """
 

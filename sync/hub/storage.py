@@ -350,8 +350,9 @@ class SqlHubStorage:
             return unwrap_rollback(exc)
 
     def _active_ids(self, kit_id: str) -> list[str]:
-        return [r[0] for r in self._execute("SELECT user_id FROM kit_supervisors WHERE kit_id = ? AND removed_at IS NULL "
-                                            "ORDER BY user_id", (kit_id,)).fetchall()]
+        rows = self._execute("SELECT user_id FROM kit_supervisors WHERE kit_id = ? AND removed_at IS NULL "
+                             "ORDER BY user_id", (kit_id,)).fetchall()
+        return [r[0] for r in rows]
 
     # -- replay protection
     def remember_nonce(self, kit_id: str, nonce: str, now: int, window_s: int) -> bool:

@@ -1,5 +1,6 @@
 """Issue #11 attacks 5 and 6: a second enrolled kit claiming a victim's packet id, and one kit holding the hub's
-upload space, performed over HTTP against a real hub on 127.0.0.1. docs/sync.md "Threat model (hub side)" points here."""
+upload space, performed over HTTP against a real hub on 127.0.0.1.
+docs/sync.md "Threat model (hub side)" points here."""
 
 from __future__ import annotations
 
@@ -20,8 +21,12 @@ from tests.sync.attack_kit import (  # noqa: F401  (helpers and fixtures)
 from tests.sync.conftest import FAST
 
 
-def test_another_kit_cannot_claim_a_victims_packet_id(hub_service, hub_server, hub_keys, client_for, tmp_path,
-                                                      capsys):
+def new_upload(size: int) -> str:
+    """The path that opens an upload of a packet nobody will finish."""
+    return f"{API}/uploads?packet_id={uuid.uuid4()}&size={size}&sha256={secrets.token_hex(32)}"
+
+
+def test_another_kit_cannot_claim_a_victims_packet_id(hub_service, hub_server, hub_keys, client_for, tmp_path):
     from tests.sync.conftest import Kit
 
     victim, rogue = Kit(hub_keys), Kit(hub_keys)
@@ -68,7 +73,8 @@ def test_old_hub_database_is_migrated_to_kit_scoped_packet_ids(storage_kind, tmp
     storage = open_test_storage(storage_kind, tmp_path, request)
     with storage._transaction():  # make it look like a hub of the previous version, with one packet
         storage._execute("DROP TABLE packets")
-        storage._execute("CREATE TABLE packets (packet_id TEXT PRIMARY KEY, kit_id TEXT NOT NULL, sha256 TEXT NOT NULL, "
+        storage._execute("CREATE TABLE packets (packet_id TEXT PRIMARY KEY, kit_id TEXT NOT NULL, "
+                         "sha256 TEXT NOT NULL, "
                          f"size {storage.bigint_type} NOT NULL, envelope {storage.blob_type} NOT NULL, "
                          f"received_at {storage.bigint_type} NOT NULL, route TEXT NOT NULL, receipt TEXT NOT NULL)")
         storage._execute("INSERT INTO packets VALUES ('p-1', 'kit-a', 'aa', 3, ?, 1, 'usb', '{\"r\":1}')", (b"abc",))
@@ -97,8 +103,7 @@ def test_one_kit_cannot_hold_more_than_its_share_of_unfinished_uploads(hub_servi
     limit = hub_service.limits.max_open_uploads_per_kit
 
     def open_unfinished(c, size=1024 * 1024):
-        path = f"{API}/uploads?packet_id={uuid.uuid4()}&size={size}&sha256={secrets.token_hex(32)}"
-        return c.request("POST", path, body=b"x" * 1000, content_type="application/octet-stream")[1]
+        return c.request("POST", new_upload(size), body=b"x" * 1000, content_type="application/octet-stream")[1]
 
     opened = [open_unfinished(client) for _ in range(limit)]
     with pytest.raises(HubRefused) as refused:
@@ -120,9 +125,9 @@ def test_one_kit_cannot_reserve_more_than_its_share_of_upload_bytes(hub_service,
     sixteen = 16 * 1024 * 1024
     allowed = hub_service.limits.max_open_upload_bytes_per_kit // sixteen
     for _ in range(allowed):
-        client.request("POST", f"{API}/uploads?packet_id={uuid.uuid4()}&size={sixteen}&sha256={secrets.token_hex(32)}")
+        client.request("POST", new_upload(sixteen))
     with pytest.raises(HubRefused) as refused:
-        client.request("POST", f"{API}/uploads?packet_id={uuid.uuid4()}&size={sixteen}&sha256={secrets.token_hex(32)}")
+        client.request("POST", new_upload(sixteen))
     assert refused.value.code == "upload_limit" and "open upload bytes" in refused.value.message
 
 
@@ -148,14 +153,14 @@ def test_upload_limits_are_settings_and_a_packet_delivered_by_drive_frees_its_up
             client.request("POST", f"{API}/uploads?packet_id={packet_id}&size={len(data)}&sha256={sha256_hex(data)}",
                            body=data[:100], content_type="application/octet-stream")
         with pytest.raises(HubRefused) as refused:
-            client.request("POST", f"{API}/uploads?packet_id={uuid.uuid4()}&size=100&sha256={secrets.token_hex(32)}")
+            client.request("POST", new_upload(100))
         assert refused.value.code == "upload_limit" and refused.value.body["limit"] == 2
         export_packets(drive, kit.identity, kit.outbox)
         assert sorted(import_drive(service, drive).kits[0].received) == sorted([first, second])
-        opened = client.request("POST", f"{API}/uploads?packet_id={uuid.uuid4()}&size=100&sha256={secrets.token_hex(32)}")
+        opened = client.request("POST", new_upload(100))
         assert opened[0] == 201
         with pytest.raises(HubRefused) as refused:  # 5 MiB declared in all
-            client.request("POST", f"{API}/uploads?packet_id={uuid.uuid4()}&size={5 << 20}&sha256={secrets.token_hex(32)}")
+            client.request("POST", new_upload(5 << 20))
         assert "open upload bytes" in refused.value.message
 
 

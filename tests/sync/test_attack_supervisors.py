@@ -184,7 +184,8 @@ def test_officer_forging_a_supervisor_on_a_real_kit_is_refused_by_the_hub(kit_cl
 
     with EnrolmentService(data_dir) as svc:
         off = svc.unlock("off", passes["off"])
-        ref = off.save_draft({"full_name": "Đinh Thị Thử", "id_number": "001099000123"}, {"face.jpg": b"\xff\xd8face"})
+        ref = off.save_draft({"full_name": "Đinh Thị Thử", "id_number": "001099000123"},
+                             {"face.jpg": b"\xff\xd8face"})
         off.submit_for_review(ref.record_id)
     code, _, err = kit_cli("queue", "approve", ref.record_id, "--json", passphrase=passes["mallory"])
     assert code == 0, err
@@ -243,7 +244,8 @@ def test_fieldkit_export_carries_a_new_supervisor_to_the_hub_by_drive(kit_cli, h
     assert kit_cli("user", "add", "sup2", "--role", "supervisor", passphrase=sup_pass, new=new_pass)[0] == 0
     with EnrolmentService(data_dir) as svc:
         off = svc.unlock("off", off_pass)
-        ref = off.save_draft({"full_name": "Hà Văn Thử", "id_number": "001099000124"}, {"face.jpg": b"\xff\xd8face"})
+        ref = off.save_draft({"full_name": "Hà Văn Thử", "id_number": "001099000124"},
+                             {"face.jpg": b"\xff\xd8face"})
         off.submit_for_review(ref.record_id)
     assert kit_cli("queue", "approve", ref.record_id, "--json", passphrase=new_pass)[0] == 0
     drive = tmp_path / "usb"
