@@ -76,14 +76,22 @@ class _BenchOutbox:
         return len(self.packets) - len(self.acknowledged)
 
 
-def _seal_packets(n: int, kit_id: str, device: Ed25519PrivateKey, hub_public: bytes):
-    from fieldkit.packets.seal import SealInput, Signers, certify_supervisor, seal_packet
+def _bench_supervisor(kit_id: str, device: Ed25519PrivateKey):
+    """The bench kit's supervisor: (its key, what the kit sends at provisioning for the hub to pin)."""
+    from fieldkit.packets.seal import certify_supervisor
+    from sync.roster import SupervisorKey
+
+    supervisor = Ed25519PrivateKey.generate()
+    pub = supervisor.public_key().public_bytes_raw()
+    return supervisor, SupervisorKey("sup-bench", pub, certify_supervisor(device, kit_id, "sup-bench", pub))
+
+
+def _seal_packets(n: int, kit_id: str, device: Ed25519PrivateKey, hub_public: bytes, supervisor, pinned):
+    from fieldkit.packets.seal import SealInput, Signers, seal_packet
     from sync.client.kit import OutgoingPacket
     from sync.protocol import sha256_hex
 
-    supervisor = Ed25519PrivateKey.generate()
-    cert = certify_supervisor(device, kit_id, "sup-bench", supervisor.public_key().public_bytes_raw())
-    signers = Signers(kit_id, device, "sup-bench", supervisor, cert)
+    signers = Signers(kit_id, device, "sup-bench", supervisor, pinned.certificate)
     packets = []
     for i in range(n):
         blobs = {"face.jpg": secrets.token_bytes(FACE_BYTES)}
@@ -107,9 +115,10 @@ def _one_rate(rate_bps: int, packets_per_run: int, latency_s: float) -> dict:
         try:
             kit_id, device = str(uuid.uuid4()), Ed25519PrivateKey.generate()
             identity = DeviceIdentity(kit_id, device)
-            enrol(proxy.url, service.issue_token(), identity)
+            supervisor, pinned = _bench_supervisor(kit_id, device)
+            enrol(proxy.url, service.issue_token(), identity, supervisors=[pinned])
             enrol_bytes = proxy.bytes[UP] + proxy.bytes[DOWN]
-            packets = _seal_packets(packets_per_run, kit_id, device, keys.hpke_public["x25519"])
+            packets = _seal_packets(packets_per_run, kit_id, device, keys.hpke_public["x25519"], supervisor, pinned)
             outbox = _BenchOutbox(packets)
             proxy.reset_counters()
             with HubClient(proxy.url, identity) as client:

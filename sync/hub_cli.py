@@ -7,7 +7,11 @@
     fieldkit-hub import  DRIVE --data DIR [--db URL] [--json]        ingest a kit's USB export, write receipts
     fieldkit-hub loadtest --hub URL --kits K --packets P [--link-rate BIT_S] [--json]   simulated kits (loopback only)
     fieldkit-hub outcome PACKET_ID --status accepted|in_production|recapture [--reason R] | --csv FILE
-    fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits
+    fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits and their pinned supervisors
+    fieldkit-hub kits supervisor add KIT_ID USER_ID PUBLIC_KEY --data DIR   pin a supervisor key (administrator)
+    fieldkit-hub kits supervisor add KIT_ID --from-drive DRIVE --data DIR   pin the roster a kit exported
+    fieldkit-hub kits supervisor add KIT_ID --from-received --data DIR      pin who co-signed received packets
+    fieldkit-hub kits supervisor remove KIT_ID USER_ID --data DIR           stop accepting that supervisor
     fieldkit-hub revoke  KIT_ID --data DIR [--db URL]                refuse a lost or stolen kit from now on
     fieldkit-hub ca add ROOT.pem | crl CRL.pem | require-token on|off | list [--json]
                                                                      supervisors' token certificates: trust
@@ -31,7 +35,9 @@ from sync.hub.keys import load_or_create_hub_keys
 from sync.hub.open_storage import open_storage
 from sync.hub.service import HubService
 from sync.hub.trust import HubTrust
+from sync.hub.service import HubLimits, HubService
 from sync.hub.verify import EnvelopeVerifier
+from sync.protocol import ProtocolError, b64d, b64e
 
 ENV_DATA = "FIELDKIT_HUB_DATA"
 ENV_DB = "FIELDKIT_HUB_DB"
@@ -55,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8600, help="port (default 8600; 0 picks a free one)")
     serve.add_argument("--workers", type=int, default=1, metavar="N",
                        help="hub processes sharing the port (default 1; above 1 needs PostgreSQL)")
+    serve.add_argument("--max-open-uploads", type=int, default=HubLimits.max_open_uploads_per_kit, metavar="N",
+                       help="unfinished uploads one kit may hold (default %(default)s)")
+    serve.add_argument("--max-open-upload-mib", type=int, metavar="M",
+                       default=HubLimits.max_open_upload_bytes_per_kit // (1024 * 1024),
+                       help="declared MiB of unfinished uploads one kit may hold (default %(default)s)")
     token = command("token", "print a one-time kit enrolment token", run_token)
     token.add_argument("--ttl-hours", type=float, default=168, help="token lifetime (default 7 days)")
     ls = command("list", "list received and rejected packets", run_list)
@@ -70,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = command("import", "ingest packets from a kit's USB export and write receipts back", run_import)
     imp.add_argument("drive", metavar="DRIVE")
     imp.add_argument("--json", action="store_true")
-    kits = command("kits", "list enrolled kits", run_kits)
+    kits = command("kits", "list enrolled kits and their pinned supervisors", run_kits)
     kits.add_argument("--json", action="store_true")
     load = command("loadtest", "simulated kits against a hub on this machine: throughput, receipt times", run_loadtest)
     load.add_argument("--hub", required=True, metavar="URL", help="the running hub (loopback addresses only)")
@@ -85,6 +96,26 @@ def build_parser() -> argparse.ArgumentParser:
     outcome.add_argument("--status", choices=("accepted", "in_production", "recapture"))
     outcome.add_argument("--reason", default="", help="why (required for recapture)")
     outcome.add_argument("--csv", metavar="FILE", help="import verdicts: CSV with columns packet_id,status,reason")
+    kits_sub = kits.add_subparsers(dest="kits_command", metavar="supervisor")
+    sup = kits_sub.add_parser("supervisor", help="pin or unpin a kit's supervisor co-signing key")
+    sup_sub = sup.add_subparsers(dest="supervisor_command", metavar="add|remove", required=True)
+    add = sup_sub.add_parser("add", help="pin a supervisor key for a kit (an administrator's decision)")
+    add.add_argument("kit_id")
+    add.add_argument("user_id", nargs="?")
+    add.add_argument("public_key", nargs="?", help="the supervisor's co-signing public key, base64 (32 bytes)")
+    add.add_argument("--from-drive", metavar="DRIVE",
+                     help="pin every supervisor of the kit's roster.json on this drive (device signature checked)")
+    add.add_argument("--from-received", action="store_true",
+                     help="pin every supervisor who co-signed a packet this hub already received from the kit "
+                          "(upgrading a hub whose kits were enrolled before supervisor pinning)")
+    rm = sup_sub.add_parser("remove", help="stop accepting a supervisor's co-signatures for a kit")
+    rm.add_argument("kit_id")
+    rm.add_argument("user_id")
+    for p in (add, rm):
+        # SUPPRESS: an option given before `supervisor` is not overwritten by this level's default.
+        p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="hub data directory")
+        p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="postgresql://... or sqlite:///PATH")
+        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     revoke = command("revoke", "refuse a lost or stolen kit from now on", run_revoke)
     revoke.add_argument("kit_id")
     _add_ca_commands(sub)
@@ -113,7 +144,7 @@ def _add_ca_commands(sub) -> None:
     ca_command("list", "show the trusted roots, CRLs and policy", run_ca_list).add_argument("--json", action="store_true")
 
 
-def open_service(args) -> HubService:
+def open_service(args, limits: HubLimits = HubLimits()) -> HubService:
     if not args.data:
         raise SystemExit(f"fieldkit-hub: --data DIR (or ${ENV_DATA}) is required")
     data = Path(args.data).expanduser().resolve()
@@ -124,7 +155,7 @@ def open_service(args) -> HubService:
     if storage.meta("hub_id") != keys.hub_id:
         storage.close()
         raise SystemExit("fieldkit-hub: this database belongs to another hub (different keys in --data)")
-    return HubService(storage, keys, EnvelopeVerifier(keys.hpke_private, HubTrust(data)))
+    return HubService(storage, keys, EnvelopeVerifier(keys.hpke_private, HubTrust(data)), limits=limits)
 
 
 def _hub_data(args) -> Path:
@@ -195,6 +226,12 @@ def run_ca_list(args) -> int:
     return 0
 
 
+def _limits(args) -> HubLimits:
+    if args.max_open_uploads < 1 or args.max_open_upload_mib < 1:
+        raise SystemExit("fieldkit-hub: --max-open-uploads and --max-open-upload-mib must be at least 1")
+    return HubLimits(args.max_open_uploads, args.max_open_upload_mib * 1024 * 1024)
+
+
 def run_serve(args) -> int:
     import uvicorn
 
@@ -202,9 +239,10 @@ def run_serve(args) -> int:
     from sync.hub.server import bind_socket, uvicorn_config
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    limits = _limits(args)
     if args.workers != 1:
         return run_serve_workers(args)
-    service = open_service(args)
+    service = open_service(args, limits)
     try:
         sock = bind_socket(args.host, args.port)
         host, port = sock.getsockname()[:2]
@@ -234,7 +272,7 @@ def run_serve_workers(args) -> int:
           flush=True)
 
     def child(listening) -> int:
-        worker = open_service(args)
+        worker = open_service(args, _limits(args))
         try:
             uvicorn.Server(uvicorn_config(build_app(worker), host, port, log_level="warning")).run(sockets=[listening])
         finally:
@@ -265,11 +303,11 @@ def run_list(args) -> int:
         rows = [{"packet_id": p.packet_id, "kit_id": p.kit_id, "status": "received", "size": p.size,
                  "sha256": p.sha256, "route": p.route, "at": _iso(p.received_at), "reason": ""}
                 for p in service.storage.list_packets(args.kit)]
-        received = {r["packet_id"] for r in rows}
+        received = {(r["kit_id"], r["packet_id"]) for r in rows}
         rows += [{"packet_id": r.packet_id, "kit_id": r.kit_id, "status": "rejected", "size": None,
                   "sha256": r.sha256, "route": json.loads(r.receipt)["receipt"]["route"], "at": _iso(r.rejected_at),
                   "reason": r.reason}
-                 for r in service.storage.list_rejections(args.kit) if r.packet_id not in received]
+                 for r in service.storage.list_rejections(args.kit) if (r.kit_id, r.packet_id) not in received]
     finally:
         service.storage.close()
     if args.json:
@@ -327,6 +365,8 @@ def run_import(args) -> int:
         for kit in report.kits:
             print(f"kit {kit.kit_id}: {len(kit.received)} received, {len(kit.rejected)} rejected, "
                   f"{len(kit.skipped)} skipped{'; ERROR ' + kit.error if kit.error else ''}")
+            if kit.roster:
+                print(f"  supervisor roster: {kit.roster}")
             for packet_id, reason in kit.rejected + kit.skipped:
                 print(f"  {packet_id}: {reason}")
         for kit_id, count in outcomes.items():
@@ -384,10 +424,15 @@ def run_outcome(args) -> int:
 
 
 def run_kits(args) -> int:
+    if getattr(args, "kits_command", None) == "supervisor":
+        return run_kit_supervisor(args)
     service = open_service(args)
     try:
         kits = [{"kit_id": k.kit_id, "enrolled_at": _iso(k.enrolled_at), "revoked": k.revoked,
-                 "packets": len(service.storage.list_packets(k.kit_id))} for k in service.storage.list_kits()]
+                 "packets": len(service.storage.list_packets(k.kit_id)),
+                 "supervisors": [{"user_id": s.user_id, "public_key": b64e(s.public_key), "added_by": s.added_by,
+                                  "added_at": _iso(s.added_at)} for s in service.storage.supervisors(k.kit_id)]}
+                for k in service.storage.list_kits()]
     finally:
         service.storage.close()
     if args.json:
@@ -395,7 +440,89 @@ def run_kits(args) -> int:
     else:
         for k in kits:
             print(f"{k['kit_id']}  enrolled {k['enrolled_at']}  {k['packets']} packets{'  REVOKED' if k['revoked'] else ''}")
+            for s in k["supervisors"]:
+                print(f"    supervisor {s['user_id']}  key {s['public_key']}  ({s['added_by']}, {s['added_at']})")
+            if not k["supervisors"]:
+                print("    no supervisor pinned: every packet of this kit is refused (unknown_supervisor)")
     return 0
+
+
+def run_kit_supervisor(args) -> int:
+    """`kits supervisor add|remove`: the administrator's way to change which supervisor keys a kit may use."""
+    from sync.roster import SupervisorKey
+
+    service = open_service(args)
+    now = int(time.time())
+    try:
+        kit = service.storage.get_kit(args.kit_id)
+        if kit is None:
+            print(f"fieldkit-hub: kit {args.kit_id} is not enrolled at this hub", file=sys.stderr)
+            return 1
+        if args.supervisor_command == "remove":
+            done = service.storage.unpin_supervisor(args.kit_id, args.user_id, now, by="admin")
+            print(f"supervisor {args.user_id} of kit {args.kit_id} "
+                  f"{'removed: packets they co-sign are refused from now on' if done else 'was not pinned'}")
+            return 0 if done else 1
+        try:
+            if args.from_drive:
+                keys = _drive_roster(service, kit, Path(args.from_drive))
+            elif args.from_received:
+                keys = _received_cosigners(service, kit)
+            else:
+                keys = [SupervisorKey(args.user_id or "", b64d(args.public_key or "", "public key"))]
+            if not (args.from_drive or args.from_received) and (not args.user_id or len(keys[0].public_key) != 32):
+                raise ProtocolError("bad_key", "give USER_ID and a base64 32-byte PUBLIC_KEY (or --from-drive)")
+        except ProtocolError as exc:
+            print(f"fieldkit-hub: {exc.message} ({exc.code})", file=sys.stderr)
+            return 1
+        for key in keys:
+            service.storage.pin_supervisor(args.kit_id, key, now, by="admin")
+            print(f"supervisor {key.user_id} pinned for kit {args.kit_id} (key {b64e(key.public_key)})")
+    finally:
+        service.storage.close()
+    return 0
+
+
+def _received_cosigners(service: HubService, kit) -> list:
+    """Every supervisor key that co-signed a packet this hub already stored for the kit (those packets were
+    accepted under the rules before pinning: their co-signers are what the hub trusted then)."""
+    from fieldkit.packets.envelope import open_envelope, parse_envelope
+    from fieldkit.packets.errors import PacketError
+    from sync.roster import SupervisorKey
+
+    found: dict[str, SupervisorKey] = {}
+    for row in service.storage.list_packets(kit.kit_id):
+        try:
+            env = parse_envelope(service.storage.packet_envelope(kit.kit_id, row.packet_id))
+            contents = open_envelope(env, service.keys.hpke_private[env.suite], kit.device_public_key)
+            cert = b64d(contents.manifest["supervisor"]["certificate"], "certificate")
+        except (PacketError, KeyError, TypeError, ProtocolError):
+            continue
+        found[contents.supervisor_id] = SupervisorKey(contents.supervisor_id, contents.supervisor_public_key, cert)
+    if not found:
+        raise ProtocolError("no_cosigners", f"no packet received from kit {kit.kit_id} names a supervisor to pin")
+    return [found[u] for u in sorted(found)]
+
+
+def _drive_roster(service: HubService, kit, drive: Path) -> list:
+    """The supervisors of a kit's roster.json on a drive, after checking the device's signature and each
+    certificate: what an administrator pins when no supervisor the hub knows can sign (a legacy kit, or a
+    first supervisor added by a technician)."""
+    from sync.roster import RosterUpdate, verify_signature
+    from sync.usb import MAX_ROSTER_BYTES, ROSTER, kit_dir, read_regular
+
+    try:
+        update = RosterUpdate.from_json_obj(json.loads(read_regular(kit_dir(drive, kit.kit_id) / ROSTER,
+                                                                    MAX_ROSTER_BYTES)))
+    except (OSError, ValueError) as exc:
+        raise ProtocolError("no_roster", f"no readable roster.json for kit {kit.kit_id} on {drive}: {exc}") from None
+    if update.kit_id != kit.kit_id or not verify_signature(kit.device_public_key, update.device_signature,
+                                                           update.message()):
+        raise ProtocolError("bad_roster_signature", "roster.json is not signed by this kit's device key")
+    bad = [s.user_id for s in update.supervisors if not s.certified_by(kit.kit_id, kit.device_public_key)]
+    if bad:
+        raise ProtocolError("bad_certificate", f"supervisor certificate does not verify: {', '.join(bad)}")
+    return list(update.supervisors)
 
 
 def run_revoke(args) -> int:

@@ -152,9 +152,14 @@ def _human_status(s: dict) -> str:
 def run_export(args, ctx) -> int:
     from sync.client.factory import export_for_kit
 
+    from sync.usb import UnsafeDriveFile
+
     service, session = _open(args, ctx)
     try:
         result = export_for_kit(service, session, Path(args.dir))
+    except UnsafeDriveFile as exc:  # a crafted drive: say which file, write nothing through it
+        print(f"error: the drive was refused: {exc.message} ({exc.code})", file=sys.stderr)
+        return 1
     finally:
         session.kit.lock()
         service.close()

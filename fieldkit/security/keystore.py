@@ -384,6 +384,13 @@ def supervisor_public_keys(data_dir: Path, kit: UnlockedKit | None = None) -> di
     return {s["user_id"]: _unb64(s["cosign_public"]) for s in doc["slots"] if "cosign_public" in s}
 
 
+def supervisor_certificates(data_dir: Path) -> list[tuple[str, bytes, bytes]]:
+    """(user id, co-signing public key, device certificate) of every supervisor: what the hub pins (the kit
+    sends them at provisioning and in signed roster updates, sync/roster.py)."""
+    return [(s["user_id"], _unb64(s["cosign_public"]), _unb64(s["cosign_certificate"]))
+            for s in load_kit_file(data_dir)["slots"] if "cosign_public" in s]
+
+
 def destroy_keys(data_dir: Path) -> None:
     """Crypto-shred: overwrite and delete the key file (all slots, the wrapped device key) and leave a
     WIPED marker. Without the slots the data key is gone, and with it every encrypted byte on the kit."""

@@ -71,11 +71,12 @@ def for_kit(data_dir: Path, settings, service, session, *, hub_url: str | None =
 def export_for_kit(service, session, drive: Path):
     """The USB route out (`fieldkit export DIR`, the app's Export button): undelivered packets and a signed
     manifest on the drive, then an audited `sync` entry. Needs no hub provisioning."""
+    from sync.client.roster import roster_update_for_drive
     from sync.usb import export_packets
 
     queue = service.queue(session)
     result = export_packets(Path(drive), DeviceIdentity(session.kit.kit_id, session.kit.device_key),
-                            QueueOutbox(queue))
+                            QueueOutbox(queue), roster=roster_update_for_drive(session.kit.data_dir, session.kit))
     queue.record_sync({"route": "usb-export", "written": len(result.written), "removed": len(result.removed)})
     return result
 

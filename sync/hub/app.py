@@ -135,6 +135,9 @@ def build_app(service: HubService) -> Starlette:
     async def outcomes(request: Request) -> Response:  # downstream verdicts for this kit (sync/hub/outcomes.py)
         kit, raw = await authed(request, MAX_JSON_BYTES)
         return JSONResponse(await run_in_threadpool(outcomes_answer, service, kit, parse_json(raw)))
+    async def roster(request: Request) -> Response:
+        kit, raw = await authed(request, MAX_JSON_BYTES)
+        return JSONResponse(await run_in_threadpool(service.apply_roster, kit, parse_json(raw)))
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": "not_found", "message": "no such endpoint"}, status_code=404)
@@ -150,5 +153,6 @@ def build_app(service: HubService) -> Starlette:
         Route(f"{API}/uploads/{{upload_id}}/finalize", _guarded(finalize), methods=["POST"]),
         Route(f"{API}/fates", _guarded(fates), methods=["POST"]),
         Route(f"{API}/outcomes", _guarded(outcomes), methods=["POST"]),
+        Route(f"{API}/roster", _guarded(roster), methods=["POST"]),
     ]
     return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed})

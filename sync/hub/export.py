@@ -1,9 +1,10 @@
 """`fieldkit-hub export`: open received packets and hand their contents to the downstream system.
 
-One directory per packet, `<out>/<packet id>/`: `record.json` (demographics, capture metadata, audit
-excerpt, ids, the approving supervisor) and the blobs under their packet names (`face.jpg`,
-`print/01.wsq`, ...). Each directory appears whole (built under a temporary name, then renamed) and a packet
-already exported is left alone, so an interrupted export can simply be run again. The output is plaintext
+One directory per packet, `<out>/<kit id>/<packet id>/` (packet ids are unique within a kit only):
+`record.json` (demographics, capture metadata, audit excerpt, ids, the approving supervisor) and the blobs
+under their packet names (`face.jpg`, `print/01.wsq`, ...). Each directory appears whole (built under a
+temporary name, then renamed) and a packet already exported is left alone, so an interrupted export can
+simply be run again. The output is plaintext
 personal data: directories 0700, files 0600, and the command says so loudly.
 """
 
@@ -42,18 +43,20 @@ def export_received(service: HubService, out: Path, kit_id: str | None = None) -
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(out, 0o700)
     for row in service.storage.iter_packets(kit_id):  # paged by index: a hub may hold millions
-        final = out / row.packet_id
+        kit_out = out / row.kit_id
+        final = kit_out / row.packet_id
         if final.exists():
             report.already.append(row.packet_id)
             continue
         kit = service.storage.get_kit(row.kit_id)
-        data = service.storage.packet_envelope(row.packet_id)
+        data = service.storage.packet_envelope(row.kit_id, row.packet_id)
         try:
             env = parse_envelope(data)
             policy = service.verifier.policy() if hasattr(service.verifier, "policy") else None
             contents = open_envelope(env, service.keys.hpke_private[env.suite], kit.device_public_key,
                                      trust=policy.store if policy else None)
-            _write_packet_dir(out, final, contents, row)
+            kit_out.mkdir(exist_ok=True, mode=0o700)
+            _write_packet_dir(kit_out, final, contents, row)
             if contents.supervisor_certificate_subject:
                 report.token_signed.append((row.packet_id, contents.supervisor_certificate_subject))
         except (PacketError, KeyError, ValueError, OSError) as exc:

@@ -1,7 +1,8 @@
 """What the hub does, independent of HTTP: enrol kits, authenticate requests, take uploads, issue receipts.
 
 The HTTP app (app.py) and the USB import (usb_import.py) both end in `HubService.ingest`, so a packet that
-arrives by both routes is verified the same way and stored once (the packet id is the primary key).
+arrives by both routes is verified the same way and stored once ((kit id, packet id) is the primary key).
+A packet's co-signer must be a supervisor the hub pinned for that kit (docs/sync.md, "Supervisor keys").
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from sync.hub.keys import HubKeys
-from sync.hub.storage import KitRecord, OffsetConflict, PacketRecord, RejectionRecord, SqlHubStorage
+from sync.hub.storage import (KitRecord, OffsetConflict, PacketRecord, RejectionRecord, SqlHubStorage, StaleRoster,
+                              UploadLimitExceeded)
 from sync.hub.verify import PacketRejected, PacketVerifier
+from sync.roster import MAX_SUPERVISORS, RosterUpdate, SupervisorKey, verify_signature
 from sync.protocol import (MAX_CHUNK_BYTES, MAX_PACKET_BYTES, REPLAY_WINDOW_S, ROUTE_NETWORK, STATUS_RECEIVED,
                            STATUS_REJECTED, ProtocolError, Receipt, b64d, canonical_json, parse_auth_headers,
                            sha256_hex, sign_receipt, verify_request)
@@ -29,6 +32,19 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 TOKEN_TTL_S = 7 * 86400
 # An upload untouched this long is dropped (a kit that comes back later simply starts that packet again).
 UPLOAD_TTL_S = 14 * 86400
+
+
+@dataclass(frozen=True)
+class HubLimits:
+    """Per-kit limits on unfinished uploads (issue #11, attack 6: one enrolled kit must not fill the hub).
+
+    An upload is *open* until its last byte arrives; its declared size counts against the bytes limit from
+    the moment it is opened. A kit delivers one packet at a time, so the defaults leave room for retries and
+    a second worker while capping what one kit can hold at 8 uploads and 64 MiB (`fieldkit-hub serve
+    --max-open-uploads N --max-open-upload-mib M`)."""
+
+    max_open_uploads_per_kit: int = 8
+    max_open_upload_bytes_per_kit: int = 64 * 1024 * 1024
 
 
 class HubError(Exception):
@@ -69,6 +85,7 @@ class HubService:
     keys: HubKeys
     verifier: PacketVerifier
     clock: Callable[[], float] = time.time
+    limits: HubLimits = HubLimits()
 
     def now(self) -> int:
         return int(self.clock())
@@ -77,6 +94,8 @@ class HubService:
     def issue_token(self, ttl_s: int = TOKEN_TTL_S) -> str:
         """A one-time enrolment token; only its hash is stored, so a database dump cannot enrol a kit."""
         token = secrets.token_urlsafe(24)
+        while token.startswith("-"):  # `fieldkit provision --token -x…` would read it as an option
+            token = secrets.token_urlsafe(24)
         self.storage.add_token(token_hash(token), self.now(), self.now() + ttl_s)
         return token
 
@@ -86,6 +105,7 @@ class HubService:
         token = _require_str(body, "token")
         kit_id = _require_str(body, "kit_id", _ID)
         device_key = b64d(_require_str(body, "device_public_key"), "device_public_key")
+        supervisors = _supervisors_field(body, kit_id, device_key)
         try:
             auth = parse_auth_headers(headers)
             if auth.kit_id != kit_id:
@@ -93,13 +113,14 @@ class HubService:
             verify_request(auth, device_key, method, path, raw_body, now=self.clock())
         except ProtocolError as exc:
             raise HubError(401, exc.code, exc.message) from None
-        refusal = self.storage.enrol_kit(token_hash(token), kit_id, device_key, self.now())
+        refusal = self.storage.enrol_kit(token_hash(token), kit_id, device_key, self.now(), supervisors)
         if refusal == "token_invalid":
             raise HubError(403, "token_invalid", "enrolment token unknown, expired or already used")
         if refusal == "kit_exists":
             raise HubError(409, "kit_exists", "this kit id is enrolled with another device key")
-        log.info("kit %s enrolled", kit_id)
-        return {"kit_id": kit_id, **self.keys.public_info(), "ca_roots": self._ca_roots_pem()}
+        log.info("kit %s enrolled with %d supervisor key(s)", kit_id, len(supervisors))
+        return {"kit_id": kit_id, "supervisors": [s.user_id for s in self.storage.supervisors(kit_id)],
+                **self.keys.public_info(), "ca_roots": self._ca_roots_pem()}
 
     def _ca_roots_pem(self) -> str:
         """The roots of supervisors' token certificates, for the kit to check a binding against."""
@@ -107,6 +128,41 @@ class HubService:
 
         policy = self.verifier.policy() if hasattr(self.verifier, "policy") else None
         return b"".join(to_pem(c) for c in policy.store.roots).decode("ascii") if policy else ""
+
+    # ----------------------------------------------------------------------------------- supervisor keys
+    def pinned_keys(self, kit_id: str) -> dict[str, bytes]:
+        """user id -> co-signing key of every supervisor the hub accepts for this kit now."""
+        return {s.user_id: s.public_key for s in self.storage.supervisors(kit_id)}
+
+    def apply_roster(self, kit: KitRecord, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Pin a kit's new supervisor roster, signed by its device AND a supervisor the hub already pins."""
+        try:
+            update = RosterUpdate.from_json_obj(body)
+        except ProtocolError as exc:
+            raise HubError(400, exc.code, exc.message) from None
+        if update.kit_id != kit.kit_id:
+            raise HubError(403, "kit_mismatch", "the roster update is for another kit")
+        message = update.message()
+        if not verify_signature(kit.device_public_key, update.device_signature, message):
+            raise HubError(403, "bad_roster_signature", "the roster update is not signed by this kit's device key")
+        signer = self.pinned_keys(kit.kit_id).get(update.signer_id)
+        if signer is None:
+            raise HubError(403, "untrusted_roster_signer",
+                           f"{update.signer_id!r} is not a supervisor this hub pins for the kit: a roster change "
+                           "must be signed by one (or made by an administrator at the hub)")
+        if not verify_signature(signer, update.supervisor_signature, message):
+            raise HubError(403, "bad_roster_signature", "the supervisor's signature on the roster does not verify")
+        for sup in update.supervisors:
+            if not sup.certified_by(kit.kit_id, kit.device_public_key):
+                raise HubError(400, "bad_certificate", f"supervisor {sup.user_id}: device certificate does not verify")
+        try:
+            pinned = self.storage.apply_roster(kit.kit_id, update.sequence, update.digest, update.supervisors,
+                                               self.now())
+        except StaleRoster as exc:
+            raise HubError(409, "stale_roster", str(exc)) from None
+        log.info("kit %s roster %d applied (signed by %s): %d supervisor(s)", kit.kit_id, update.sequence,
+                 update.signer_id, len(pinned))
+        return {"kit_id": kit.kit_id, "sequence": update.sequence, "supervisors": pinned}
 
     # ----------------------------------------------------------------------------------- authentication
     def authenticate(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> KitRecord:
@@ -151,7 +207,13 @@ class HubService:
         if done is not None:
             return done
         self.storage.purge_stale_uploads(self.now() - UPLOAD_TTL_S)
-        upload = self.storage.open_upload(kit.kit_id, packet_id, sha256, size, self.now())
+        try:
+            upload = self.storage.open_upload(kit.kit_id, packet_id, sha256, size, self.now(),
+                                              self.limits.max_open_uploads_per_kit,
+                                              self.limits.max_open_upload_bytes_per_kit)
+        except UploadLimitExceeded as exc:
+            raise HubError(429, "upload_limit", f"this kit already has the most unfinished uploads the hub allows "
+                           f"({exc.what}: {exc.limit}); finish or let them expire first", limit=exc.limit) from None
         if upload.size != size:
             raise HubError(409, "size_mismatch", "an upload of this packet exists with another size")
         if first_chunk and upload.received == 0:
@@ -165,8 +227,8 @@ class HubService:
 
     def _known_fate(self, kit: KitRecord, packet_id: str, sha256: str) -> dict[str, Any] | None:
         """A packet already stored needs no upload: answer with its receipt straight away."""
-        stored = self.storage.get_packet(packet_id)
-        if stored is not None and stored.kit_id == kit.kit_id and stored.sha256 == sha256:
+        stored = self.storage.get_packet(kit.kit_id, packet_id)
+        if stored is not None and stored.sha256 == sha256:
             return {"status": STATUS_RECEIVED, "receipt": json.loads(stored.receipt)}
         return None
 
@@ -236,14 +298,15 @@ class HubService:
     def ingest(self, kit: KitRecord, packet_id: str, data: bytes, route: str) -> dict[str, Any]:
         """Verify and store one packet exactly once; return the signed receipt (received or rejected)."""
         digest = sha256_hex(data)
-        stored = self.storage.get_packet(packet_id)
+        # Packet ids are unique per kit: another kit's packet under the same id is another packet.
+        stored = self.storage.get_packet(kit.kit_id, packet_id)
         if stored is not None:
-            if stored.kit_id == kit.kit_id and stored.sha256 == digest:
+            if stored.sha256 == digest:
                 return json.loads(stored.receipt)  # the same packet again (retry, other route): same receipt
             return self._reject(kit, packet_id, digest, len(data), route, "duplicate_packet_id",
-                                "a different packet with this id was already received")
+                                "a different packet with this id was already received from this kit")
         try:
-            verified = self.verifier.verify(data, kit.device_public_key)
+            verified = self.verifier.verify(data, kit.device_public_key, self.pinned_keys(kit.kit_id))
         except PacketRejected as exc:
             return self._reject(kit, packet_id, digest, len(data), route, exc.code, exc.message)
         if verified.packet_id != packet_id:
@@ -258,9 +321,10 @@ class HubService:
         row = self.storage.store_packet(
             PacketRecord(packet_id, kit.kit_id, digest, len(data), self.now(), route,
                          canonical_json(signed).decode("utf-8")), data)
-        if row.sha256 != digest or row.kit_id != kit.kit_id:  # another process stored other bytes first
+        if row.sha256 != digest:  # another process stored other bytes of this kit first
             return self._reject(kit, packet_id, digest, len(data), route, "duplicate_packet_id",
-                                "a different packet with this id was already received")
+                                "a different packet with this id was already received from this kit")
+        self.storage.drop_unfinished_uploads(kit.kit_id, packet_id)  # e.g. a half network upload, then USB
         log.info("packet %s from kit %s stored (%s)", packet_id, kit.kit_id, route)
         return json.loads(row.receipt)
 
@@ -283,8 +347,8 @@ class HubService:
             raise HubError(400, "bad_request", "packet_ids must be a list of at most 500 packet ids")
         answer: dict[str, Any] = {}
         for packet_id in ids:
-            stored = self.storage.get_packet(packet_id)
-            if stored is not None and stored.kit_id == kit.kit_id:
+            stored = self.storage.get_packet(kit.kit_id, packet_id)
+            if stored is not None:
                 answer[packet_id] = {"status": STATUS_RECEIVED, "receipt": json.loads(stored.receipt)}
                 continue
             rejections = self.storage.list_rejections(kit.kit_id, packet_id)
@@ -295,6 +359,21 @@ class HubService:
             else:
                 answer[packet_id] = {"status": "unknown"}
         return {"fates": answer}
+
+
+def _supervisors_field(body: Mapping[str, Any], kit_id: str, device_key: bytes) -> list[SupervisorKey]:
+    """The supervisor keys a kit sends at enrolment, each certified by the device key being enrolled."""
+    entries = body.get("supervisors", [])
+    if not isinstance(entries, list) or len(entries) > MAX_SUPERVISORS:
+        raise HubError(400, "bad_request", f"field 'supervisors' must be a list of at most {MAX_SUPERVISORS}")
+    try:
+        supervisors = [SupervisorKey.from_json_obj(e) for e in entries]
+    except ProtocolError as exc:
+        raise HubError(400, exc.code, exc.message) from None
+    for sup in supervisors:
+        if not sup.certified_by(kit_id, device_key):
+            raise HubError(400, "bad_certificate", f"supervisor {sup.user_id}: device certificate does not verify")
+    return supervisors
 
 
 def _iso(epoch: int) -> str:

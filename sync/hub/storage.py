@@ -1,8 +1,9 @@
 """The hub's durable state, written once as SQL that runs on both SQLite and PostgreSQL.
 
 Concurrency is left to the database, so several hub processes can share one PostgreSQL:
-- a packet id is a primary key, and storing a packet is `INSERT ... ON CONFLICT DO NOTHING` followed by a
-  read: two processes finalising the same packet store it once and both answer with the same receipt;
+- a packet is keyed by (kit id, packet id), and storing it is `INSERT ... ON CONFLICT DO NOTHING` followed
+  by a read: two processes finalising the same packet store it once and both answer with the same receipt,
+  and another kit sending a packet under the same id cannot take that id from its real owner;
 - a chunk is appended with `UPDATE ... WHERE received = <offset>`: a second writer at the same offset
   changes no row and is told the confirmed offset instead (the row lock serialises them);
 - a nonce or an enrolment token is used by inserting or updating a row under a unique key, so a replay
@@ -38,13 +39,36 @@ CREATE TABLE IF NOT EXISTS upload_chunks (
     upload_id TEXT NOT NULL, start_offset {bigint} NOT NULL, data {blob} NOT NULL,
     PRIMARY KEY (upload_id, start_offset));
 CREATE TABLE IF NOT EXISTS packets (
-    packet_id TEXT PRIMARY KEY, kit_id TEXT NOT NULL, sha256 TEXT NOT NULL, size {bigint} NOT NULL,
-    envelope {blob} NOT NULL, received_at {bigint} NOT NULL, route TEXT NOT NULL, receipt TEXT NOT NULL);
+    packet_id TEXT NOT NULL, kit_id TEXT NOT NULL, sha256 TEXT NOT NULL, size {bigint} NOT NULL,
+    envelope {blob} NOT NULL, received_at {bigint} NOT NULL, route TEXT NOT NULL, receipt TEXT NOT NULL,
+    PRIMARY KEY (kit_id, packet_id));
 CREATE INDEX IF NOT EXISTS packets_kit ON packets (kit_id, received_at);
 CREATE INDEX IF NOT EXISTS packets_received ON packets (received_at, kit_id, packet_id);
 CREATE TABLE IF NOT EXISTS rejections (
     kit_id TEXT NOT NULL, packet_id TEXT NOT NULL, sha256 TEXT NOT NULL, reason TEXT NOT NULL,
     rejected_at {bigint} NOT NULL, receipt TEXT NOT NULL, PRIMARY KEY (kit_id, packet_id, sha256));
+CREATE TABLE IF NOT EXISTS kit_supervisors (
+    kit_id TEXT NOT NULL, user_id TEXT NOT NULL, public_key {blob} NOT NULL, certificate {blob},
+    added_at {bigint} NOT NULL, added_by TEXT NOT NULL, removed_at {bigint}, removed_by TEXT,
+    PRIMARY KEY (kit_id, user_id));
+CREATE TABLE IF NOT EXISTS kit_rosters (
+    kit_id TEXT PRIMARY KEY, sequence {bigint} NOT NULL, digest TEXT NOT NULL, applied_at {bigint} NOT NULL);
+"""
+
+SCHEMA_VERSION = 2
+
+# Version 1 keyed packets by packet id alone, so a second kit could claim a victim kit's id (issue #11
+# attack 5). SQLite cannot change a primary key in place: the table is rebuilt (PostgreSQL alters the key).
+MIGRATE_PACKETS_TO_KIT_KEY = """
+CREATE TABLE packets_v2 (
+    packet_id TEXT NOT NULL, kit_id TEXT NOT NULL, sha256 TEXT NOT NULL, size {bigint} NOT NULL,
+    envelope {blob} NOT NULL, received_at {bigint} NOT NULL, route TEXT NOT NULL, receipt TEXT NOT NULL,
+    PRIMARY KEY (kit_id, packet_id));
+INSERT INTO packets_v2 (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt)
+    SELECT packet_id, kit_id, sha256, size, envelope, received_at, route, receipt FROM packets;
+DROP TABLE packets;
+ALTER TABLE packets_v2 RENAME TO packets;
+CREATE INDEX IF NOT EXISTS packets_kit ON packets (kit_id, received_at)
 """
 
 
@@ -87,6 +111,37 @@ class PacketRecord:
 
 
 @dataclass(frozen=True)
+class PinnedSupervisor:
+    """A supervisor co-signing key the hub accepts for one kit (issue #11: supervisor keys are pinned)."""
+
+    kit_id: str
+    user_id: str
+    public_key: bytes
+    certificate: bytes
+    added_at: int
+    added_by: str  # "provisioning", "roster" or "admin"
+    removed_at: int | None = None
+    removed_by: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.removed_at is None
+
+
+class UploadLimitExceeded(Exception):
+    """A kit already holds as many unfinished uploads (or declared bytes) as the hub allows it."""
+
+    def __init__(self, what: str, limit: int):
+        super().__init__(f"{what} limit {limit} reached")
+        self.what = what
+        self.limit = limit
+
+
+class StaleRoster(Exception):
+    """A roster update not newer than the one the hub applied last (a replay or an old drive)."""
+
+
+@dataclass(frozen=True)
 class RejectionRecord:
     kit_id: str
     packet_id: str
@@ -94,6 +149,14 @@ class RejectionRecord:
     reason: str
     rejected_at: int
     receipt: str
+
+
+class SupervisorPin(Protocol):
+    """What pinning needs of a supervisor key (sync.roster.SupervisorKey has it)."""
+
+    user_id: str
+    public_key: bytes
+    certificate: bytes
 
 
 class Cursor(Protocol):
@@ -125,12 +188,35 @@ class SqlHubStorage:
     def is_unique_violation(self, exc: Exception) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _table_exists(self, name: str) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _lock_schema(self) -> None:
+        """Order concurrent schema changes (several hub processes starting together); no-op by default."""
+
     # -- schema
     def create_schema(self) -> None:
-        ddl = SCHEMA.format(blob=self.blob_type, bigint=self.bigint_type)
+        """Create the tables, and bring a database from an earlier hub version up to SCHEMA_VERSION."""
         with self._transaction():
-            for statement in filter(str.strip, ddl.split(";")):
-                self._execute(statement)
+            self._lock_schema()
+            had_packets = self._table_exists("packets")
+            self._run_ddl(SCHEMA)
+            row = self._one("SELECT value FROM hub_meta WHERE key = 'schema_version'")
+            version = int(row[0]) if row else (1 if had_packets else SCHEMA_VERSION)
+            if version < 2:
+                self._migrate_packets_to_kit_key()
+            if version < SCHEMA_VERSION or row is None:
+                self._execute("INSERT INTO hub_meta (key, value) VALUES ('schema_version', ?) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
+
+    def _migrate_packets_to_kit_key(self) -> None:
+        """Schema 1 -> 2: key packets by (kit id, packet id). SQLite cannot change a primary key in place,
+        so the table is rebuilt (a copy of every envelope, once); PostgreSQL overrides this."""
+        self._run_ddl(MIGRATE_PACKETS_TO_KIT_KEY)
+
+    def _run_ddl(self, ddl: str) -> None:
+        for statement in filter(str.strip, ddl.format(blob=self.blob_type, bigint=self.bigint_type).split(";")):
+            self._execute(statement)
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
         return self._execute(sql, params).fetchone()
@@ -153,8 +239,12 @@ class SqlHubStorage:
             self._execute("INSERT INTO enrol_tokens (token_hash, created_at, expires_at) VALUES (?, ?, ?)",
                           (token_hash, created_at, expires_at))
 
-    def enrol_kit(self, token_hash: str, kit_id: str, device_public_key: bytes, now: int) -> str:
-        """Use a token and register the kit in one transaction. Returns '' or the refusal reason."""
+    def enrol_kit(self, token_hash: str, kit_id: str, device_public_key: bytes, now: int,
+                  supervisors: Sequence["SupervisorPin"] = ()) -> str:
+        """Use a token, register the kit and pin the supervisor keys it sent, in one transaction.
+
+        Returns '' or the refusal reason. Re-enrolling the same kit (same device key, a new token from an
+        administrator) pins the supervisors it sends now, except keys an administrator removed."""
         try:
             with self._transaction():
                 used = self._execute(
@@ -169,9 +259,10 @@ class SqlHubStorage:
                     # is not spent either (the transaction rolls back).
                     if bytes(existing[0]) != device_public_key:
                         raise _Rollback("kit_exists")
-                    return ""
-                self._execute("INSERT INTO kits (kit_id, device_public_key, enrolled_at) VALUES (?, ?, ?)",
-                              (kit_id, device_public_key, now))
+                else:
+                    self._execute("INSERT INTO kits (kit_id, device_public_key, enrolled_at) VALUES (?, ?, ?)",
+                                  (kit_id, device_public_key, now))
+                self._pin(kit_id, supervisors, now, "provisioning")
         except _Rollback as exc:
             return unwrap_rollback(exc)
         return ""
@@ -192,6 +283,78 @@ class SqlHubStorage:
             rows = self._execute("SELECT kit_id, device_public_key, enrolled_at, revoked_at FROM kits ORDER BY kit_id").fetchall()
         return [KitRecord(r[0], bytes(r[1]), r[2], r[3] is not None) for r in rows]
 
+    # -- pinned supervisor keys
+    def _pin(self, kit_id: str, supervisors: Sequence["SupervisorPin"], now: int, by: str) -> list[str]:
+        """Pin keys inside the caller's transaction; a key an administrator removed comes back only by an
+        administrator. Returns the user ids pinned."""
+        pinned = []
+        for sup in supervisors:
+            row = self._one("SELECT public_key, removed_by FROM kit_supervisors WHERE kit_id = ? AND user_id = ?",
+                            (kit_id, sup.user_id))
+            if row is not None and bytes(row[0]) == sup.public_key:
+                if row[1] == "admin" and by != "admin":
+                    continue  # the administrator removed this key: only they bring it back
+                if row[1] is None and by != "admin":
+                    pinned.append(sup.user_id)  # already pinned: keep when and how it was first pinned
+                    continue
+            self._execute(
+                "INSERT INTO kit_supervisors (kit_id, user_id, public_key, certificate, added_at, added_by) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, user_id) DO UPDATE SET "
+                "public_key = excluded.public_key, certificate = excluded.certificate, added_at = excluded.added_at, "
+                "added_by = excluded.added_by, removed_at = NULL, removed_by = NULL",
+                (kit_id, sup.user_id, sup.public_key, sup.certificate or None, now, by))
+            pinned.append(sup.user_id)
+        return pinned
+
+    def pin_supervisor(self, kit_id: str, supervisor: "SupervisorPin", now: int, by: str = "admin") -> None:
+        with self._transaction():
+            self._pin(kit_id, [supervisor], now, by)
+
+    def unpin_supervisor(self, kit_id: str, user_id: str, now: int, by: str = "admin") -> bool:
+        with self._transaction():
+            return self._execute("UPDATE kit_supervisors SET removed_at = ?, removed_by = ? "
+                                 "WHERE kit_id = ? AND user_id = ? AND removed_at IS NULL",
+                                 (now, by, kit_id, user_id)).rowcount == 1
+
+    def supervisors(self, kit_id: str, include_removed: bool = False) -> list[PinnedSupervisor]:
+        sql = ("SELECT kit_id, user_id, public_key, certificate, added_at, added_by, removed_at, removed_by "
+               "FROM kit_supervisors WHERE kit_id = ?" + ("" if include_removed else " AND removed_at IS NULL"))
+        with self._transaction():
+            rows = self._execute(sql + " ORDER BY user_id", (kit_id,)).fetchall()
+        return [PinnedSupervisor(r[0], r[1], bytes(r[2]), bytes(r[3] or b""), r[4], r[5], r[6], r[7]) for r in rows]
+
+    def apply_roster(self, kit_id: str, sequence: int, digest: str, supervisors: Sequence["SupervisorPin"],
+                     now: int) -> list[str]:
+        """Make the kit's pinned set the roster's (a verified, signed update): pin its keys, unpin the
+        others. Raises StaleRoster for a sequence not newer than the last applied one (the same update
+        again is answered as applied). Returns the user ids pinned now."""
+        try:
+            with self._transaction():
+                self._execute("UPDATE kits SET kit_id = kit_id WHERE kit_id = ?", (kit_id,))  # per-kit row lock
+                row = self._one("SELECT sequence, digest FROM kit_rosters WHERE kit_id = ?", (kit_id,))
+                if row is not None and (row[0], row[1]) == (sequence, digest):
+                    return self._active_ids(kit_id)
+                if row is not None and row[0] >= sequence:
+                    raise _Rollback(StaleRoster(f"roster sequence {sequence} is not newer than {row[0]}"))
+                self._pin(kit_id, supervisors, now, "roster")
+                keep = {s.user_id for s in supervisors}
+                for user_id in self._active_ids(kit_id):
+                    if user_id not in keep:
+                        self._execute("UPDATE kit_supervisors SET removed_at = ?, removed_by = 'roster' "
+                                      "WHERE kit_id = ? AND user_id = ?", (now, kit_id, user_id))
+                self._execute("INSERT INTO kit_rosters (kit_id, sequence, digest, applied_at) VALUES (?, ?, ?, ?) "
+                              "ON CONFLICT (kit_id) DO UPDATE SET sequence = excluded.sequence, "
+                              "digest = excluded.digest, applied_at = excluded.applied_at",
+                              (kit_id, sequence, digest, now))
+                return self._active_ids(kit_id)
+        except _Rollback as exc:
+            return unwrap_rollback(exc)
+
+    def _active_ids(self, kit_id: str) -> list[str]:
+        rows = self._execute("SELECT user_id FROM kit_supervisors WHERE kit_id = ? AND removed_at IS NULL "
+                             "ORDER BY user_id", (kit_id,)).fetchall()
+        return [r[0] for r in rows]
+
     # -- replay protection
     def remember_nonce(self, kit_id: str, nonce: str, now: int, window_s: int) -> bool:
         """True the first time a (kit, nonce) is seen within the window; False for a replay."""
@@ -201,16 +364,38 @@ class SqlHubStorage:
                                  "ON CONFLICT (kit_id, nonce) DO NOTHING", (kit_id, nonce, now)).rowcount == 1
 
     # -- resumable uploads
-    def open_upload(self, kit_id: str, packet_id: str, sha256: str, size: int, now: int) -> UploadRecord:
-        """The upload for this (kit, packet, content), created if new; an existing one keeps its bytes."""
-        with self._transaction():
-            self._execute(
-                "INSERT INTO uploads (upload_id, kit_id, packet_id, sha256, size, received, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (kit_id, packet_id, sha256) DO NOTHING",
-                (secrets.token_urlsafe(18), kit_id, packet_id, sha256, size, now, now))
-            row = self._one("SELECT upload_id, kit_id, packet_id, sha256, size, received FROM uploads "
-                            "WHERE kit_id = ? AND packet_id = ? AND sha256 = ?", (kit_id, packet_id, sha256))
-        return UploadRecord(*row)
+    def open_upload(self, kit_id: str, packet_id: str, sha256: str, size: int, now: int,
+                    max_open: int | None = None, max_open_bytes: int | None = None) -> UploadRecord:
+        """The upload for this (kit, packet, content), created if new; an existing one keeps its bytes.
+
+        A new upload is refused (UploadLimitExceeded) when the kit already has `max_open` unfinished uploads
+        or their declared sizes plus this one would pass `max_open_bytes`: one kit cannot fill the hub."""
+        try:
+            with self._transaction():
+                return self._open_upload(kit_id, packet_id, sha256, size, now, max_open, max_open_bytes)
+        except _Rollback as exc:
+            return unwrap_rollback(exc)
+
+    def _open_upload(self, kit_id, packet_id, sha256, size, now, max_open, max_open_bytes) -> UploadRecord:
+        select = ("SELECT upload_id, kit_id, packet_id, sha256, size, received FROM uploads "
+                  "WHERE kit_id = ? AND packet_id = ? AND sha256 = ?")
+        existing = self._one(select, (kit_id, packet_id, sha256))
+        if existing is not None:
+            return UploadRecord(*existing)
+        if max_open is not None or max_open_bytes is not None:
+            # Lock the kit's row so parallel opens of one kit (several hub processes) count one at a time.
+            self._execute("UPDATE kits SET kit_id = kit_id WHERE kit_id = ?", (kit_id,))
+            count, declared = self._one("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM uploads "
+                                        "WHERE kit_id = ? AND received < size", (kit_id,))
+            if max_open is not None and int(count) >= max_open:
+                raise _Rollback(UploadLimitExceeded("open uploads", max_open))
+            if max_open_bytes is not None and int(declared) + size > max_open_bytes:
+                raise _Rollback(UploadLimitExceeded("open upload bytes", max_open_bytes))
+        self._execute(
+            "INSERT INTO uploads (upload_id, kit_id, packet_id, sha256, size, received, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (kit_id, packet_id, sha256) DO NOTHING",
+            (secrets.token_urlsafe(18), kit_id, packet_id, sha256, size, now, now))
+        return UploadRecord(*self._one(select, (kit_id, packet_id, sha256)))
 
     def get_upload(self, upload_id: str) -> UploadRecord | None:
         with self._transaction():
@@ -256,6 +441,16 @@ class SqlHubStorage:
             self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
             self._execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
 
+    def drop_unfinished_uploads(self, kit_id: str, packet_id: str) -> int:
+        """Once a packet is stored (by any route), its other unfinished uploads only hold the kit's quota."""
+        with self._transaction():
+            ids = [r[0] for r in self._execute("SELECT upload_id FROM uploads WHERE kit_id = ? AND packet_id = ? "
+                                               "AND received < size", (kit_id, packet_id)).fetchall()]
+            for upload_id in ids:
+                self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
+                self._execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
+        return len(ids)
+
     def purge_stale_uploads(self, older_than: int) -> int:
         with self._transaction():
             ids = [r[0] for r in self._execute("SELECT upload_id FROM uploads WHERE updated_at < ?",
@@ -271,22 +466,23 @@ class SqlHubStorage:
         with self._transaction():
             self._execute(
                 "INSERT INTO packets (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (packet_id) DO NOTHING",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, packet_id) DO NOTHING",
                 (record.packet_id, record.kit_id, record.sha256, record.size, envelope, record.received_at,
                  record.route, record.receipt))
             row = self._one("SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets "
-                            "WHERE packet_id = ?", (record.packet_id,))
+                            "WHERE kit_id = ? AND packet_id = ?", (record.kit_id, record.packet_id))
         return PacketRecord(*row)
 
-    def get_packet(self, packet_id: str) -> PacketRecord | None:
+    def get_packet(self, kit_id: str, packet_id: str) -> PacketRecord | None:
+        """Kit `kit_id`'s packet `packet_id` (packet ids are only unique within one kit)."""
         with self._transaction():
             row = self._one("SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets "
-                            "WHERE packet_id = ?", (packet_id,))
+                            "WHERE kit_id = ? AND packet_id = ?", (kit_id, packet_id))
         return PacketRecord(*row) if row else None
 
-    def packet_envelope(self, packet_id: str) -> bytes | None:
+    def packet_envelope(self, kit_id: str, packet_id: str) -> bytes | None:
         with self._transaction():
-            row = self._one("SELECT envelope FROM packets WHERE packet_id = ?", (packet_id,))
+            row = self._one("SELECT envelope FROM packets WHERE kit_id = ? AND packet_id = ?", (kit_id, packet_id))
         return bytes(row[0]) if row else None
 
     def list_packets(self, kit_id: str | None = None) -> list[PacketRecord]:
@@ -295,7 +491,7 @@ class SqlHubStorage:
         if kit_id:
             sql, params = sql + " WHERE kit_id = ?", (kit_id,)
         with self._transaction():
-            rows = self._execute(sql + " ORDER BY received_at, packet_id", params).fetchall()
+            rows = self._execute(sql + " ORDER BY received_at, kit_id, packet_id", params).fetchall()
         return [PacketRecord(*r) for r in rows]
 
     def iter_packets(self, kit_id: str | None = None, page: int = 1000) -> Iterator[PacketRecord]:

@@ -46,14 +46,19 @@ class PostgresHubStorage(SqlHubStorage):
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor:
         return self._local.conn.execute(sql.replace("?", "%s"), tuple(params))
 
-    def create_schema(self) -> None:
+    def _lock_schema(self) -> None:
         # Two hub processes starting together would race on CREATE TABLE IF NOT EXISTS; a lock orders them.
-        with self._transaction():
-            self._execute("SELECT pg_advisory_xact_lock(6006)")
-            from sync.hub.storage import SCHEMA
+        self._execute("SELECT pg_advisory_xact_lock(6006)")
 
-            for statement in filter(str.strip, SCHEMA.format(blob=self.blob_type, bigint=self.bigint_type).split(";")):
-                self._execute(statement)
+    def _table_exists(self, name: str) -> bool:
+        # to_regclass follows the search_path, so a test's own schema is where it looks.
+        return self._one("SELECT to_regclass(?)", (name,))[0] is not None
+
+    def _migrate_packets_to_kit_key(self) -> None:
+        # Only the key's index is rebuilt; the envelopes stay where they are (a provincial hub holds many GB).
+        (name,) = self._one("SELECT conname FROM pg_constraint WHERE conrelid = 'packets'::regclass "
+                            "AND contype = 'p'")
+        self._execute(f'ALTER TABLE packets DROP CONSTRAINT "{name}", ADD PRIMARY KEY (kit_id, packet_id)')
 
     def is_unique_violation(self, exc: Exception) -> bool:
         return isinstance(exc, psycopg.errors.UniqueViolation)

@@ -8,7 +8,7 @@ interface; `EnvelopeVerifier` adapts the packet format of `fieldkit.packets` (do
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Mapping, Protocol
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class PacketRejected(Exception):
 
 
 class PacketVerifier(Protocol):
-    def verify(self, envelope: bytes, device_public_key: bytes) -> VerifiedPacket:
-        """Parse and check the device signature; raise PacketRejected on any failure."""
+    def verify(self, envelope: bytes, device_public_key: bytes,
+               supervisor_keys: Mapping[str, bytes] | None = None) -> VerifiedPacket:
+        """Parse and check the device signature (and, given `supervisor_keys` (user id -> key), that the
+        co-signer is one of them); raise PacketRejected on any failure."""
         ...
 
 
@@ -49,7 +51,8 @@ class EnvelopeVerifier:
         """The hub's current token trust policy (None: no anchors, token co-signatures refused)."""
         return self.trust.current() if self.trust is not None else None
 
-    def verify(self, envelope: bytes, device_public_key: bytes) -> VerifiedPacket:
+    def verify(self, envelope: bytes, device_public_key: bytes,
+               supervisor_keys: Mapping[str, bytes] | None = None) -> VerifiedPacket:
         from fieldkit.packets.envelope import open_envelope, parse_envelope, verify_envelope
         from fieldkit.packets.errors import PacketError
 
@@ -60,9 +63,15 @@ class EnvelopeVerifier:
                 private = self._hpke_private.get(env.suite)
                 if private is None:
                     raise PacketRejected("unsupported_suite", f"this hub has no key for suite {env.suite}")
+                known = dict(supervisor_keys) if supervisor_keys is not None else None
                 policy = self.policy()
-                open_envelope(env, private, device_public_key, trust=policy.store if policy else None,
+                open_envelope(env, private, device_public_key, supervisor_keys_known=known,
+                              trust=policy.store if policy else None,
                               require_token=bool(policy and policy.require_token))
         except PacketError as exc:
+            if exc.code == "unknown_supervisor":
+                raise PacketRejected(exc.code, f"{exc.message}: the co-signing supervisor is not pinned for this "
+                                     "kit (pinned at provisioning, by a signed roster update, or by "
+                                     "`fieldkit-hub kits supervisor add`)") from None
             raise PacketRejected(exc.code, exc.message) from None
         return VerifiedPacket(env.packet_id, env.kit_id, str(env.created_at))

@@ -25,6 +25,7 @@ from sync.hub.server import HubServer
 from sync.hub.service import HubService
 from sync.hub.storage_sqlite import SqliteHubStorage
 from sync.hub.verify import EnvelopeVerifier
+from sync.roster import SupervisorKey
 from tests.sync.doubles import MemoryOutbox
 
 PG_ENV = "FIELDKIT_TEST_PG_DSN"
@@ -115,6 +116,8 @@ class Kit:
         supervisor = Ed25519PrivateKey.generate()
         cert = certify_supervisor(self.device_key, self.kit_id, "sup-1", supervisor.public_key().public_bytes_raw())
         self.signers = Signers(self.kit_id, self.device_key, "sup-1", supervisor, cert)
+        # What the kit sends at provisioning: the hub pins this key and refuses co-signatures by any other.
+        self.supervisors = (SupervisorKey("sup-1", supervisor.public_key().public_bytes_raw(), cert),)
         self.identity = DeviceIdentity(self.kit_id, self.device_key)
         self.hub_keys = hub_keys
         self.suite = suite
@@ -146,7 +149,7 @@ def kit(hub_keys):
 
 @pytest.fixture
 def enrolled_kit(kit, hub_service, hub_server):
-    enrol(hub_server.url, hub_service.issue_token(), kit.identity, FAST)
+    enrol(hub_server.url, hub_service.issue_token(), kit.identity, FAST, supervisors=kit.supervisors)
     return kit
 
 

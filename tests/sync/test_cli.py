@@ -122,9 +122,10 @@ def test_kit_and_hub_commands_end_to_end(kit_cli, hub_process, data_dir, tmp_pat
     out_dir = tmp_path / "downstream"
     code, out, err = hub_cli(capsys, "export", "--out", str(out_dir), *hub_process["args"])
     assert code == 0 and "PLAINTEXT" in err
-    names = sorted(json.loads((d / "record.json").read_text())["record"]["full_name"] for d in out_dir.iterdir())
+    [kit_out] = out_dir.iterdir()  # one folder per kit (packet ids are unique within a kit), one per packet
+    names = sorted(json.loads((d / "record.json").read_text())["record"]["full_name"] for d in kit_out.iterdir())
     assert names == ["Hà Văn Thử", "Đinh Thị Thử"]
-    assert all((d / "face.jpg").read_bytes() == b"\xff\xd8face" for d in out_dir.iterdir())
+    assert all((d / "face.jpg").read_bytes() == b"\xff\xd8face" for d in kit_out.iterdir())
     assert oct(out_dir.stat().st_mode & 0o777) == "0o700"
     code, out, _ = hub_cli(capsys, "export", "--out", str(out_dir), *hub_process["args"])
     assert "0 packet(s)" in out and "2 already there" in out

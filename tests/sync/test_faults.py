@@ -54,7 +54,7 @@ def assert_exactly_once(kit, storage, hub_keys, expected_ids) -> None:
     assert sorted(acked) == sorted(expected_ids), "kit acknowledged exactly what the hub holds"
     for pid in expected_ids:
         packet = kit.outbox.packets[pid]
-        assert storage.packet_envelope(pid) == packet.data
+        assert storage.packet_envelope(kit.kit_id, pid) == packet.data
         verify_receipt(kit.outbox.receipts[pid], packet, kit.kit_id, hub_keys.signing_public)
 
 
@@ -164,4 +164,4 @@ def test_two_workers_racing_store_each_packet_once(enrolled_kit, hub_service, pr
     assert not any(t.is_alive() for t in threads)
     passes_until_empty(workers[0], kit.outbox)
     assert_exactly_once(kit, hub_service.storage, hub_keys, ids)
-    assert sha256_hex(hub_service.storage.packet_envelope(ids[0])) == kit.outbox.packets[ids[0]].sha256
+    assert sha256_hex(hub_service.storage.packet_envelope(kit.kit_id, ids[0])) == kit.outbox.packets[ids[0]].sha256

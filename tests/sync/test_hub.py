@@ -53,9 +53,9 @@ def test_packet_is_uploaded_in_chunks_and_receipt_verifies(enrolled_kit, hub_ser
     assert delivery.accepted
     receipt = delivery.receipt.receipt
     assert (receipt.packet_id, receipt.sha256, receipt.kit_id) == (packet_id, sha256_hex(data), enrolled_kit.kit_id)
-    stored = hub_service.storage.get_packet(packet_id)
+    stored = hub_service.storage.get_packet(enrolled_kit.kit_id, packet_id)
     assert stored.sha256 == sha256_hex(data)
-    assert hub_service.storage.packet_envelope(packet_id) == data
+    assert hub_service.storage.packet_envelope(enrolled_kit.kit_id, packet_id) == data
     # Delivering again is idempotent: same receipt, still one packet.
     again = uploader.deliver(packet)
     assert again.receipt.to_json_obj() == delivery.receipt.to_json_obj()
@@ -82,7 +82,7 @@ def test_upload_resumes_from_the_confirmed_offset(enrolled_kit, hub_service, hub
     client.request("PUT", f"{API}/uploads/{upload_id}?offset=10000", body=data[10_000:])
     code, final = client.request("POST", f"{API}/uploads/{upload_id}/finalize")
     assert code == 200 and final["status"] == "received"
-    assert hub_service.storage.packet_envelope(packet_id) == data
+    assert hub_service.storage.packet_envelope(enrolled_kit.kit_id, packet_id) == data
 
 
 def test_worker_delivers_queue_in_priority_then_age_order(enrolled_kit, hub_service, hub_server, client_for, hub_keys):
@@ -115,7 +115,7 @@ def test_tampered_packet_is_rejected_with_reason_and_kit_keeps_it(enrolled_kit, 
     assert result.rejected == 1 and result.delivered == 0
     assert kit.outbox.state[packet_id] == "rejected" and "bad_signature" in kit.outbox.reasons[packet_id]
     assert packet_id in kit.outbox.packets  # never removed
-    assert hub_service.storage.get_packet(packet_id) is None
+    assert hub_service.storage.get_packet(kit.kit_id, packet_id) is None
     stuck = worker.status.snapshot()["stuck"]
     assert stuck[0]["packet_id"] == packet_id and "bad_signature" in stuck[0]["reason"]
 

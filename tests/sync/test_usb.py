@@ -27,7 +27,7 @@ def usb_kit(kit, hub_service):
 
     token = hub_service.issue_token()
     assert hub_service.storage.enrol_kit(token_hash(token), kit.kit_id, kit.identity.public_key_bytes(),
-                                         int(time.time())) == ""
+                                         int(time.time()), kit.supervisors) == ""
     return kit
 
 
