@@ -75,6 +75,8 @@ def ensure_dir(base: Path, *parts: str) -> Path:
     """base/parts..., each level created if missing and checked to be a real directory (never a link that
     would send writes somewhere else, such as the hub's or the kit's key folder)."""
     path = Path(base)
+    if not path.is_dir():  # an unmounted drive's mount point must not turn into a folder on the laptop's disk
+        raise UnsafeDriveFile("no_drive", f"{path}: no such folder (is the drive plugged in and mounted?)")
     for part in parts:
         path = path / part
         try:

@@ -86,6 +86,29 @@ def store_hub_keys(data_dir: Path, *, hub_url: str, signing_public_key: bytes,
     return keys
 
 
+def seal_legacy_hub_keys(data_dir: Path, signer) -> bool:
+    """Seal a hub.json written before hub keys were sealed (no "seal" at all); True if it was sealed now.
+
+    Called only while the kit's key file itself is upgraded from format 1 (keystore.unlock), i.e. once, on
+    the first unlock after the update: from then on, a hub.json without a valid seal is refused."""
+    path = hub_file(data_dir)
+    if not path.exists():
+        return False
+    raw = read_json(path)
+    if "seal" in raw:
+        return False
+    try:
+        keys = HubKeys(str(raw["hub_url"]), base64.b64decode(raw["signing_public_key"]),
+                       {str(s): base64.b64decode(k) for s, k in raw["hpke_public_keys"].items()},
+                       str(raw.get("hub_id", "")), int(raw.get("provisioned_at", 0)))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False  # unreadable: stays refused, `fieldkit provision` again
+    doc = _as_doc(keys)
+    doc["seal"] = _b64(_sign(signer, SEAL_CONTEXT + _sealed_bytes(_kit_id(data_dir), doc)))
+    write_json_atomic(path, doc)
+    return True
+
+
 def load_hub_keys(data_dir: Path, device_public_key: bytes | None = None) -> HubKeys:
     """The stored hub keys after checking their seal; HubNotProvisioned, or HubKeysTampered (its subclass).
 

@@ -287,6 +287,8 @@ def unlock(data_dir: Path, name: str | None, passphrase: str) -> UnlockedKit:
         kit = _open_slot(data_dir, doc, slot, kek, data_key)
         if doc.get("format") != FORMAT or slot.get("aad") != SLOT_AAD_VERSION:
             _upgrade(kit, kek)
+        if doc.get("format", 1) == 1:
+            _seal_legacy_hub_keys(kit)
         return kit
     gate.confirm_failure(reservation)
     delay = reservation.delay
@@ -336,6 +338,15 @@ def _upgrade(kit: UnlockedKit, kek: bytes) -> None:
             slot["aad"] = SLOT_AAD_VERSION
             slot["wrapped_key"] = _b64(crypto.encrypt(kek, bytes(kit.data_key), _slot_aad(kit.kit_id, slot)))
         _write_kit_file(kit.data_dir, doc, bytes(kit.data_key))
+
+
+def _seal_legacy_hub_keys(kit: UnlockedKit) -> None:
+    """A kit provisioned by a FieldKit older than the sealed hub.json: seal the file it has, once, at the same
+    first unlock that adds the key file's MAC (after it, an unsealed hub.json is refused). Without this an
+    updated kit in a village with no link could not approve anything until it is provisioned again."""
+    from fieldkit.security.hub_keys import seal_legacy_hub_keys  # noqa: PLC0415 (hub_keys imports keystore)
+
+    seal_legacy_hub_keys(kit.data_dir, kit)
 
 
 def _open_slot(data_dir: Path, doc: dict, slot: dict, kek: bytes, data_key: bytes) -> UnlockedKit:

@@ -55,6 +55,11 @@ TEXTS = {
     "no_hub": QT_TRANSLATE_NOOP("Messages", "This kit is not connected to a hub yet. A technician provisions it."),
     "file": QT_TRANSLATE_NOOP("Messages", "The kit could not read or write a file or drive. Check the USB drive "
                                           "and the free space."),
+    "drive_missing": QT_TRANSLATE_NOOP("Messages", "No USB drive at that place. Plug the drive in, wait until it "
+                                                   "appears, and choose it again."),
+    "drive_unsafe": QT_TRANSLATE_NOOP("Messages", "The USB drive holds a file the kit refuses to use (a link or a "
+                                                  "device instead of a file). Use another drive and tell the "
+                                                  "technician."),
     "general": QT_TRANSLATE_NOOP("Messages", "The operation failed. The technician finds the details in the kit's "
                                              "log."),
     "camera_unplugged": QT_TRANSLATE_NOOP("Messages", "The camera is unplugged or lost power. Plug it in again; "
@@ -125,6 +130,8 @@ def user_message(exc: BaseException) -> str:
         return exc.message(_language())
     if getattr(exc, "message_vi", None) and _language() == "vi":  # the kit's refusals carry their own Vietnamese
         return str(exc.message_vi)
+    if type(exc).__name__ == "UnsafeDriveFile":
+        return _t("drive_missing" if getattr(exc, "code", "") == "no_drive" else "drive_unsafe")
     key = _sync_key(exc) or BY_NAME.get(type(exc).__name__)
     if key is None and (isinstance(exc, (ConnectionError, TimeoutError)) or "httpx" in type(exc).__module__):
         key = "hub_unreachable"

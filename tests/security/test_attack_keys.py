@@ -152,6 +152,36 @@ def test_format_1_key_file_is_upgraded_at_first_unlock(data_dir):
         keystore.unlock(data_dir, "tech", TECH)
 
 
+def test_an_older_kits_hub_keys_are_sealed_at_the_upgrade_unlock_only(data_dir):
+    """A kit updated in the field keeps sealing without a link to re-provision; after that first unlock an
+    unsealed hub.json (an attacker's) is refused again."""
+    tech = keystore.init_kit(data_dir, "tech", "technician", TECH, crypto.FAST_TEST_KDF)
+    hub = generate_hub_keys("x25519")
+    store_hub_keys(data_dir, hub_url="http://127.0.0.1:9", signing_public_key=hub[3],
+                   hpke_public_keys={"x25519": hub[1]}, signer=tech)
+
+    def to_format_1(doc):
+        doc.pop("mac")
+        doc["format"] = 1
+        for slot in doc["slots"]:
+            slot.pop("aad")
+            slot["wrapped_key"] = base64.b64encode(crypto.encrypt(
+                crypto.stretch_passphrase(TECH, base64.b64decode(slot["salt"]), crypto.KdfParams.from_dict(slot["kdf"])),
+                bytes(tech.data_key), keystore._aad("slot", doc["kit_id"], slot["user_id"]))).decode()
+    edit_kit_json(data_dir, to_format_1)
+    old = json.loads(hub_file(data_dir).read_text())
+    old.pop("seal")  # what an older FieldKit wrote
+    hub_file(data_dir).write_text(json.dumps(old))
+    with pytest.raises(HubKeysTampered):
+        load_hub_keys(data_dir)
+    keystore.unlock(data_dir, "tech", TECH)           # the upgrade unlock seals it ...
+    assert load_hub_keys(data_dir).signing_public_key == hub[3]
+    write_attacker_hub(data_dir, keep_seal=False)     # ... and an unsealed file after that is refused
+    keystore.unlock(data_dir, "tech", TECH)
+    with pytest.raises(HubKeysTampered):
+        load_hub_keys(data_dir)
+
+
 # -- Attack 2: the hub's keys in keys/hub.json replaced without any passphrase ----------------------------------
 
 def write_attacker_hub(data_dir, keep_seal: bool) -> tuple:
@@ -193,6 +223,7 @@ def test_receipt_signed_by_the_attacker_key_is_not_imported(cli, cli_kit, data_d
     rid = captured_record(data_dir)
     assert cli("queue", "approve", rid, passphrase=SUP)[0] == 0
     drive = tmp_path / "usb"
+    drive.mkdir()
     assert cli("export", str(drive), passphrase=SUP)[0] == 0
     with EnrolmentService(data_dir) as service:
         [packet] = service.queue().next_packets_to_send()

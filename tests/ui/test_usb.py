@@ -69,5 +69,6 @@ def test_usb_export_to_an_unwritable_place_says_so(qtbot, window, tmp_path):
     panel = window.sync_panel
     with qtbot.waitSignal(panel.usb_finished, timeout=WAIT) as done:
         panel.export_to_usb(str(not_a_drive))
-    assert isinstance(done.args[1], OSError)
+    from sync.usb import UnsafeDriveFile
+    assert isinstance(done.args[1], (OSError, UnsafeDriveFile))
     assert panel.usb_note.text() and panel.export_button.isEnabled()
