@@ -52,6 +52,10 @@ class StaleVersion(RuntimeError):
     """The record changed since the caller read it."""
 
 
+class RecordUnchanged(RuntimeError):
+    """A returned record cannot go back for review unchanged: the supervisor's reason is not answered."""
+
+
 @dataclass(frozen=True)
 class RecordRef:
     record_id: str
@@ -95,6 +99,24 @@ class RecordView:
     blobs: dict[str, bytes] = field(repr=False)
     note: str = ""
     packet_id: str | None = None
+
+
+def _record_dict(record) -> dict:
+    from fieldkit.domain.record import EnrolmentRecord
+    if isinstance(record, EnrolmentRecord):
+        return record.to_dict()
+    if isinstance(record, dict):
+        return dict(record)
+    raise TypeError(f"save_draft takes an EnrolmentRecord, not {type(record).__name__}")
+
+
+def _capture_dict(capture) -> dict:
+    from fieldkit.enrolment.capture_meta import CaptureMetadata
+    if capture is None:
+        return CaptureMetadata().to_dict()
+    if isinstance(capture, CaptureMetadata):
+        return capture.to_dict()
+    raise TypeError(f"save_draft takes CaptureMetadata, not {type(capture).__name__}")
 
 
 def _now() -> int:
@@ -201,15 +223,19 @@ class KitSession:
         return user
 
     # -- officer ---------------------------------------------------------------------------------------------
-    def save_draft(self, record: dict, blobs: dict[str, bytes] | None = None, record_id: str | None = None,
-                   session_id: str | None = None, capture: dict | None = None,
-                   expected_version: int | None = None) -> RecordRef:
+    def save_draft(self, record: "EnrolmentRecord | dict", blobs: dict[str, bytes] | None = None,
+                   record_id: str | None = None, session_id: str | None = None,
+                   capture: "CaptureMetadata | None" = None, expected_version: int | None = None) -> RecordRef:
         """Encrypted autosave of the WHOLE record state (record, blobs, capture replace the previous ones).
 
-        A new record starts as a draft; a returned record becomes a draft again. Returns once durable.
+        `record` is the domain EnrolmentRecord and `capture` the typed CaptureMetadata (what the enrolment
+        flow hands over); a raw record dict is still taken from tools and tests that store free-form records.
+        A new record starts as a draft; a returned record STAYS returned (with the supervisor's reason) until
+        it is submitted again. Returns once durable. Only the service sets a record's status.
         """
         self.kit.require_role(*CAPTURE_ROLES)
-        blobs, capture = dict(blobs or {}), dict(capture or {})
+        record, capture = _record_dict(record), _capture_dict(capture)
+        blobs = dict(blobs or {})
         key, kid = bytes(self.kit.data_key), self.kit.kit_id
         tokens = search.index_tokens(self._search_key, vault.searchable_texts(record))
 
@@ -228,9 +254,7 @@ class KitSession:
                     raise RecordLocked(f"record {rid} is {old['status']} and cannot be edited")
                 if expected_version is not None and old["version"] != expected_version:
                     raise StaleVersion(f"record {rid} is at version {old['version']}, not {expected_version}")
-                version, action = old["version"] + 1, "edit"
-                status = transition(old["status"], S.DRAFT).value if old["status"] == S.RETURNED.value \
-                    else old["status"]
+                version, action, status = old["version"] + 1, "edit", old["status"]
             payload = vault.seal_payload(key, kid, rid, version, record, capture, blobs)
             fields = dict(status=status, version=version, updated_at=now, payload=payload,
                           summary=vault.seal_json(key, "summary", kid, rid, version, vault.summary_of(record)))
@@ -284,9 +308,17 @@ class KitSession:
         row = rows.get_row(self.service.store.reader(), record_id, with_payload=False)
         if row is None:
             raise RecordNotFound(record_id)
+        if row["status"] == S.RETURNED.value and not self._edited_since_return(record_id):
+            raise RecordUnchanged(f"record {record_id} was returned and has not been changed since")
         path = (S.PENDING_REVIEW,) if row["status"] in (S.RETURNED.value, S.CAPTURED.value) \
             else (S.CAPTURED, S.PENDING_REVIEW)
         return self._move(record_id, path, "submit")
+
+    def _edited_since_return(self, record_id: str) -> bool:
+        """An `edit` entry after the last `return` in the audit chain (the record was worked on)."""
+        actions = [e["action"] for e in audit.excerpt(self.service.store.reader(), record_id)]
+        last_return = max((i for i, a in enumerate(actions) if a == "return"), default=-1)
+        return "edit" in actions[last_return + 1:]
 
     def void(self, record_id: str) -> RecordRef:
         return self._move(record_id, (S.VOIDED,), "void", roles=("officer", "supervisor"), erase=True)
