@@ -1,4 +1,5 @@
-"""The review the citizen confirms: everything typed and captured, and what still blocks submission."""
+"""The review the citizen confirms: everything typed and captured, and what still blocks submission
+(the EnrolmentFlow's REVIEW step: its issues, and a returned record that has not been changed yet)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ class ReviewPage(QWidget):
         super().changeEvent(event)
 
     def blocking(self) -> list:
-        return [i for i in self.controller.issues if i.is_error]
+        return self.controller.flow.blocking()
 
     def refresh(self) -> None:
         c = self.controller
@@ -82,8 +83,13 @@ class ReviewPage(QWidget):
         ]
         if d.guardian:
             rows.append((self.tr("Legal representative"), f"{d.guardian.name} ({d.guardian.relationship})"))
-        captured = sum(1 for s in c.record.captures.rolled.values() if s.status and not s.status.needs_reason)
-        rows.append((self.tr("Fingerprints"), self.tr("%1 of 10 fingers printed").replace("%1", str(captured))))
+        if not c.flow.takes_biometrics():
+            rows.append((self.tr("Fingerprints"), self.tr("None: no photo or prints under 6 years old")))
+        else:
+            captured = sum(1 for s in c.record.captures.rolled.values() if s.status and not s.status.needs_reason)
+            rows.append((self.tr("Fingerprints"), self.tr("%1 of 10 fingers printed").replace("%1", str(captured))))
+            if face.exception_reason:
+                rows.append((self.tr("Face photo"), self.tr("None: %1").replace("%1", face.exception_reason)))
         for f in Finger:
             slot = c.record.captures.rolled[f]
             if slot.status is not None and slot.status.needs_reason:
@@ -93,6 +99,9 @@ class ReviewPage(QWidget):
         lang = self.ctx.language
         problems = [("⛔ " if i.is_error else "⚠ ") + (i.message_vi if lang == "vi" else i.message_en)
                     for i in c.issues]
+        if c.flow.unchanged_since_return():
+            problems.append("⛔ " + self.tr("Returned by the supervisor: change what the supervisor asked for "
+                                           "before sending it again."))
         self.problems.setText("\n".join(problems))
         self._update_button()
 
