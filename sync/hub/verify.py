@@ -2,7 +2,7 @@
 
 The hub needs only three facts from a packet's envelope: it parses, its device signature verifies with the
 enrolled kit's key, and which packet id and kit id the signature covers. `PacketVerifier` is that
-interface; `EnvelopeVerifier` adapts the packet format of `fieldkit.packets` (docs/packets.md) to it.
+interface; `EnvelopeVerifier` adapts the packet format of `fieldkit.packets` (docs/packet-format.md) to it.
 """
 
 from __future__ import annotations

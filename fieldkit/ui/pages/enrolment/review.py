@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from fieldkit.domain.fingers import Finger
 from fieldkit.ui.names import finger_name, finger_status_name, sex_name
@@ -35,14 +35,22 @@ class ReviewPage(QWidget):
         self.submit_button = QPushButton()
         self.submit_button.setObjectName("submitRecord")
         self.status = QLabel()
+        # The details and problems scroll: a guardian and ten finger exceptions must not push the confirmation
+        # and the submit button below a 1366×768 screen.
+        inner = QWidget()
         row = QHBoxLayout()
         row.addWidget(self.photo)
         row.addWidget(self.details, 1)
+        inner_col = QVBoxLayout(inner)
+        inner_col.addLayout(row)
+        inner_col.addWidget(self.problems)
+        inner_col.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
         col = QVBoxLayout(self)
         col.addWidget(self.title)
-        col.addLayout(row)
-        col.addWidget(self.problems)
-        col.addStretch(1)
+        col.addWidget(scroll, 1)
         col.addWidget(self.confirm)
         col.addWidget(self.submit_button)
         col.addWidget(self.status)

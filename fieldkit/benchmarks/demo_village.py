@@ -2,7 +2,7 @@
 
 Runs `fieldkit demo` in a throw-away data folder with local hub keys and returns flat figures: seconds per
 citizen (enrolment + review, sync excluded), per stage, and the counts that make the time meaningful.
-Run alone: `python -m fieldkit.demo.bench [citizens] [seed]`.
+Run alone: `python -m fieldkit.benchmarks.demo_village [citizens] [seed]`.
 """
 
 from __future__ import annotations
