@@ -52,7 +52,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               "goodput ≥ 90 % of a throttled 64 / 256 kbit/s link; bytes on the wire per enrolment",
               "the link rate itself; each request idles the link one round trip (~2 requests per packet)"),
     Benchmark("demo_village", "fieldkit.benchmarks.demo_village:bench_demo_village",
-              "a village session (`fieldkit demo`) keeps pace with the queue: ≤ 15 s per citizen on 2 cores",
+              "a village session (`fieldkit demo`, the app's enrolment flow) ≤ 2 s per citizen on 2 cores",
               "a field officer needs 3-5 minutes per citizen; synthesising ten master prints costs ~2.5 s of it"),
     Benchmark("cold_start", "fieldkit.ui.startup_bench:bench_cold_start",
               "cold start to the first window ≤ 3 s on 2 cores",
