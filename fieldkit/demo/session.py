@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +48,7 @@ class Enrolled:
     record_id: str
     submitted: bool
     flagged_as: list[str]  # record ids of fingerprint candidates
+    face_matched: list[str] = field(default_factory=list)  # record ids of face candidates
 
 
 # ------------------------------------------------------------------------------------------ the record
@@ -154,8 +155,9 @@ class VillageSession:
         result = self._timed("submit", flow.submit, self.officer, self.gallery, self.session_id)
         s.submitted += 1
         flagged = sorted({d.record_id for d in result.duplicates if d.modality == "fingerprint"})
-        s.face_matches += any(d.modality == "face" for d in result.duplicates)
-        return Enrolled(person, result.record_id, True, flagged)
+        faces = sorted({d.record_id for d in result.duplicates if d.modality == "face"})
+        s.face_matches += bool(faces)
+        return Enrolled(person, result.record_id, True, flagged, faces)
 
     # -- the supervisor's part ---------------------------------------------------------------------------
     def review(self, enrolled: list[Enrolled]) -> None:
@@ -178,6 +180,8 @@ def score_duplicates(summary: DemoSummary, enrolled: list[Enrolled], today: date
     for item in enrolled:
         repeat = item.person.duplicate_of is not None and item.person.takes_biometrics(today)
         summary.repeat_visitors += repeat
+        earlier = record_of_seed[item.person.biometric_seed] - {item.record_id}
+        summary.repeat_visitors_face_matched += bool(repeat and earlier & set(item.face_matched))
         if item.flagged_as:
             summary.duplicates_flagged += 1
             same_body = record_of_seed[item.person.biometric_seed] - {item.record_id}

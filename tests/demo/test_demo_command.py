@@ -32,6 +32,7 @@ def test_three_citizens_are_sealed_and_the_repeat_visitor_is_flagged(demo, data_
     assert (s["citizens"], s["enrolled"], s["submitted"], s["blocked"]) == (3, 3, 3, 0)
     # the third citizen is the first one again: flagged by fingerprints, held for the supervisor
     assert (s["duplicates_flagged"], s["duplicates_true"], s["duplicates_false"], s["duplicates_missed"]) == (1, 1, 0, 0)
+    assert s["repeat_visitors"] == 1 and s["repeat_visitors_face_matched"] == 1  # same seed: same face too
     assert (s["sealed"], s["held_for_supervisor"], s["pending"]) == (2, 1, 1)
     assert s["fingerprint_retries"] >= 1  # the first citizen's poor first capture was retried
     assert s["cards_scanned"] == 2 and s["acknowledged"] is None
