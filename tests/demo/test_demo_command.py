@@ -39,6 +39,8 @@ def test_three_citizens_are_sealed_and_the_repeat_visitor_is_flagged(demo, data_
     assert s["faces_auto_captured"] + s["faces_kept_by_officer"] == 3
     records, packets = _db_counts(data_dir)
     assert records == {"sealed": 2, "pending_review": 1}
+    # one template gallery per kit: the app's file, no second one of the demo's own
+    assert (data_dir / "templates.sqlite3").exists() and not (data_dir / "templates.sqlite").exists()
     assert packets == {"sealed": 2} and s["packets_in_queue"] == 2
     # the passphrase came from the environment and is written nowhere; nothing said it aloud
     assert "DEMO-ONLY" not in err
