@@ -11,9 +11,10 @@ Electrum's wizard.py (the flow decides; screens are views that show its state an
     result = flow.submit(session, gallery, session_id)       # SUBMIT: duplicate search, save, submit
 
 Users: the Qt wizard (fieldkit/ui/pages/enrolment/ is a view over it; slow calls go through its
-BackgroundRunner on a `snapshot()`), `fieldkit demo` (fieldkit/demo/session.py, with simulated people) and
-the enrolment benchmarks (fieldkit/benchmarks/). Rules held here once: no biometrics under 6, best of N
-tries, retakes, typed capture metadata, the duplicate search on submit. The record's status is the
+BackgroundRunner on a `snapshot()`, see fieldkit.enrolment.submission), `fieldkit demo`
+(fieldkit/demo/session.py, with simulated people) and the enrolment benchmark
+(fieldkit/benchmarks/demo_village.py). Rules held here once: no biometrics under 6, best of N tries,
+retakes, typed capture metadata, the duplicate search on submit. The record's status is the
 service's alone (fieldkit.enrolment.service): the flow never sets it.
 """
 
@@ -22,21 +23,21 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import logging
-from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from enum import Enum
 
-from fieldkit.domain.captures import Captures, FingerSlot
+from fieldkit.domain.captures import FingerSlot
 from fieldkit.domain.dates import PartialDate, age_range
 from fieldkit.domain.fingers import CAPTURE_PLAN, Finger, FingerStatus, Slap
 from fieldkit.domain.record import EnrolmentRecord, Residence, Session
 from fieldkit.domain.status import Status
 from fieldkit.domain.validation import BIOMETRICS_AGE, validate
-from fieldkit.enrolment.capture_meta import CaptureMetadata, DuplicateHit, FaceMeta, StepMeta
+from fieldkit.enrolment.capture_meta import CaptureMetadata, FaceMeta, StepMeta
 from fieldkit.enrolment.prints import DEDUP_FINGER_COUNT, DEDUP_FINGERS, Attempt, blob_name, decide, step_key
+from fieldkit.enrolment.submission import Snapshot, SubmitResult, save_snapshot, submit_snapshot
 
-log = logging.getLogger(__name__)  # record ids and counts only
+__all__ = ["ALL_STEPS", "BIOMETRIC_STEPS", "EnrolmentFlow", "NotSubmittable", "Snapshot", "Step", "SubmitResult",
+           "takes_biometrics"]
 
 
 class Step(Enum):
@@ -65,30 +66,6 @@ def takes_biometrics(dob: PartialDate | None, today: date) -> bool:
 
 class NotSubmittable(RuntimeError):
     """The flow's state does not allow submission (blocking errors, or a returned record left unchanged)."""
-
-
-@dataclass
-class Snapshot:
-    """A copy of the flow's state for a background save or submit (the UI keeps editing its own)."""
-
-    record: EnrolmentRecord
-    blobs: dict[str, bytes]
-    meta: CaptureMetadata
-    templates: dict[str, bytes]
-    face_frame: object = field(default=None, repr=False)
-
-    @property
-    def record_id(self) -> str:
-        return str(self.record.record_id)
-
-
-@dataclass
-class SubmitResult:
-    record_id: str
-    version: int
-    status: str
-    duplicates: list[DuplicateHit]
-    exceptions: int
 
 
 class EnrolmentFlow:
@@ -405,50 +382,3 @@ class EnrolmentFlow:
 
 def _capture_meta(view) -> CaptureMetadata:
     return CaptureMetadata.from_dict(view.capture)
-
-
-def save_snapshot(session, snap: Snapshot, session_id: str | None = None):
-    """The encrypted autosave of a snapshot (KitSession.save_draft); returns its RecordRef."""
-    return session.save_draft(snap.record, snap.blobs, record_id=snap.record_id, session_id=session_id,
-                              capture=snap.meta)
-
-
-def duplicate_search(gallery, session, snap: Snapshot) -> tuple[list[DuplicateHit], str]:
-    """Earlier records that look like this one (face, prints), then this one joins the gallery.
-
-    A failed search never blocks the submission: the supervisor sees that it failed instead.
-    """
-    from fieldkit.dedup.gallery import frame_encoding, portrait_encoding, print_template, template_kind
-
-    if gallery is None:
-        return [], ""
-    try:
-        face = snap.record.captures.face
-        encoding = frame_encoding(snap.face_frame) if snap.face_frame is not None else None
-        if encoding is None and face.image_ref:
-            encoding = portrait_encoding(snap.blobs.get(face.image_ref))
-        templates = dict(snap.templates)
-        if not templates:   # a draft continued after a restart: templates come back from the kept prints
-            excepted = {f for f, s in snap.record.captures.rolled.items() if s.is_exception}
-            for finger in [f for f in DEDUP_FINGERS if f not in excepted][:DEDUP_FINGER_COUNT]:
-                slot = snap.record.captures.rolled[finger]
-                data = snap.blobs.get(slot.image_ref or "")
-                template = print_template(data) if data else None
-                if template is not None:
-                    templates[template_kind(finger)] = template
-        found = gallery.check_and_enrol(session, snap.record_id, encoding, templates)
-        return [DuplicateHit(c.record_id, c.modality, c.score, c.threshold, c.detail) for c in found], ""
-    except Exception as exc:  # noqa: BLE001 - shown to the supervisor; the record still goes on
-        log.warning("duplicate search failed for record %s: %s", snap.record_id, type(exc).__name__)
-        return [], type(exc).__name__
-
-
-def submit_snapshot(session, gallery, snap: Snapshot, session_id: str | None = None,
-                    today: date | None = None) -> SubmitResult:
-    """Duplicate search, final save (with the search's result and the validation warnings), submit."""
-    snap.meta.duplicates, snap.meta.duplicates_error = duplicate_search(gallery, session, snap)
-    snap.meta.validation_warnings = [i.code for i in validate(snap.record, today=today) if not i.is_error]
-    save_snapshot(session, snap, session_id)
-    ref = session.submit_for_review(snap.record_id)
-    excepted = sum(1 for s in snap.record.captures.rolled.values() if s.is_exception)
-    return SubmitResult(ref.record_id, ref.version, ref.status, list(snap.meta.duplicates), excepted)

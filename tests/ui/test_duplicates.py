@@ -52,7 +52,7 @@ def test_same_fingers_under_two_records_are_flagged_by_fingerprint(kit_dir):
     from fieldkit.domain.fingers import Finger, FingerStatus
     from fieldkit.domain.record import EnrolmentRecord
     from fieldkit.enrolment.capture_meta import CaptureMetadata
-    from fieldkit.enrolment.flow import Snapshot, duplicate_search
+    from fieldkit.enrolment.submission import Snapshot, duplicate_search
     from fieldkit.kit import open_kit
     from tests.ui.conftest import PASS
 

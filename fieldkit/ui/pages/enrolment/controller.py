@@ -15,7 +15,8 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fieldkit.domain.record import Residence, Session
-from fieldkit.enrolment.flow import EnrolmentFlow, save_snapshot, submit_snapshot
+from fieldkit.enrolment.flow import EnrolmentFlow
+from fieldkit.enrolment.submission import save_snapshot, submit_snapshot
 from fieldkit.ui.context import AppContext
 
 AUTOSAVE_DELAY_MS = 600

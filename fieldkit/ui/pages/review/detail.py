@@ -157,7 +157,7 @@ class ReviewDetailPage(QWidget):
         self.issues.setText("\n".join(lines))
 
     def duplicate_lines(self, capture: dict) -> list[str]:
-        """What the duplicate search found when the officer submitted (fieldkit.enrolment.flow.duplicate_search)."""
+        """What the duplicate search found when the officer submitted (fieldkit.enrolment.submission.duplicate_search)."""
         if "duplicates" not in capture:
             return [self.tr("Duplicate check: not run for this record.")]
         found = capture["duplicates"]
