@@ -72,7 +72,7 @@ def test_next_citizen_shows_nothing_of_the_previous_one(qtbot, window):
     assert fingers.step_index == 0 and fingers.attempts == [] and fingers.busy is False
     qtbot.waitUntil(lambda: wiz.controller.idle, timeout=WAIT)
     view = window.ctx.kit_session.get_record(first_id)
-    assert view.status == "draft" and any(n.startswith("print/") for n in view.blobs)   # set aside, not lost
+    assert view.status == "draft" and any(n.startswith("face.") for n in view.blobs)   # set aside, not lost
 
 
 @pytest.mark.slow

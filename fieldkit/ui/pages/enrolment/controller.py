@@ -42,6 +42,7 @@ class EnrolmentController(QObject):
         self._timer.timeout.connect(self.save_now)
         self._saving = False
         self._dirty = False
+        self._set_aside: list = []   # snapshots of citizens set aside while a save was running: saved next
         self.issues: list = []
         self.new_record()
 
@@ -63,8 +64,13 @@ class EnrolmentController(QObject):
         return self.flow.saved_version
 
     def new_record(self) -> None:
-        """A new citizen in the current work session (where, which team, which officer)."""
+        """A new citizen in the current work session (where, which team, which officer).
+
+        Unsaved changes of the citizen on screen are saved first (set aside, not lost)."""
         self._timer.stop()
+        if self._dirty and self.ctx.kit_session is not None:
+            self._set_aside.append(self.flow.snapshot())
+            self._save_set_aside()
         self._dirty = False
         ws = self.ctx.work_session
         if ws is None:
@@ -115,6 +121,13 @@ class EnrolmentController(QObject):
         session, snap, sid = self.ctx.kit_session, self.flow.snapshot(), self._session_id()
         self.ctx.runner.run(save_snapshot, session, snap, sid, on_success=self._saved, on_failure=self._save_failed)
 
+    def _save_set_aside(self) -> None:
+        if self._saving or not self._set_aside or self.ctx.kit_session is None:
+            return
+        self._saving = True
+        self.ctx.runner.run(save_snapshot, self.ctx.kit_session, self._set_aside.pop(0), self._session_id(),
+                            on_success=self._saved, on_failure=self._save_failed)
+
     def _session_id(self) -> str | None:
         ws = self.ctx.work_session
         return ws.session_id if ws else None
@@ -127,17 +140,20 @@ class EnrolmentController(QObject):
         if ws is not None and ref.record_id not in ws.drafts:
             ws.drafts.append(ref.record_id)
         self.saved.emit(ref.record_id, ref.version)
-        if self._dirty:
+        if self._set_aside:
+            self._save_set_aside()
+        elif self._dirty:
             self.save_now()
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_failed.emit(str(exc))
+        self._save_set_aside()
 
     @property
     def idle(self) -> bool:
         """No save running or scheduled (tests wait for this)."""
-        return not self._saving and not self._dirty and not self._timer.isActive()
+        return not self._saving and not self._dirty and not self._set_aside and not self._timer.isActive()
 
     # -- submission -----------------------------------------------------------------------------------
     def submit(self) -> None:

@@ -125,9 +125,7 @@ class EnrolmentWizard(QWidget):
 
         Nothing of the previous citizen stays on any page: image, score, face frame, advice, card note."""
         self.face.stop()
-        if not self.controller.idle:
-            self.controller.save_now()   # the one set aside is saved as it was
-        self.controller.new_record()
+        self.controller.new_record()     # the citizen set aside is saved as it was
         if view is not None:
             self.controller.load(view)
         self.form.reset()
