@@ -87,15 +87,16 @@ class CaptureMetadata:
     devices: dict[str, str] = field(default_factory=dict)   # role -> device spec without options
     face: FaceMeta | None = None
     fingers: dict[str, StepMeta] = field(default_factory=dict)
-    duplicates: list[DuplicateHit] = field(default_factory=list)
+    duplicates: list[DuplicateHit] | None = None   # None: the search has not run (not submitted yet, no gallery)
     duplicates_error: str = ""
     validation_warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         out: dict = {"devices": dict(self.devices), "face": self.face.to_dict() if self.face else {},
                      "fingers": {k: v.to_dict() for k, v in self.fingers.items()},
-                     "duplicates": [d.to_dict() for d in self.duplicates],
                      "validation_warnings": list(self.validation_warnings)}
+        if self.duplicates is not None:
+            out["duplicates"] = [d.to_dict() for d in self.duplicates]
         if self.duplicates_error:
             out["duplicates_error"] = self.duplicates_error
         return out
@@ -108,6 +109,7 @@ class CaptureMetadata:
         return cls(devices={str(k): str(v) for k, v in (data.get("devices") or {}).items()},
                    face=FaceMeta.from_dict(data["face"]) if data.get("face") else None,
                    fingers={k: StepMeta.from_dict(v) for k, v in fingers.items() if isinstance(v, dict)},
-                   duplicates=[DuplicateHit.from_dict(d) for d in data.get("duplicates") or []],
+                   duplicates=[DuplicateHit.from_dict(d) for d in data["duplicates"]]
+                   if data.get("duplicates") is not None else None,
                    duplicates_error=str(data.get("duplicates_error") or ""),
                    validation_warnings=[str(w) for w in data.get("validation_warnings") or []])

@@ -53,15 +53,16 @@ def save_snapshot(session, snap: Snapshot, session_id: str | None = None):
                               capture=snap.meta)
 
 
-def duplicate_search(gallery, session, snap: Snapshot) -> tuple[list[DuplicateHit], str]:
+def duplicate_search(gallery, session, snap: Snapshot) -> tuple[list[DuplicateHit] | None, str]:
     """Earlier records that look like this one (face, prints), then this one joins the gallery.
 
-    A failed search never blocks the submission: the supervisor sees that it failed instead.
+    A failed search never blocks the submission: the supervisor sees that it failed instead. Without a
+    gallery the search does not run (None: the supervisor sees "not run", not "nothing found").
     """
     from fieldkit.dedup.gallery import frame_encoding, portrait_encoding, print_template, template_kind
 
     if gallery is None:
-        return [], ""
+        return None, ""
     try:
         face = snap.record.captures.face
         encoding = frame_encoding(snap.face_frame) if snap.face_frame is not None else None
@@ -91,4 +92,4 @@ def submit_snapshot(session, gallery, snap: Snapshot, session_id: str | None = N
     save_snapshot(session, snap, session_id)
     ref = session.submit_for_review(snap.record_id)
     excepted = sum(1 for s in snap.record.captures.rolled.values() if s.is_exception)
-    return SubmitResult(ref.record_id, ref.version, ref.status, list(snap.meta.duplicates), excepted)
+    return SubmitResult(ref.record_id, ref.version, ref.status, list(snap.meta.duplicates or []), excepted)
