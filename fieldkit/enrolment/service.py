@@ -270,7 +270,7 @@ class KitSession:
         return self.service.store.write(job)
 
     def _move(self, record_id: str, path: tuple[Status, ...], action: str, *, roles=CAPTURE_ROLES,
-              note: str | None = None, erase: bool = False) -> RecordRef:
+              note: str | None = None, erase: bool = False, digest_content: bool = False) -> RecordRef:
         """Walk the record through `path` (each step checked by the status machine) in one transaction."""
         self.kit.require_role(*roles)
 
@@ -288,9 +288,12 @@ class KitSession:
             if erase:
                 fields["payload"] = None
                 rows.clear_tokens(conn, record_id)
+            detail = {"status": status.value, "version": row["version"],
+                      "payload": "" if erase else self._payload_of(conn, record_id)}
+            if digest_content:
+                detail["content"] = self._content_digest(conn, record_id, row["version"])
             rows.update_record(conn, record_id, **fields)
-            self._audit_in(conn, action, record_id, {"status": status.value, "version": row["version"],
-                                                     "payload": "" if erase else self._payload_of(conn, record_id)})
+            self._audit_in(conn, action, record_id, detail)
             return RecordRef(record_id, row["version"], status.value)
         ref = self.service.store.write(job)
         log.info("record %s: %s -> %s", record_id, action, ref.status)
@@ -315,17 +318,31 @@ class KitSession:
         return self._move(record_id, path, "submit")
 
     def _edited_since_return(self, record_id: str) -> bool:
-        """An `edit` entry after the last `return` in the audit chain (the record was worked on)."""
-        actions = [e["action"] for e in audit.excerpt(self.service.store.reader(), record_id)]
-        last_return = max((i for i, a in enumerate(actions) if a == "return"), default=-1)
-        return "edit" in actions[last_return + 1:]
+        """The content differs from what the supervisor returned (keyed digest in the `return` audit entry).
+
+        Saving the same content again does not count: an autosave of an untouched record is no answer."""
+        conn = self.service.store.reader()
+        returns = [e for e in audit.excerpt(conn, record_id) if e["action"] == "return"]
+        if not returns or "content" not in returns[-1]["detail"]:
+            return True   # returned before digests were kept: nothing to compare with
+        row = self._row(conn, record_id, with_payload=False)
+        return self._content_digest(conn, record_id, row["version"]) != returns[-1]["detail"]["content"]
+
+    def _content_digest(self, conn, record_id: str, version: int) -> str:
+        payload = conn.execute("SELECT payload FROM records WHERE id = ?", (record_id,)).fetchone()[0]
+        key = bytes(self.kit.data_key)
+        record, _capture, blobs = vault.open_payload(key, self.kit.kit_id, record_id, version, payload)
+        return vault.content_digest(key, record, blobs)
 
     def void(self, record_id: str) -> RecordRef:
         return self._move(record_id, (S.VOIDED,), "void", roles=("officer", "supervisor"), erase=True)
 
     # -- supervisor ------------------------------------------------------------------------------------------
     def return_to_officer(self, record_id: str, reason: str) -> RecordRef:
-        return self._move(record_id, (S.RETURNED,), "return", roles=("supervisor",), note=reason)
+        """Back to the officer with a reason. The content's keyed digest goes into the audit entry: the record
+        cannot be submitted again until its content differs from it."""
+        return self._move(record_id, (S.RETURNED,), "return", roles=("supervisor",), note=reason,
+                          digest_content=True)
 
     def reject(self, record_id: str, reason: str) -> RecordRef:
         """Final refusal: the reason is kept (encrypted), the biometrics are erased."""

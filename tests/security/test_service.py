@@ -73,7 +73,10 @@ def test_return_then_resubmit_and_reject(service, officer, supervisor):
     # an autosave keeps it returned (it stays in the "returned" list) and keeps the supervisor's reason
     assert (again.status, again.version) == ("returned", 2)
     assert officer.get_record(ref.record_id).note == "ảnh mờ, chụp lại"
-    officer.submit_for_review(ref.record_id)
+    with pytest.raises(RecordUnchanged):          # saved again, but the same content: still no answer
+        officer.submit_for_review(ref.record_id)
+    officer.save_draft(PERSON, {**BLOBS, "face.jpg": bytes(range(9, 200)) * 20}, record_id=ref.record_id)
+    officer.submit_for_review(ref.record_id)      # the photo was taken again: it may go back
     assert supervisor.reject(ref.record_id, "duplicate application").status == "rejected"
     view = supervisor.get_record(ref.record_id)
     assert view.blobs == {} and view.note == "duplicate application"
