@@ -154,7 +154,7 @@
         <translation>Đây không phải mã QR của thẻ căn cước: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="316"/>
+        <location filename="../pages/enrolment/form.py" line="308"/>
         <source>Filled in from the card. Check every field with the citizen.</source>
         <translation>Đã điền từ thẻ. Hãy cùng người dân kiểm tra từng mục.</translation>
     </message>
@@ -162,62 +162,82 @@
 <context>
     <name>EnrolmentWizard</name>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="69"/>
+        <location filename="../pages/enrolment/wizard.py" line="95"/>
         <source>Not saved: %1</source>
         <translation>Chưa lưu được: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <location filename="../pages/enrolment/wizard.py" line="104"/>
         <source>1 Information</source>
         <translation>1 Thông tin</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <location filename="../pages/enrolment/wizard.py" line="104"/>
         <source>2 Face</source>
         <translation>2 Ảnh mặt</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <location filename="../pages/enrolment/wizard.py" line="104"/>
         <source>3 Fingerprints</source>
         <translation>3 Vân tay</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <location filename="../pages/enrolment/wizard.py" line="104"/>
         <source>4 Check</source>
         <translation>4 Kiểm tra</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="75"/>
+        <location filename="../pages/enrolment/wizard.py" line="105"/>
         <source>5 Slip</source>
         <translation>5 Giấy hẹn</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="78"/>
+        <location filename="../pages/enrolment/wizard.py" line="108"/>
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="79"/>
+        <location filename="../pages/enrolment/wizard.py" line="109"/>
         <source>Next</source>
         <translation>Tiếp theo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="134"/>
+        <location filename="../pages/enrolment/wizard.py" line="110"/>
+        <source>New citizen</source>
+        <translation>Công dân mới</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="111"/>
+        <source>Discard this draft</source>
+        <translation>Hủy bản nháp này</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="112"/>
+        <source>Yes, discard it</source>
+        <translation>Đồng ý hủy</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="161"/>
+        <source>Returned by the supervisor: %1</source>
+        <translation>Cán bộ phụ trách trả lại: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="197"/>
         <source>Correct the fields marked ⛔ first.</source>
         <translation>Hãy sửa các mục có dấu ⛔ trước.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="139"/>
+        <location filename="../pages/enrolment/wizard.py" line="201"/>
         <source>The face photo has not been taken yet.</source>
         <translation>Chưa chụp ảnh mặt.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="144"/>
+        <location filename="../pages/enrolment/wizard.py" line="205"/>
         <source>Finish the fingerprints, or record why a finger cannot be printed.</source>
         <translation>Hãy lấy xong vân tay, hoặc ghi lý do ngón không lấy được.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="166"/>
+        <location filename="../pages/enrolment/wizard.py" line="229"/>
         <source>Saved (encrypted), version %1</source>
         <translation>Đã lưu (mã hóa), lần %1</translation>
     </message>
@@ -225,110 +245,146 @@
 <context>
     <name>FaceCapturePage</name>
     <message>
-        <location filename="../pages/enrolment/face.py" line="108"/>
+        <location filename="../pages/enrolment/face.py" line="124"/>
         <source>Face photo: the photo is taken by itself when the face is well placed</source>
         <translation>Ảnh mặt: máy tự chụp khi khuôn mặt ở đúng vị trí</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="109"/>
+        <location filename="../pages/enrolment/face.py" line="125"/>
         <source>Take the photo again</source>
         <translation>Chụp lại</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="122"/>
-        <source>Photo taken (quality %1).</source>
-        <translation>Đã chụp (chất lượng %1).</translation>
+        <location filename="../pages/enrolment/face.py" line="126"/>
+        <source>Keep the best photo so far</source>
+        <translation>Giữ ảnh tốt nhất đến lúc này</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="126"/>
+        <location filename="../pages/enrolment/face.py" line="127"/>
+        <source>Why no photo can be taken</source>
+        <translation>Lý do không chụp được ảnh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="128"/>
+        <source>Record: no photo possible</source>
+        <translation>Ghi nhận: không chụp được ảnh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="145"/>
+        <source>Photo kept by the officer (quality %1 / 100); the supervisor sees which checks it failed.</source>
+        <translation>Ảnh do cán bộ giữ lại (chất lượng %1 / 100); cán bộ phụ trách sẽ thấy các tiêu chí chưa đạt.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="148"/>
+        <source>Photo taken (quality %1 / 100).</source>
+        <translation>Đã chụp ảnh (chất lượng %1 / 100).</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="151"/>
+        <source>No photo: %1</source>
+        <translation>Không có ảnh: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="154"/>
         <source>Ask the citizen to look straight at the camera.</source>
         <translation>Mời người dân nhìn thẳng vào máy ảnh.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="131"/>
+        <location filename="../pages/enrolment/face.py" line="168"/>
         <source>Opening the camera…</source>
         <translation>Đang mở máy ảnh…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="135"/>
+        <location filename="../pages/enrolment/face.py" line="172"/>
         <source>Camera error: %1</source>
         <translation>Lỗi máy ảnh: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="200"/>
+        <location filename="../pages/enrolment/face.py" line="203"/>
+        <source>No face has been seen yet.</source>
+        <translation>Chưa nhìn thấy khuôn mặt nào.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="208"/>
+        <source>Type the reason first.</source>
+        <translation>Hãy nhập lý do trước.</translation>
     </message>
 </context>
 <context>
     <name>FingerCapturePage</name>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="151"/>
+        <location filename="../pages/enrolment/fingers.py" line="117"/>
         <source>Fingerprints: four right, four left, both thumbs, then each finger rolled</source>
         <translation>Vân tay: bốn ngón phải, bốn ngón trái, hai ngón cái, rồi lăn từng ngón</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="152"/>
+        <location filename="../pages/enrolment/fingers.py" line="118"/>
         <source>Scan (Enter)</source>
         <translation>Quét (Enter)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="153"/>
+        <location filename="../pages/enrolment/fingers.py" line="119"/>
         <source>Keep the best try and go on</source>
         <translation>Giữ lần tốt nhất và làm tiếp</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="154"/>
+        <location filename="../pages/enrolment/fingers.py" line="120"/>
         <source>A finger cannot be printed</source>
         <translation>Ngón tay không lấy được vân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="155"/>
+        <location filename="../pages/enrolment/fingers.py" line="121"/>
         <source>Reason, e.g. lost in an accident</source>
         <translation>Lý do, ví dụ: mất ngón do tai nạn</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="156"/>
+        <location filename="../pages/enrolment/fingers.py" line="122"/>
         <source>Record</source>
         <translation>Ghi nhận</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="227"/>
+        <location filename="../pages/enrolment/fingers.py" line="201"/>
         <source>All fingerprints are done.</source>
         <translation>Đã lấy xong vân tay.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="236"/>
+        <location filename="../pages/enrolment/fingers.py" line="210"/>
         <source>Place flat on the scanner: %1</source>
         <translation>Đặt phẳng lên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="237"/>
+        <location filename="../pages/enrolment/fingers.py" line="211"/>
         <source>Roll on the scanner: %1</source>
         <translation>Lăn trên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="238"/>
+        <location filename="../pages/enrolment/fingers.py" line="212"/>
         <source>try %1 of %2</source>
         <translation>lần %1/%2</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="266"/>
+        <location filename="../pages/enrolment/fingers.py" line="240"/>
         <source>Scanning…</source>
         <translation>Đang quét…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="288"/>
+        <location filename="../pages/enrolment/fingers.py" line="261"/>
         <source>The scan failed: %1</source>
         <translation>Quét không được: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="307"/>
+        <location filename="../pages/enrolment/fingers.py" line="283"/>
         <source>Quality %1 is too low. %2 Scan again.</source>
         <translation>Chất lượng %1 còn thấp. %2 Quét lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="344"/>
+        <location filename="../pages/enrolment/fingers.py" line="299"/>
         <source>Kept: quality %1 after %2 tries.</source>
         <translation>Đã giữ: chất lượng %1 sau %2 lần.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="364"/>
+        <location filename="../pages/enrolment/fingers.py" line="316"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
@@ -897,87 +953,108 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../pages/enrolment/review.py" line="53"/>
+        <location filename="../pages/enrolment/review.py" line="62"/>
         <source>Check with the citizen</source>
         <translation>Kiểm tra cùng người dân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="54"/>
+        <location filename="../pages/enrolment/review.py" line="63"/>
         <source>The citizen has read the information and confirms it is correct</source>
         <translation>Người dân đã đọc và xác nhận thông tin là đúng</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="55"/>
+        <location filename="../pages/enrolment/review.py" line="64"/>
         <source>Send for the supervisor&apos;s review</source>
         <translation>Gửi cán bộ phụ trách duyệt</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="77"/>
+        <location filename="../pages/enrolment/review.py" line="86"/>
         <source>Full birth name</source>
         <translation>Họ, chữ đệm và tên khai sinh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="77"/>
+        <location filename="../pages/enrolment/review.py" line="86"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="78"/>
+        <location filename="../pages/enrolment/review.py" line="87"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="78"/>
+        <location filename="../pages/enrolment/review.py" line="87"/>
         <source>Personal ID number</source>
         <translation>Số định danh cá nhân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="79"/>
+        <location filename="../pages/enrolment/review.py" line="88"/>
         <source>Ethnicity</source>
         <translation>Dân tộc</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="79"/>
+        <location filename="../pages/enrolment/review.py" line="88"/>
         <source>Religion</source>
         <translation>Tôn giáo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="79"/>
+        <location filename="../pages/enrolment/review.py" line="88"/>
         <source>Nationality</source>
         <translation>Quốc tịch</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="80"/>
+        <location filename="../pages/enrolment/review.py" line="89"/>
         <source>Residence</source>
         <translation>Nơi cư trú</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="81"/>
+        <location filename="../pages/enrolment/review.py" line="90"/>
         <source>Home town</source>
         <translation>Quê quán</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="81"/>
+        <location filename="../pages/enrolment/review.py" line="90"/>
         <source>Mobile phone</source>
         <translation>Số điện thoại di động</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="84"/>
+        <location filename="../pages/enrolment/review.py" line="93"/>
         <source>Legal representative</source>
         <translation>Người đại diện</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="86"/>
+        <location filename="../pages/enrolment/review.py" line="95"/>
+        <location filename="../pages/enrolment/review.py" line="98"/>
         <source>Fingerprints</source>
         <translation>Vân tay</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="86"/>
+        <location filename="../pages/enrolment/review.py" line="95"/>
+        <source>None: no photo or prints under 6 years old</source>
+        <translation>Không: dưới 6 tuổi không chụp ảnh, không lấy vân tay</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="98"/>
         <source>%1 of 10 fingers printed</source>
         <translation>Đã lấy vân %1/10 ngón</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="106"/>
+        <location filename="../pages/enrolment/review.py" line="100"/>
+        <source>Face photo</source>
+        <translation>Ảnh chân dung</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="100"/>
+        <source>None: %1</source>
+        <translation>Không có: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="111"/>
+        <source>Returned by the supervisor: change what the supervisor asked for before sending it again.</source>
+        <translation>Hồ sơ bị trả lại: hãy sửa theo yêu cầu của cán bộ phụ trách trước khi gửi lại.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="123"/>
         <source>Sending…</source>
         <translation>Đang gửi…</translation>
     </message>
@@ -1152,147 +1229,147 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../pages/sync_panel.py" line="81"/>
+        <location filename="../pages/sync_panel.py" line="85"/>
         <source>Sending to the hub</source>
         <translation>Gửi dữ liệu về trung tâm</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="82"/>
+        <location filename="../pages/sync_panel.py" line="86"/>
         <source>Packets</source>
         <translation>Gói dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="83"/>
+        <location filename="../pages/sync_panel.py" line="87"/>
         <source>Current packet</source>
         <translation>Gói đang gửi</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="84"/>
+        <location filename="../pages/sync_panel.py" line="88"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="85"/>
+        <location filename="../pages/sync_panel.py" line="89"/>
         <source>Export to USB…</source>
         <translation>Xuất ra USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="86"/>
+        <location filename="../pages/sync_panel.py" line="90"/>
         <source>Import receipts from USB…</source>
         <translation>Nhập biên nhận từ USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Packet</source>
         <translation>Gói</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Size</source>
         <translation>Dung lượng</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="91"/>
         <source>Problem</source>
         <translation>Sự cố</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="104"/>
+        <location filename="../pages/sync_panel.py" line="108"/>
         <source>Log in to see the queue.</source>
         <translation>Đăng nhập để xem hàng đợi.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="107"/>
+        <location filename="../pages/sync_panel.py" line="111"/>
         <source>This kit is not provisioned: run `fieldkit provision` with the hub&apos;s token.</source>
         <translation>Máy chưa được đăng ký với trung tâm: chạy `fieldkit provision` với mã của trung tâm.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="112"/>
+        <location filename="../pages/sync_panel.py" line="116"/>
         <source>Not tried yet.</source>
         <translation>Chưa thử kết nối.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="123"/>
+        <location filename="../pages/sync_panel.py" line="127"/>
         <source>%1 received by the hub, %2 waiting</source>
         <translation>Trung tâm đã nhận %1, còn chờ %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="138"/>
+        <location filename="../pages/sync_panel.py" line="141"/>
         <source>Contacting the hub…</source>
         <translation>Đang kết nối trung tâm…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="144"/>
+        <location filename="../pages/sync_panel.py" line="147"/>
         <source>Hub reached: %1 delivered, %2 refused, %3 stuck.</source>
         <translation>Đã kết nối: gửi được %1, bị từ chối %2, vướng %3.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="148"/>
+        <location filename="../pages/sync_panel.py" line="151"/>
         <source>No connection to the hub: %1</source>
         <translation>Không kết nối được trung tâm: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="154"/>
+        <location filename="../pages/sync_panel.py" line="157"/>
         <source>Sync failed: %1</source>
         <translation>Đồng bộ lỗi: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="164"/>
+        <location filename="../pages/sync_panel.py" line="167"/>
         <source>State: %1</source>
         <translation>Trạng thái: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="165"/>
+        <location filename="../pages/sync_panel.py" line="168"/>
         <source>Last success: %1</source>
         <translation>Lần thành công gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="167"/>
+        <location filename="../pages/sync_panel.py" line="170"/>
         <source>Last error: %1</source>
         <translation>Lỗi gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="169"/>
+        <location filename="../pages/sync_panel.py" line="172"/>
         <source>Stuck %1: %2</source>
         <translation>Vướng %1: %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="181"/>
+        <location filename="../pages/sync_panel.py" line="184"/>
         <source>Choose the USB drive to export to</source>
         <translation>Chọn ổ USB để xuất dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="184"/>
+        <location filename="../pages/sync_panel.py" line="187"/>
         <source>Writing packets to %1…</source>
         <translation>Đang ghi các gói vào %1…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="188"/>
+        <location filename="../pages/sync_panel.py" line="191"/>
         <source>Choose the USB drive with the hub&apos;s receipts</source>
         <translation>Chọn ổ USB có biên nhận của máy chủ</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="191"/>
+        <location filename="../pages/sync_panel.py" line="194"/>
         <source>Reading receipts from %1…</source>
         <translation>Đang đọc biên nhận từ %1…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="209"/>
+        <location filename="../pages/sync_panel.py" line="212"/>
         <source>USB transfer failed: %1</source>
         <translation>Chuyển qua USB không thành công: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="212"/>
+        <location filename="../pages/sync_panel.py" line="215"/>
         <source>Exported %1 packet(s) to %2 (%3 already there, %4 delivered ones removed). Take the drive to the hub.</source>
         <translation>Đã xuất %1 gói vào %2 (%3 gói đã có sẵn, đã xoá %4 gói đã gửi xong). Hãy mang ổ USB đến máy chủ.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="217"/>
+        <location filename="../pages/sync_panel.py" line="220"/>
         <source>Receipts: %1 acknowledged, %2 refused by the hub, %3 invalid, %4 already settled.</source>
         <translation>Biên nhận: %1 gói đã được xác nhận, %2 gói bị máy chủ từ chối, %3 biên nhận không hợp lệ, %4 gói đã xử lý trước đó.</translation>
     </message>
