@@ -7,5 +7,4 @@ Fingerprint modules, one job each:
   fp_matcher     - minutiae matcher (edges, root pairs, pairing crawl), score and decision threshold
   fp_consistency - same finger twice / fingers in the wrong order within one person's capture
   fp_codec       - WSQ encode/decode for packets
-  fp_bench       - benchmark figures (matcher rates, timings, WSQ ratio)
 """

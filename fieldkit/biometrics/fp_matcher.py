@@ -14,7 +14,7 @@
    overlap, so the count is scaled by REFERENCE_MINUTIAE / sqrt(n_probe * n_candidate), clamped to
    [.., MAX_SIZE_BOOST] so a tiny template is never inflated into a match. This lets one threshold serve a
    480 x 400 enrolment print and a 256 x 288 module window alike. The threshold (MATCH_THRESHOLD) is calibrated on synthetic
-   prints by fp_bench (see docs/fingerprints.md for the distributions, FMR and FNMR).
+   prints by fieldkit.benchmarks.fingerprints (see docs/fingerprints.md for the distributions, FMR and FNMR).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ ANGLE_TOLERANCE = np.radians(20.0)
 ROOTS = 25
 REFERENCE_MINUTIAE = 70.0        # a plain 480 x 400 print at 500 ppi
 MAX_SIZE_BOOST = 1.5
-MATCH_THRESHOLD = 100.0          # supported edges; calibrated by fp_bench.bench_matcher (see docs)
+MATCH_THRESHOLD = 100.0          # supported edges; calibrated by benchmarks.fingerprints.bench_matcher (see docs)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """`fieldkit bench`: run the benchmarks and print each figure beside its goal and physical limit.
 
-Benchmarks are plain functions returning a dict of figures (see BENCHMARKS); they live beside the code
-they measure, so each part of the kit owns its numbers. Results also go to JSON with `--json FILE`.
+Benchmarks are plain functions returning a dict of figures (see BENCHMARKS); they live in one package,
+fieldkit/benchmarks/, above every layer they measure (a layer never imports upward to time itself). Results also go to JSON with `--json FILE`.
 """
 
 from __future__ import annotations
@@ -23,29 +23,29 @@ class Benchmark:
 
 
 BENCHMARKS: tuple[Benchmark, ...] = (
-    Benchmark("record_validation", "fieldkit.domain.bench:bench_validation", "validate ≤ 10 ms per record",
+    Benchmark("record_validation", "fieldkit.benchmarks.records:bench_validation", "validate ≤ 10 ms per record",
               "one 60 Hz UI frame (16.7 ms) per keystroke check"),
-    Benchmark("card_qr_and_address", "fieldkit.domain.bench:bench_card_qr", "parse + convert ≤ 50 ms per scan",
+    Benchmark("card_qr_and_address", "fieldkit.benchmarks.records:bench_card_qr", "parse + convert ≤ 50 ms per scan",
               "in-memory lookups; first call loads the vietnamadminunits tables"),
-    Benchmark("seal_enqueue", "fieldkit.packets.bench:bench_seal_enqueue",
+    Benchmark("seal_enqueue", "fieldkit.benchmarks.packets:bench_seal_enqueue",
               "approve = seal + durable enqueue ≤ 50 ms per enrolment",
               "Ed25519 ×3 + HPKE + AES-GCM of ~315 KB ≈ 3 ms; one fsynced SQLite commit of ~320 KB"),
-    Benchmark("queue_list", "fieldkit.packets.bench:bench_queue_list",
+    Benchmark("queue_list", "fieldkit.benchmarks.packets:bench_queue_list",
               "supervisor list ≤ 50 ms at 100 000 records",
               "an index range scan of 50 rows + 50 AES-GCM decrypts ≈ sub-millisecond"),
-    Benchmark("crash", "fieldkit.packets.bench:bench_crash", "1 000 SIGKILLs: 0 lost, 0 duplicated, integrity ok",
+    Benchmark("crash", "fieldkit.benchmarks.packets:bench_crash", "1 000 SIGKILLs: 0 lost, 0 duplicated, integrity ok",
               "each trial pays a fork, a database open and an integrity check (~0.1 s)"),
-    Benchmark("preview_fps", "drivers.camera.bench:bench_preview_fps", "camera preview ≥ 25 fps through the driver",
+    Benchmark("preview_fps", "fieldkit.benchmarks.camera_preview:bench_preview_fps", "camera preview ≥ 25 fps through the driver",
               "the sensor's own frame rate (30 fps on a typical USB camera)"),
-    Benchmark("face_assessment", "fieldkit.quality.bench:bench_face_assessment",
+    Benchmark("face_assessment", "fieldkit.benchmarks.face_assessment:bench_face_assessment",
               "live assessment ≥ 15 fps on 2 cores (≤ 66 ms per frame)",
               "HOG detection ≈ 28 ms on ~512 px at upsample 0; landmarks 3–7 ms"),
-    Benchmark("face_search_1n", "fieldkit.dedup.bench:bench_face_search", "1:N at 100 000 templates ≤ 20 ms",
+    Benchmark("face_search_1n", "fieldkit.benchmarks.face_search:bench_face_search", "1:N at 100 000 templates ≤ 20 ms",
               "memory bandwidth: 100 000 × 128 float32 = 51 MB read per search"),
-    Benchmark("fingerprints", "fieldkit.biometrics.fp_bench:bench_fingerprints",
+    Benchmark("fingerprints", "fieldkit.benchmarks.fingerprints:bench_fingerprints",
               "FMR and FNMR ≤ 1 % at the threshold; comparison ≤ 50 ms; quality ≤ 200 ms per print",
               "synthetic prints only: real prints do worse (SourceAFIS EER 3.87 % on FVC-onGoing)"),
-    Benchmark("fingerprint_image_transfer", "drivers.fingerprint.bench:bench_image_transfer",
+    Benchmark("fingerprint_image_transfer", "fieldkit.benchmarks.fingerprint_transfer:bench_image_transfer",
               "R30x UpImage ≥ 95 % of line rate at 57 600 and 115 200 baud",
               "40 044 bytes × 10 bits ÷ baud: 6.95 s at 57 600, 3.48 s at 115 200"),
     Benchmark("sync_goodput", "sync.bench:bench_goodput",
@@ -57,8 +57,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("hub_packets", "sync.hub.bench_load:bench_hub_packets",
               "1 000 000 stored packets: lookups and one kit's list <= 50 ms, export pages by index, 0 whole-table scans",
               "an index range scan per page; the export walk is bound by reading ~600 B of metadata per row"),
-    Benchmark("demo_village", "fieldkit.demo.bench:bench_demo_village",
-              "a village session (`fieldkit demo`) keeps pace with the queue: ≤ 15 s per citizen on 2 cores",
+    Benchmark("demo_village", "fieldkit.benchmarks.demo_village:bench_demo_village",
+              "a village session (`fieldkit demo`, the app's enrolment flow) ≤ 2 s per citizen on 2 cores",
               "a field officer needs 3-5 minutes per citizen; synthesising ten master prints costs ~2.5 s of it"),
     Benchmark("approve_with_token", "fieldkit.security.token_bench:bench_approve_with_token",
               "approve with a PKCS#11 token (login + sign + seal + enqueue) ≤ 200 ms on SoftHSM2",

@@ -73,7 +73,7 @@ def run_demo(args, ctx, token: str):
     from fieldkit.demo.hub_sync import hub_packet_count, sync_session
     from fieldkit.demo.session import DemoOptions, run_village
     from fieldkit.demo.summary import DemoSummary
-    from fieldkit.enrolment.service import EnrolmentService
+    from fieldkit.kit import open_kit
     from fieldkit.security.keystore import kit_id
 
     started = time.perf_counter()
@@ -87,8 +87,8 @@ def run_demo(args, ctx, token: str):
     if args.hub:
         if not token and args.hub_data:
             token = kit_setup.mint_hub_token(args.hub_data)
-        with EnrolmentService(data_dir, settings) as service:
-            session = service.unlock(kit_setup.SUPERVISOR, login.passphrase)
+        with open_kit(data_dir, settings) as kit:
+            session = kit.unlock(kit_setup.SUPERVISOR, login.passphrase)
             try:
                 if kit_setup.provision_for_hub(data_dir, args.hub, token, session):
                     _say(args, f"kit provisioned at {args.hub}")
@@ -116,10 +116,8 @@ def run_demo(args, ctx, token: str):
 
 def _sealed_in_queue(data_dir, settings) -> int:
     """Every packet this kit ever sealed (earlier demo runs in the same folder included)."""
-    from fieldkit.store.queue import PacketQueue
-    from fieldkit.store.store import Store
-    from fieldkit.security.keystore import kit_id
+    from fieldkit.kit import open_kit
 
-    with Store(data_dir) as store:
-        stats = PacketQueue(store, kit_id(data_dir)).stats()
+    with open_kit(data_dir, settings) as kit:
+        stats = kit.service.queue().stats()
     return sum(v["packets"] for v in stats.values())

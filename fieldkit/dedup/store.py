@@ -5,7 +5,7 @@ The store never sees a key. It is given two callables, `encrypt(plaintext, aad) 
 in tests, an AESGCM pair from `cryptography`. The associated data binds each ciphertext to its row
 (record id and kind), so a ciphertext copied onto another record fails to decrypt.
 
-    store = TemplateStore(data_dir / "templates.sqlite", encrypt, decrypt)
+    store = TemplateStore(data_dir / "templates.sqlite3", encrypt, decrypt)   # the kit's: fieldkit.dedup.gallery
     store.unlock()                        # decrypt every template into memory
     store.put_face("R-0001", encoding)    # on save: written encrypted, added to the in-memory index
     store.lock()                          # kit locked: templates zeroed and dropped from memory

@@ -43,19 +43,19 @@ def start_link_drop_proxy(hub_url: str, queue_bytes: int):
 def sync_session(data_dir: Path, settings, login: DemoLogin, summary: DemoSummary, hub_url: str,
                  link_drop: bool = False) -> None:
     """Run sync passes until the queue is delivered (or MAX_PASSES); counts go into the summary."""
-    from fieldkit.enrolment.service import EnrolmentService
-    from sync.client.factory import for_kit
+    from fieldkit.kit import open_kit
 
     started = time.perf_counter()
-    with EnrolmentService(Path(data_dir), settings) as service:
-        session = service.unlock(SUPERVISOR, login.passphrase)
+    with open_kit(Path(data_dir), settings) as kit:
+        service = kit.service
+        session = kit.unlock(SUPERVISOR, login.passphrase)
         proxy = None
         try:
             queue = service.queue(session)
             _acked, _waiting, total = _queue_counts(queue)
             if link_drop:
                 proxy = start_link_drop_proxy(hub_url, total)
-            with for_kit(data_dir, settings, service, session, hub_url=proxy.url if proxy else None) as kit_sync:
+            with kit.sync(session, hub_url=proxy.url if proxy else None) as kit_sync:
                 for _ in range(MAX_PASSES):
                     result = kit_sync.run_once()
                     summary.sync_passes += 1

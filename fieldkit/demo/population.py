@@ -60,7 +60,10 @@ class SyntheticCitizen:
         return day.year - self.dob.year - ((day.month, day.day) < (self.dob.month, self.dob.day))
 
     def takes_biometrics(self, day: date) -> bool:
-        return self.age_on(day) >= 6
+        """The flow's one age rule (fieldkit.enrolment.flow.takes_biometrics) on this person's birth date."""
+        from fieldkit.domain.dates import PartialDate
+        from fieldkit.enrolment.flow import takes_biometrics
+        return takes_biometrics(PartialDate.from_date(self.dob), day)
 
 
 def personal_id_for(code: str, dob: date, sex: str, rng: random.Random) -> str:

@@ -2,10 +2,10 @@
 
     summary = run_demo(DemoOptions(citizens=200, seed=1), data_dir, settings, login)
 
-Per citizen (the officer): card QR through the reader driver → demographics into an EnrolmentRecord →
-face auto-capture on the camera → slaps 4-4-2 and ten rolled prints with quality retries → duplicate search
-(faces and prints, encrypted template store) → validation (errors keep the record a draft, warnings are
-noted) → encrypted draft → submit for review. Then the supervisor approves every submitted record that is
+Per citizen (the officer), through the same fieldkit.enrolment.flow.EnrolmentFlow the app's wizard drives:
+card QR through the reader driver → the form → face auto-capture on the camera (or the best frame kept) →
+slaps 4-4-2 and ten rolled prints, best of N tries → validation (errors keep the record a draft, warnings
+are noted) → submit: duplicate search in the kit's one gallery (faces and prints), encrypted save, review. Then the supervisor approves every submitted record that is
 not flagged as a possible duplicate (co-signed, sealed into the queue); flagged records wait for the
 supervisor's decision. With a hub, the session ends by syncing the queue (optionally over a link that drops).
 """
@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from fieldkit.demo import capture as cap
-from fieldkit.demo.devices import DemoDevices
 from fieldkit.demo.kit_setup import OFFICER, SUPERVISOR, DemoLogin
 from fieldkit.demo.population import SyntheticCitizen, village
 from fieldkit.demo.summary import DemoSummary
-from fieldkit.domain.captures import Captures
 from fieldkit.domain.dates import PartialDate
-from fieldkit.domain.record import Demographics, EnrolmentRecord, Guardian, Residence, Session, Sex
-from fieldkit.domain.validation import validate
+from fieldkit.domain.record import Demographics, Guardian, Residence, Session, Sex
 
 log = logging.getLogger(__name__)  # record ids and counts only
 _SEX = {"Nam": Sex.MALE, "Nữ": Sex.FEMALE}
@@ -51,63 +48,66 @@ class Enrolled:
     record_id: str
     submitted: bool
     flagged_as: list[str]  # record ids of fingerprint candidates
+    face_matched: list[str] = field(default_factory=list)  # record ids of face candidates
 
 
 # ------------------------------------------------------------------------------------------ the record
 
-def demographics_for(person: SyntheticCitizen, people: list[SyntheticCitizen], prefill=None) -> Demographics:
-    """The form as the officer completes it: the card's fields when scanned, the rest typed."""
-    if prefill is not None:
-        demo = prefill.to_demographics()
-        if not demo.residence.province:
-            demo.residence = Residence(*DEFAULT_RESIDENCE, card_address=demo.residence.card_address)
-    else:
-        demo = Demographics(birth_name=person.birth_name, personal_id=person.personal_id,
-                            date_of_birth=PartialDate.from_date(person.dob), sex=_SEX[person.sex],
-                            residence=Residence(*DEFAULT_RESIDENCE))
+def type_form(demo: Demographics, person: SyntheticCitizen, people: list[SyntheticCitizen], from_card: bool) -> None:
+    """What the officer types: everything when there is no card, the fields a card does not carry otherwise."""
+    if not from_card:
+        demo.birth_name, demo.personal_id = person.birth_name, person.personal_id
+        demo.date_of_birth, demo.sex = PartialDate.from_date(person.dob), _SEX[person.sex]
+        demo.residence = Residence(*DEFAULT_RESIDENCE)
+    elif not demo.residence.province:
+        demo.residence = Residence(*DEFAULT_RESIDENCE, card_address=demo.residence.card_address)
     demo.ethnicity, demo.religion, demo.nationality = person.ethnicity, person.religion, "Việt Nam"
     demo.birth_registration_province, demo.hometown, demo.phone = "Kon Tum", "Kon Tum", person.phone
     if person.guardian_index is not None:
         g = people[person.guardian_index]
         demo.guardian = Guardian(g.birth_name, g.personal_id, "cha" if g.sex == "Nam" else "mẹ")
+
+
+def demographics_for(person: SyntheticCitizen, people: list[SyntheticCitizen], prefill=None) -> Demographics:
+    """The form as the officer completes it: the card's fields when scanned, the rest typed."""
+    demo = prefill.to_demographics() if prefill is not None else Demographics()
+    type_form(demo, person, people, from_card=prefill is not None)
     return demo
 
 
 # ------------------------------------------------------------------------------------------ the session
 
 class VillageSession:
-    """Holds the open devices, the two logged-in users and the duplicate detector for one session."""
+    """One kit (fieldkit.kit.open_kit), its devices, the two logged-in users and ONE EnrolmentFlow that every
+    citizen goes through, as in the app's wizard."""
 
     def __init__(self, options: DemoOptions, data_dir: Path, settings, login: DemoLogin, summary: DemoSummary):
-        from fieldkit.enrolment.service import EnrolmentService
-        from fieldkit.quality.autocapture import AutoCapture
+        from fieldkit.enrolment.face import FaceCapture
+        from fieldkit.enrolment.flow import EnrolmentFlow
+        from fieldkit.kit import open_kit
 
         self.options, self.data_dir, self.settings, self.summary = options, Path(data_dir), settings, summary
         self.today = options.today or date.today()
-        self.service = EnrolmentService(self.data_dir, settings)
-        self.devices = self.officer = self.supervisor = self.templates = None
+        self.kit = open_kit(self.data_dir, settings)
+        self.devices = self.officer = self.supervisor = None
         try:
-            self.officer = self.service.unlock(OFFICER, login.passphrase)
-            self.supervisor = self.service.unlock(SUPERVISOR, login.passphrase)
-            self.templates, self.detector = _open_dedup(self.data_dir, self.officer)
-            self.devices = DemoDevices.open(settings, options.real_timing)
+            self.officer = self.kit.unlock(OFFICER, login.passphrase)
+            self.supervisor = self.kit.unlock(SUPERVISOR, login.passphrase)
+            self.gallery = self.kit.duplicates(self.officer)
+            self.devices = self.kit.devices(real_timing=options.real_timing)
         except BaseException:
             self.close()
             raise
         summary.devices = dict(self.devices.specs)
-        self.autocapture = AutoCapture()
+        self.face = FaceCapture()
+        self.flow = EnrolmentFlow.from_settings(settings, self.today)
         self.session_id = f"demo-{int(time.time())}"
-        self.minimum = int(settings.fingerprint_quality_min)
-        self.max_tries = max(1, int(settings.fingerprint_max_tries))
 
     def close(self) -> None:
-        for closer in (self.devices, self.templates):
-            if closer is not None:
-                closer.close()
         for user in (self.officer, self.supervisor):
             if user is not None:
                 user.lock()
-        self.service.close()
+        self.kit.close()   # devices, the gallery (templates zeroed), the store
 
     def _timed(self, stage: str, fn, *args):
         started = time.perf_counter()
@@ -118,72 +118,46 @@ class VillageSession:
 
     # -- the officer's part ------------------------------------------------------------------------------
     def enrol(self, person: SyntheticCitizen, people: list[SyntheticCitizen]) -> Enrolled:
-        s = self.summary
-        prefill = None
-        if cap.has_card(person, self.today):
-            prefill = self._timed("card_qr", cap.scan_card, self.devices.qr, person)
+        s, flow, specs = self.summary, self.flow, self.devices.specs
+        flow.start(Session(officer=OFFICER, **SESSION))
+        from_card = cap.has_card(person, self.today)
+        if from_card:
+            flow.apply_card(self._timed("card_qr", cap.scan_card, self.devices.qr, person))
             s.cards_scanned += 1
-        record = EnrolmentRecord(demographics=demographics_for(person, people, prefill),
-                                 session=Session(officer=OFFICER, **SESSION))
-        s.with_guardian += record.demographics.guardian is not None
-        blobs, capture_meta, encoding, templates = {}, {"devices": dict(self.devices.specs)}, None, {}
-        if person.takes_biometrics(self.today):
-            face = self._timed("face", cap.capture_face, self.devices.camera, self.autocapture, person,
-                               self.options.face_frames, 3 if person.bad_first_capture else 0)
-            s.face_frames += face.frames
-            s.faces_auto_captured += face.auto
-            s.faces_kept_by_officer += not face.auto
-            name = f"face.{face.metadata.get('format', 'jp2')}"
-            blobs[name], encoding = face.data, face.encoding
-            record.captures.face.image_ref, record.captures.face.tries = name, face.frames
-            checks = face.metadata["checks"]  # quality: the share of ICAO checks the kept portrait passes
-            record.captures.face.quality = round(100.0 * sum(c["passed"] for c in checks) / max(1, len(checks)), 1)
-            capture_meta["face"] = face.metadata
-            fingers = self._timed("fingerprints", cap.capture_fingers, self.devices.slap, self.devices.fingerprint,
-                                  person, self.minimum, self.max_tries)
-            face_slot = record.captures.face
-            record.captures = fingers.captures
-            record.captures.face = face_slot
-            blobs.update(fingers.blobs)
-            templates = fingers.templates
-            capture_meta["fingerprints"] = {"scores": fingers.scores, "retries": fingers.retries,
-                                            "exceptions": {f.name.lower(): {"status": st.value, "reason": r}
-                                                           for f, (st, r) in person.finger_exceptions.items()}}
-            s.finger_exceptions += fingers.exceptions
-            s.fingerprint_retries += fingers.retries
-            s.fingerprint_low_quality += fingers.low_quality
+        type_form(flow.record.demographics, person, people, from_card)
+        s.with_guardian += flow.record.demographics.guardian is not None
+        if flow.takes_biometrics():
+            portrait = self._timed("face", cap.capture_face, self.devices.camera, self.face, person,
+                                   self.options.face_frames, 3 if person.bad_first_capture else 0)
+            flow.keep_face(portrait, specs["camera"])
+            s.face_frames += portrait.meta.frames
+            s.faces_auto_captured += not portrait.meta.kept_by_officer
+            s.faces_kept_by_officer += portrait.meta.kept_by_officer
+            self._timed("fingerprints", cap.capture_fingers, flow, self.devices.slap, self.devices.fingerprint, person)
+            flow.meta.devices.update({"slap": specs["slap"].split("?")[0],
+                                      "fingerprint": specs["fingerprint"].split("?")[0]})
+            s.finger_exceptions += flow.exceptions()
+            steps = flow.meta.fingers.values()
+            s.fingerprint_retries += sum(m.tries - 1 for m in steps)
+            s.fingerprint_low_quality += sum(m.score < flow.minimum for m in steps)
         else:
-            record.captures = Captures()
             s.infants_no_biometrics += 1
-        rid = str(record.record_id)
-        candidates = self._timed("duplicates", self._duplicates, rid, encoding, templates)
-        flagged = sorted({c.record_id for c in candidates if c.modality == "fingerprint"})
-        s.face_matches += any(c.modality == "face" for c in candidates)
-        capture_meta["duplicates"] = [{"record_id": c.record_id, "modality": c.modality, "score": c.score,
-                                       "detail": c.detail} for c in candidates]
-        issues = validate(record, today=self.today)
+        issues = flow.issues()
         warnings = [i.code for i in issues if not i.is_error]
         errors = [i.code for i in issues if i.is_error]
         s.count_codes(warnings, errors)
-        capture_meta["validation_warnings"] = warnings
-        ref = self._timed("save_draft", self.officer.save_draft, record.to_dict(), blobs, None, self.session_id,
-                          capture_meta)
         s.enrolled += 1
-        submitted = not errors
-        if submitted:
-            self._timed("submit", self.officer.submit_for_review, ref.record_id)
-            s.submitted += 1
-        else:
+        if errors:
+            self._timed("save_draft", flow.save, self.officer, self.session_id)
             s.blocked += 1
-            log.info("record %s kept as a draft: %d validation error(s)", ref.record_id, len(errors))
-        return Enrolled(person, ref.record_id, submitted, flagged)
-
-    def _duplicates(self, record_id: str, encoding, templates: dict[str, bytes]):
-        if encoding is None and not templates:
-            return []
-        found = self.detector.flag_duplicates(record_id, encoding, templates)
-        self.detector.enrol(record_id, encoding, templates)
-        return found
+            log.info("record %s kept as a draft: %d validation error(s)", flow.record_id, len(errors))
+            return Enrolled(person, flow.record_id, False, [])
+        result = self._timed("submit", flow.submit, self.officer, self.gallery, self.session_id)
+        s.submitted += 1
+        flagged = sorted({d.record_id for d in result.duplicates if d.modality == "fingerprint"})
+        faces = sorted({d.record_id for d in result.duplicates if d.modality == "face"})
+        s.face_matches += bool(faces)
+        return Enrolled(person, result.record_id, True, flagged, faces)
 
     # -- the supervisor's part ---------------------------------------------------------------------------
     def review(self, enrolled: list[Enrolled]) -> None:
@@ -198,21 +172,6 @@ class VillageSession:
             self.summary.sealed += 1
 
 
-def _open_dedup(data_dir: Path, session):
-    """The kit's encrypted template store (AES-256-GCM under a subkey of the kit data key) and detector."""
-    from fieldkit.dedup.detector import DuplicateDetector
-    from fieldkit.dedup.fingerprints import minutiae_comparator
-    from fieldkit.dedup.store import TemplateStore
-    from fieldkit.security import crypto
-
-    key = session.kit.subkey("duplicate templates")
-    store = TemplateStore(data_dir / "templates.sqlite", lambda p, aad: crypto.encrypt(key, p, aad),
-                          lambda c, aad: crypto.decrypt(key, c, aad))
-    store.unlock()
-    compare, threshold = minutiae_comparator()
-    return store, DuplicateDetector(store, fingerprint_comparator=compare, fingerprint_threshold=threshold)
-
-
 def score_duplicates(summary: DemoSummary, enrolled: list[Enrolled], today: date) -> None:
     """Compare the flags with the truth the village generator knows (who really came twice)."""
     record_of_seed: dict[str, set[str]] = {}
@@ -221,6 +180,8 @@ def score_duplicates(summary: DemoSummary, enrolled: list[Enrolled], today: date
     for item in enrolled:
         repeat = item.person.duplicate_of is not None and item.person.takes_biometrics(today)
         summary.repeat_visitors += repeat
+        earlier = record_of_seed[item.person.biometric_seed] - {item.record_id}
+        summary.repeat_visitors_face_matched += bool(repeat and earlier & set(item.face_matched))
         if item.flagged_as:
             summary.duplicates_flagged += 1
             same_body = record_of_seed[item.person.biometric_seed] - {item.record_id}

@@ -34,6 +34,7 @@ class DemoSummary:
     duplicates_missed: int = 0  # repeat visitors with biometrics that were not flagged
     repeat_visitors: int = 0
     face_matches: int = 0  # records with a face candidate (corroboration only, see docs/demo.md)
+    repeat_visitors_face_matched: int = 0  # repeat visitors whose face matched their first visit's record
     validation_warnings: int = 0
     warning_codes: dict[str, int] = field(default_factory=dict)
     error_codes: dict[str, int] = field(default_factory=dict)
@@ -83,7 +84,8 @@ class DemoSummary:
             f"below ICAO ({self.face_frames} frames)",
             f"  fingerprints: {self.finger_exceptions} finger exceptions, {self.fingerprint_retries} retries, "
             f"{self.fingerprint_low_quality} steps kept below the minimum",
-            f"  duplicates: {dup}; face matches {self.face_matches}",
+            f"  duplicates: {dup}; face matches {self.face_matches} (repeat visitors matched by face: "
+            f"{self.repeat_visitors_face_matched} of {self.repeat_visitors})",
             f"  validation warnings {self.validation_warnings}"
             + (f" ({', '.join(f'{k} {v}' for k, v in sorted(self.warning_codes.items()))})" if self.warning_codes else ""),
             f"  time: total {self.seconds_total} s, enrolment {self.seconds_per_citizen} s per citizen "

@@ -42,17 +42,21 @@ class FaceSlot:
     image_ref: str | None = None
     quality: float | None = None
     tries: int = 0
+    exception_reason: str = ""   # no usable photo could be taken: why (the supervisor decides)
 
     @property
     def captured(self) -> bool:
         return self.image_ref is not None
 
     def to_dict(self) -> dict:
-        return {"image_ref": self.image_ref, "quality": self.quality, "tries": self.tries}
+        out = {"image_ref": self.image_ref, "quality": self.quality, "tries": self.tries}
+        if self.exception_reason:   # written only when used: older records and readers stay as they were
+            out["exception_reason"] = self.exception_reason
+        return out
 
     @classmethod
     def from_obj(cls, o: Obj) -> "FaceSlot":
-        slot = cls(o.text("image_ref", None), _quality(o), _tries(o))
+        slot = cls(o.text("image_ref", None), _quality(o), _tries(o), o.text("exception_reason", ""))
         o.done()
         return slot
 

@@ -224,7 +224,7 @@ def check_captures_complete(r: EnrolmentRecord, ctx: Ctx):
 
 def _missing_captures(r: EnrolmentRecord):
     c = r.captures
-    if not c.face.captured:
+    if not c.face.captured and not c.face.exception_reason:
         yield issue("face.missing", "captures.face")
     for slap, slot in c.slaps.items():
         all_exceptions = all(s.is_exception for s in slot.fingers.values())

@@ -56,6 +56,10 @@ class TokenNeeded(NotAllowed):
     """A supervisor bound to a PKCS#11 token tried to approve without it (the UI then asks for the PIN)."""
 
 
+class RecordUnchanged(RuntimeError):
+    """A returned record cannot go back for review unchanged: the supervisor's reason is not answered."""
+
+
 @dataclass(frozen=True)
 class RecordRef:
     record_id: str
@@ -99,6 +103,24 @@ class RecordView:
     blobs: dict[str, bytes] = field(repr=False)
     note: str = ""
     packet_id: str | None = None
+
+
+def _record_dict(record) -> dict:
+    from fieldkit.domain.record import EnrolmentRecord
+    if isinstance(record, EnrolmentRecord):
+        return record.to_dict()
+    if isinstance(record, dict):
+        return dict(record)
+    raise TypeError(f"save_draft takes an EnrolmentRecord, not {type(record).__name__}")
+
+
+def _capture_dict(capture) -> dict:
+    from fieldkit.enrolment.capture_meta import CaptureMetadata
+    if capture is None:
+        return CaptureMetadata().to_dict()
+    if isinstance(capture, CaptureMetadata):
+        return capture.to_dict()
+    raise TypeError(f"save_draft takes CaptureMetadata, not {type(capture).__name__}")
 
 
 def _now() -> int:
@@ -212,15 +234,19 @@ class KitSession:
         return user
 
     # -- officer ---------------------------------------------------------------------------------------------
-    def save_draft(self, record: dict, blobs: dict[str, bytes] | None = None, record_id: str | None = None,
-                   session_id: str | None = None, capture: dict | None = None,
-                   expected_version: int | None = None) -> RecordRef:
+    def save_draft(self, record: "EnrolmentRecord | dict", blobs: dict[str, bytes] | None = None,
+                   record_id: str | None = None, session_id: str | None = None,
+                   capture: "CaptureMetadata | None" = None, expected_version: int | None = None) -> RecordRef:
         """Encrypted autosave of the WHOLE record state (record, blobs, capture replace the previous ones).
 
-        A new record starts as a draft; a returned record becomes a draft again. Returns once durable.
+        `record` is the domain EnrolmentRecord and `capture` the typed CaptureMetadata (what the enrolment
+        flow hands over); a raw record dict is still taken from tools and tests that store free-form records.
+        A new record starts as a draft; a returned record STAYS returned (with the supervisor's reason) until
+        it is submitted again. Returns once durable. Only the service sets a record's status.
         """
         self.kit.require_role(*CAPTURE_ROLES)
-        blobs, capture = dict(blobs or {}), dict(capture or {})
+        record, capture = _record_dict(record), _capture_dict(capture)
+        blobs = dict(blobs or {})
         key, kid = bytes(self.kit.data_key), self.kit.kit_id
         tokens = search.index_tokens(self._search_key, vault.searchable_texts(record))
 
@@ -239,9 +265,7 @@ class KitSession:
                     raise RecordLocked(f"record {rid} is {old['status']} and cannot be edited")
                 if expected_version is not None and old["version"] != expected_version:
                     raise StaleVersion(f"record {rid} is at version {old['version']}, not {expected_version}")
-                version, action = old["version"] + 1, "edit"
-                status = transition(old["status"], S.DRAFT).value if old["status"] == S.RETURNED.value \
-                    else old["status"]
+                version, action, status = old["version"] + 1, "edit", old["status"]
             payload = vault.seal_payload(key, kid, rid, version, record, capture, blobs)
             fields = dict(status=status, version=version, updated_at=now, payload=payload,
                           summary=vault.seal_json(key, "summary", kid, rid, version, vault.summary_of(record)))
@@ -257,7 +281,7 @@ class KitSession:
         return self.service.store.write(job)
 
     def _move(self, record_id: str, path: tuple[Status, ...], action: str, *, roles=CAPTURE_ROLES,
-              note: str | None = None, erase: bool = False) -> RecordRef:
+              note: str | None = None, erase: bool = False, digest_content: bool = False) -> RecordRef:
         """Walk the record through `path` (each step checked by the status machine) in one transaction."""
         self.kit.require_role(*roles)
 
@@ -275,9 +299,12 @@ class KitSession:
             if erase:
                 fields["payload"] = None
                 rows.clear_tokens(conn, record_id)
+            detail = {"status": status.value, "version": row["version"],
+                      "payload": "" if erase else self._payload_of(conn, record_id)}
+            if digest_content:
+                detail["content"] = self._content_digest(conn, record_id, row["version"])
             rows.update_record(conn, record_id, **fields)
-            self._audit_in(conn, action, record_id, {"status": status.value, "version": row["version"],
-                                                     "payload": "" if erase else self._payload_of(conn, record_id)})
+            self._audit_in(conn, action, record_id, detail)
             return RecordRef(record_id, row["version"], status.value)
         ref = self.service.store.write(job)
         log.info("record %s: %s -> %s", record_id, action, ref.status)
@@ -295,16 +322,38 @@ class KitSession:
         row = rows.get_row(self.service.store.reader(), record_id, with_payload=False)
         if row is None:
             raise RecordNotFound(record_id)
+        if row["status"] == S.RETURNED.value and not self._edited_since_return(record_id):
+            raise RecordUnchanged(f"record {record_id} was returned and has not been changed since")
         path = (S.PENDING_REVIEW,) if row["status"] in (S.RETURNED.value, S.CAPTURED.value) \
             else (S.CAPTURED, S.PENDING_REVIEW)
         return self._move(record_id, path, "submit")
+
+    def _edited_since_return(self, record_id: str) -> bool:
+        """The content differs from what the supervisor returned (keyed digest in the `return` audit entry).
+
+        Saving the same content again does not count: an autosave of an untouched record is no answer."""
+        conn = self.service.store.reader()
+        returns = [e for e in audit.excerpt(conn, record_id) if e["action"] == "return"]
+        if not returns or "content" not in returns[-1]["detail"]:
+            return True   # returned before digests were kept: nothing to compare with
+        row = self._row(conn, record_id, with_payload=False)
+        return self._content_digest(conn, record_id, row["version"]) != returns[-1]["detail"]["content"]
+
+    def _content_digest(self, conn, record_id: str, version: int) -> str:
+        payload = conn.execute("SELECT payload FROM records WHERE id = ?", (record_id,)).fetchone()[0]
+        key = bytes(self.kit.data_key)
+        record, _capture, blobs = vault.open_payload(key, self.kit.kit_id, record_id, version, payload)
+        return vault.content_digest(key, record, blobs)
 
     def void(self, record_id: str) -> RecordRef:
         return self._move(record_id, (S.VOIDED,), "void", roles=("officer", "supervisor"), erase=True)
 
     # -- supervisor ------------------------------------------------------------------------------------------
     def return_to_officer(self, record_id: str, reason: str) -> RecordRef:
-        return self._move(record_id, (S.RETURNED,), "return", roles=("supervisor",), note=reason)
+        """Back to the officer with a reason. The content's keyed digest goes into the audit entry: the record
+        cannot be submitted again until its content differs from it."""
+        return self._move(record_id, (S.RETURNED,), "return", roles=("supervisor",), note=reason,
+                          digest_content=True)
 
     def reject(self, record_id: str, reason: str) -> RecordRef:
         """Final refusal: the reason is kept (encrypted), the biometrics are erased."""

@@ -61,6 +61,25 @@ def open_payload(key: bytes, kit_id: str, record_id: str, version: int, blob: by
     return manifest.get("record", {}), manifest.get("capture", {}), blobs
 
 
+# Record keys that change without the content changing (an autosave's clock, the store's own fields).
+VOLATILE_KEYS = ("updated_at", "version", "status")
+
+
+def content_digest(key: bytes, record: dict, blobs: dict[str, bytes]) -> str:
+    """A keyed digest of what the officer captured (record without its volatile keys, and the images): equal
+    digests mean nothing was changed. Keyed (HMAC under a subkey of the data key) so that the digest, kept in
+    the audit log, tells nothing about the content."""
+    import hashlib
+    import hmac
+
+    mac = hmac.new(crypto.subkey(key, "record content digest"), digestmod=hashlib.sha256)
+    stable = {k: v for k, v in record.items() if k not in VOLATILE_KEYS}
+    mac.update(json.dumps(stable, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    for name in sorted(blobs):
+        mac.update(b"\x00" + name.encode("utf-8") + b"\x00" + hashlib.sha256(blobs[name]).digest())
+    return mac.hexdigest()[:32]
+
+
 def seal_json(key: bytes, kind: str, kit_id: str, record_id: str, version: int, value) -> bytes:
     return crypto.encrypt(key, json.dumps(value, ensure_ascii=False).encode("utf-8"),
                           _aad(kind, kit_id, record_id, version))

@@ -45,20 +45,26 @@ class AppContext(QObject):
         self.data_dir = Path(data_dir)
         self.runner = runner or BackgroundRunner(parent=self)
         self.language = settings.language
-        self.service = None          # fieldkit.enrolment.service.EnrolmentService, opened lazily
+        self.kit = None              # fieldkit.kit.Kit: the ONE kit factory's objects, opened lazily
+        self.service = None          # = kit.service (fieldkit.enrolment.service.EnrolmentService)
         self.kit_session = None      # KitSession of the logged-in user
         self.work_session: WorkSession | None = None
         self.devices = None          # fieldkit.ui.devices.DeviceManager, set by the window
-        from fieldkit.ui.dedup_adapter import KitDuplicates
-        self.duplicates = KitDuplicates(self.data_dir)   # templates under the logged-in keys; locked at logout
 
     # -- the core service ---------------------------------------------------------------------------
     def open_service(self):
-        """The enrolment service for this data directory (KitNotInitialised etc. propagate)."""
-        if self.service is None:
-            from fieldkit.enrolment.service import EnrolmentService
-            self.service = EnrolmentService(self.data_dir, self.settings)
+        """The kit (fieldkit.kit.open_kit) for this data directory, and its enrolment service
+        (KitNotInitialised etc. propagate)."""
+        if self.kit is None:
+            from fieldkit.kit import open_kit
+            self.kit = open_kit(self.data_dir, self.settings)
+            self.service = self.kit.service
         return self.service
+
+    @property
+    def duplicates(self):
+        """The kit's one template gallery (templates under the logged-in keys; locked at logout)."""
+        return self.kit.duplicates(self.kit_session) if self.kit is not None else None
 
     def kit_ready(self) -> bool:
         from fieldkit.security import keystore
@@ -79,7 +85,8 @@ class AppContext(QObject):
 
     def log_out(self) -> None:
         """Forget the keys (lock); the work session stays so the officer resumes after logging in again."""
-        self.duplicates.lock()
+        if self.kit is not None:
+            self.kit.gallery.lock()
         if self.kit_session is not None:
             try:
                 self.kit_session.lock()
@@ -95,6 +102,6 @@ class AppContext(QObject):
         """Stop background work, lock, close the store (joins its writer thread)."""
         self.runner.shutdown()
         self.log_out()
-        if self.service is not None:
-            self.service.close()
-            self.service = None
+        if self.kit is not None:
+            self.kit.close()
+            self.kit = self.service = None

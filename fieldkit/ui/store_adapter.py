@@ -1,22 +1,10 @@
-"""The enrolment record as the store keeps it, and back.
+"""The stored record dict back to an EnrolmentRecord, for the review pages: fieldkit.enrolment.records owns it.
 
-The service stores `EnrolmentRecord.to_dict()` as is (`fieldkit.enrolment.vault.summary_of` reads the nested
-`demographics`). Drafts autosaved by earlier versions of the app also carry top-level copies of a few
-demographic keys (the old list index); they are dropped on load, since `EnrolmentRecord.from_dict` refuses
-unknown keys.
+(The enrolment wizard gets its records through fieldkit.enrolment.flow.EnrolmentFlow.resume.)
 """
 
 from __future__ import annotations
 
-from fieldkit.domain.record import EnrolmentRecord
+from fieldkit.enrolment.records import record_from_store as from_store
 
-LEGACY_INDEX_KEYS = ("birth_name", "date_of_birth", "personal_id", "other_names", "sex")
-
-
-def to_store(record: EnrolmentRecord) -> dict:
-    return record.to_dict()
-
-
-def from_store(data: dict) -> EnrolmentRecord:
-    clean = {k: v for k, v in data.items() if k not in LEGACY_INDEX_KEYS}
-    return EnrolmentRecord.from_dict(clean)
+__all__ = ["from_store"]

@@ -1,7 +1,7 @@
 """What the sync client needs from the kit: its identity (device key) and its outbox of sealed packets.
 
 Two narrow interfaces keep the client independent of how the kit stores keys and packets; adapters to
-the kit's real key store and SQLite queue live in sync/client/kit_adapters.py.
+the kit's real key store and SQLite queue are wired to them in sync/client/factory.py (for_kit).
 """
 
 from __future__ import annotations

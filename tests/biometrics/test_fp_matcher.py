@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from drivers.synthetic.fingerprints import downsample_for_uart, synthesize_print
-from fieldkit.biometrics.fp_bench import equal_error_rate, error_rates
+from fieldkit.benchmarks.fingerprints import equal_error_rate, error_rates
 from fieldkit.biometrics.fp_matcher import MATCH_THRESHOLD, is_match, match, match_score
 from fieldkit.biometrics.minutiae import BIFURCATION, ENDING, Template, TemplateError, crossing_numbers, extract_minutiae
 
@@ -98,7 +98,7 @@ def test_error_rate_helpers():
 
 
 def test_bench_matcher_reports_rates_and_timings():
-    from fieldkit.biometrics.fp_bench import bench_matcher
+    from fieldkit.benchmarks.fingerprints import bench_matcher
 
     result = bench_matcher(people=2, fingers=(2,), impressions=2, verbose=False)
     assert result["genuine"]["n"] == 2 and result["impostor"]["n"] == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldkit.dedup.bench import bench_face_search
+from fieldkit.benchmarks.face_search import bench_face_search
 
 
 def test_bench_finds_the_real_probe_among_synthetic_templates(capsys, encodings):

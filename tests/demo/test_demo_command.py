@@ -32,12 +32,15 @@ def test_three_citizens_are_sealed_and_the_repeat_visitor_is_flagged(demo, data_
     assert (s["citizens"], s["enrolled"], s["submitted"], s["blocked"]) == (3, 3, 3, 0)
     # the third citizen is the first one again: flagged by fingerprints, held for the supervisor
     assert (s["duplicates_flagged"], s["duplicates_true"], s["duplicates_false"], s["duplicates_missed"]) == (1, 1, 0, 0)
+    assert s["repeat_visitors"] == 1 and s["repeat_visitors_face_matched"] == 1  # same seed: same face too
     assert (s["sealed"], s["held_for_supervisor"], s["pending"]) == (2, 1, 1)
     assert s["fingerprint_retries"] >= 1  # the first citizen's poor first capture was retried
     assert s["cards_scanned"] == 2 and s["acknowledged"] is None
     assert s["faces_auto_captured"] + s["faces_kept_by_officer"] == 3
     records, packets = _db_counts(data_dir)
     assert records == {"sealed": 2, "pending_review": 1}
+    # one template gallery per kit: the app's file, no second one of the demo's own
+    assert (data_dir / "templates.sqlite3").exists() and not (data_dir / "templates.sqlite").exists()
     assert packets == {"sealed": 2} and s["packets_in_queue"] == 2
     # the passphrase came from the environment and is written nowhere; nothing said it aloud
     assert "DEMO-ONLY" not in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fieldkit.demo import kit_setup
-from fieldkit.demo.devices import demo_spec
+from fieldkit.kit_devices import demo_spec
 from fieldkit.security import keystore
 
 

@@ -1,7 +1,7 @@
 """The demo village (fieldkit.demo.population) passes the domain rules: names, IDs, ethnicities, captures."""
 
 from fieldkit.demo.population import village
-from fieldkit.domain.bench import TODAY, record_for
+from fieldkit.benchmarks.records import TODAY, record_for
 from fieldkit.domain.validation import validate
 
 
@@ -13,7 +13,7 @@ def test_synthetic_villagers_validate_cleanly():
 
 
 def test_benchmark_functions_return_figures():
-    from fieldkit.domain.bench import bench_validation
+    from fieldkit.benchmarks.records import bench_validation
 
     figures = bench_validation(n=20)
     assert figures["records"] == 20 and figures["validate_ms"] > 0

@@ -239,7 +239,7 @@ def test_closing_stops_every_thread_it_started():
 @pytest.mark.slow
 def test_image_transfer_benchmark_runs_at_line_speed():
     """The benchmark itself (≈ 3.5 s at 115 200 baud); figures are printed, the goal is not asserted here."""
-    from drivers.fingerprint.bench import bench_image_transfer
+    from fieldkit.benchmarks.fingerprint_transfer import bench_image_transfer
 
     figures = bench_image_transfer(baud_rates=(115200,))
     assert figures["wire_bytes"] == 40044

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldkit.packets.bench import bench_queue_list, bench_seal_enqueue
+from fieldkit.benchmarks.packets import bench_queue_list, bench_seal_enqueue
 
 
 def test_seal_enqueue_bench_reports(capsys):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldkit.quality.bench import GOAL_FPS, bench_face_assessment
+from fieldkit.benchmarks.face_assessment import GOAL_FPS, bench_face_assessment
 
 
 def test_bench_reports_flat_figures(capsys):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fieldkit.domain.status import IllegalTransition
-from fieldkit.enrolment.service import RecordLocked, ReviewFilter, StaleVersion
+from fieldkit.enrolment.capture_meta import CaptureMetadata
+from fieldkit.enrolment.service import RecordLocked, RecordUnchanged, ReviewFilter, StaleVersion
 from fieldkit.packets.envelope import open_envelope, parse_envelope
 from fieldkit.security import keystore
 from fieldkit.security.keystore import NotAllowed
@@ -17,9 +18,9 @@ BLOBS = {"face.jpg": bytes(range(7, 200)) * 20, "prints/11.png": bytes(range(3, 
 
 
 def test_draft_to_sealed_packet_the_hub_can_open(service, officer, supervisor, kit, data_dir):
-    ref = officer.save_draft(PERSON, BLOBS, session_id="s1", capture={"camera": "camera:sim:studio"})
+    ref = officer.save_draft(PERSON, BLOBS, session_id="s1", capture=CaptureMetadata(devices={"camera": "camera:sim:studio"}))
     assert (ref.version, ref.status) == (1, "draft")
-    ref = officer.save_draft(PERSON, BLOBS, record_id=ref.record_id, capture={"camera": "camera:sim:studio"})
+    ref = officer.save_draft(PERSON, BLOBS, record_id=ref.record_id, capture=CaptureMetadata(devices={"camera": "camera:sim:studio"}))
     assert ref.version == 2
     assert officer.submit_for_review(ref.record_id).status == "pending_review"
     with pytest.raises(RecordLocked):
@@ -33,7 +34,7 @@ def test_draft_to_sealed_packet_the_hub_can_open(service, officer, supervisor, k
     (packet,) = service.queue().next_packets_to_send()
     contents = open_envelope(parse_envelope(packet.data), kit[0], keystore.device_public_key(data_dir),
                              supervisor_keys_known=keystore.supervisor_public_keys(data_dir))
-    assert contents.record == PERSON and contents.blobs == BLOBS and contents.capture == {"camera": "camera:sim:studio"}
+    assert contents.record == PERSON and contents.blobs == BLOBS and contents.capture == CaptureMetadata(devices={"camera": "camera:sim:studio"}).to_dict()
     assert contents.supervisor_id == supervisor.user.user_id
     assert [e["action"] for e in contents.audit] == ["capture", "edit", "submit", "approve"]
     row = service.store.reader().execute("SELECT payload, summary FROM records WHERE id = ?", (ref.record_id,)).fetchone()
@@ -66,9 +67,16 @@ def test_return_then_resubmit_and_reject(service, officer, supervisor):
     officer.submit_for_review(ref.record_id)
     assert supervisor.return_to_officer(ref.record_id, "ảnh mờ, chụp lại").status == "returned"
     assert officer.get_record(ref.record_id).note == "ảnh mờ, chụp lại"
+    with pytest.raises(RecordUnchanged):          # the reason is not answered by sending it back as it was
+        officer.submit_for_review(ref.record_id)
     again = officer.save_draft(PERSON, BLOBS, record_id=ref.record_id)
-    assert (again.status, again.version) == ("draft", 2)
-    officer.submit_for_review(ref.record_id)
+    # an autosave keeps it returned (it stays in the "returned" list) and keeps the supervisor's reason
+    assert (again.status, again.version) == ("returned", 2)
+    assert officer.get_record(ref.record_id).note == "ảnh mờ, chụp lại"
+    with pytest.raises(RecordUnchanged):          # saved again, but the same content: still no answer
+        officer.submit_for_review(ref.record_id)
+    officer.save_draft(PERSON, {**BLOBS, "face.jpg": bytes(range(9, 200)) * 20}, record_id=ref.record_id)
+    officer.submit_for_review(ref.record_id)      # the photo was taken again: it may go back
     assert supervisor.reject(ref.record_id, "duplicate application").status == "rejected"
     view = supervisor.get_record(ref.record_id)
     assert view.blobs == {} and view.note == "duplicate application"

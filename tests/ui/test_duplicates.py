@@ -44,28 +44,37 @@ def test_same_sitter_under_two_names_is_flagged(qtbot, window, tmp_path):
 
 
 def test_same_fingers_under_two_records_are_flagged_by_fingerprint(kit_dir):
-    """The adapter alone (no window): the same synthetic prints under two record ids, no photo."""
+    """The flow's duplicate search alone (no window): the same synthetic prints under two records, no photo.
+    The templates come back from the kept WSQ prints, as for a draft continued after a restart."""
     from drivers.synthetic.fingerprints import synthesize_print
     from fieldkit.biometrics.fp_codec import encode_wsq
-    from fieldkit.enrolment.service import EnrolmentService
-    from fieldkit.ui.dedup_adapter import KitDuplicates
+    from fieldkit.domain.captures import FingerSlot
+    from fieldkit.domain.fingers import Finger, FingerStatus
+    from fieldkit.domain.record import EnrolmentRecord
+    from fieldkit.enrolment.capture_meta import CaptureMetadata
+    from fieldkit.enrolment.submission import Snapshot, duplicate_search
+    from fieldkit.kit import open_kit
     from tests.ui.conftest import PASS
 
-    def prints(person, impression):
-        return {f"print/rolled/{name}.wsq": encode_wsq(synthesize_print(person, finger, impression=impression,
-                                                                         size=(288, 256)))
-                for finger, name in ((2, "right_index"), (7, "left_index"))}
+    def snapshot(person, impression):
+        record = EnrolmentRecord()
+        blobs = {}
+        for finger in (Finger.RIGHT_INDEX, Finger.LEFT_INDEX):
+            name = f"print/rolled/{finger.name.lower()}.wsq"
+            blobs[name] = encode_wsq(synthesize_print(person, int(finger), impression=impression, size=(288, 256)))
+            record.captures.rolled[finger] = FingerSlot(FingerStatus.CAPTURED, "", name, 60.0, 1)
+        return Snapshot(record, blobs, CaptureMetadata(), {})
 
-    service = EnrolmentService(kit_dir)
-    session = service.unlock("off", PASS["off"])
-    dups = KitDuplicates(kit_dir)
-    try:
-        assert dups.check_and_enrol(session, "rec-a", prints("sitter-1", 0)) == []
-        assert dups.check_and_enrol(session, "rec-b", prints("sitter-2", 0)) == []       # another person
-        found = dups.check_and_enrol(session, "rec-c", prints("sitter-1", 1))            # sitter 1 again
-        assert [(c["record_id"], c["modality"]) for c in found] == [("rec-a", "fingerprint")]
-        assert found[0]["score"] >= found[0]["threshold"]
-    finally:
-        dups.lock()
-        session.lock()
-        service.close()
+    with open_kit(kit_dir) as kit:
+        session = kit.unlock("off", PASS["off"])
+        try:
+            gallery = kit.duplicates(session)
+            first = snapshot("sitter-1", 0)
+            assert duplicate_search(gallery, session, first) == ([], "")
+            assert duplicate_search(gallery, session, snapshot("sitter-2", 0)) == ([], "")     # another person
+            found, error = duplicate_search(gallery, session, snapshot("sitter-1", 1))         # sitter 1 again
+            assert error == ""
+            assert [(c.record_id, c.modality) for c in found] == [(first.record_id, "fingerprint")]
+            assert found[0].score >= found[0].threshold
+        finally:
+            session.lock()

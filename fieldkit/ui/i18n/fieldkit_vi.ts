@@ -154,7 +154,7 @@
         <translation>Đây không phải mã QR của thẻ căn cước: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="316"/>
+        <location filename="../pages/enrolment/form.py" line="308"/>
         <source>Filled in from the card. Check every field with the citizen.</source>
         <translation>Đã điền từ thẻ. Hãy cùng người dân kiểm tra từng mục.</translation>
     </message>
@@ -162,62 +162,82 @@
 <context>
     <name>EnrolmentWizard</name>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="69"/>
+        <location filename="../pages/enrolment/wizard.py" line="95"/>
         <source>Not saved: %1</source>
         <translation>Chưa lưu được: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <location filename="../pages/enrolment/wizard.py" line="104"/>
         <source>1 Information</source>
         <translation>1 Thông tin</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <location filename="../pages/enrolment/wizard.py" line="104"/>
         <source>2 Face</source>
         <translation>2 Ảnh mặt</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <location filename="../pages/enrolment/wizard.py" line="104"/>
         <source>3 Fingerprints</source>
         <translation>3 Vân tay</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="74"/>
+        <location filename="../pages/enrolment/wizard.py" line="104"/>
         <source>4 Check</source>
         <translation>4 Kiểm tra</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="75"/>
+        <location filename="../pages/enrolment/wizard.py" line="105"/>
         <source>5 Slip</source>
         <translation>5 Giấy hẹn</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="78"/>
+        <location filename="../pages/enrolment/wizard.py" line="108"/>
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="79"/>
+        <location filename="../pages/enrolment/wizard.py" line="109"/>
         <source>Next</source>
         <translation>Tiếp theo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="134"/>
+        <location filename="../pages/enrolment/wizard.py" line="110"/>
+        <source>New citizen</source>
+        <translation>Công dân mới</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="111"/>
+        <source>Discard this draft</source>
+        <translation>Hủy bản nháp này</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="112"/>
+        <source>Yes, discard it</source>
+        <translation>Đồng ý hủy</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="161"/>
+        <source>Returned by the supervisor: %1</source>
+        <translation>Cán bộ phụ trách trả lại: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="197"/>
         <source>Correct the fields marked ⛔ first.</source>
         <translation>Hãy sửa các mục có dấu ⛔ trước.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="139"/>
+        <location filename="../pages/enrolment/wizard.py" line="201"/>
         <source>The face photo has not been taken yet.</source>
         <translation>Chưa chụp ảnh mặt.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="144"/>
+        <location filename="../pages/enrolment/wizard.py" line="205"/>
         <source>Finish the fingerprints, or record why a finger cannot be printed.</source>
         <translation>Hãy lấy xong vân tay, hoặc ghi lý do ngón không lấy được.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="166"/>
+        <location filename="../pages/enrolment/wizard.py" line="229"/>
         <source>Saved (encrypted), version %1</source>
         <translation>Đã lưu (mã hóa), lần %1</translation>
     </message>
@@ -225,110 +245,146 @@
 <context>
     <name>FaceCapturePage</name>
     <message>
-        <location filename="../pages/enrolment/face.py" line="108"/>
+        <location filename="../pages/enrolment/face.py" line="124"/>
         <source>Face photo: the photo is taken by itself when the face is well placed</source>
         <translation>Ảnh mặt: máy tự chụp khi khuôn mặt ở đúng vị trí</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="109"/>
+        <location filename="../pages/enrolment/face.py" line="125"/>
         <source>Take the photo again</source>
         <translation>Chụp lại</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="122"/>
-        <source>Photo taken (quality %1).</source>
-        <translation>Đã chụp (chất lượng %1).</translation>
+        <location filename="../pages/enrolment/face.py" line="126"/>
+        <source>Keep the best photo so far</source>
+        <translation>Giữ ảnh tốt nhất đến lúc này</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="126"/>
+        <location filename="../pages/enrolment/face.py" line="127"/>
+        <source>Why no photo can be taken</source>
+        <translation>Lý do không chụp được ảnh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="128"/>
+        <source>Record: no photo possible</source>
+        <translation>Ghi nhận: không chụp được ảnh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="145"/>
+        <source>Photo kept by the officer (quality %1 / 100); the supervisor sees which checks it failed.</source>
+        <translation>Ảnh do cán bộ giữ lại (chất lượng %1 / 100); cán bộ phụ trách sẽ thấy các tiêu chí chưa đạt.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="148"/>
+        <source>Photo taken (quality %1 / 100).</source>
+        <translation>Đã chụp ảnh (chất lượng %1 / 100).</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="151"/>
+        <source>No photo: %1</source>
+        <translation>Không có ảnh: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="154"/>
         <source>Ask the citizen to look straight at the camera.</source>
         <translation>Mời người dân nhìn thẳng vào máy ảnh.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="131"/>
+        <location filename="../pages/enrolment/face.py" line="168"/>
         <source>Opening the camera…</source>
         <translation>Đang mở máy ảnh…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="135"/>
+        <location filename="../pages/enrolment/face.py" line="172"/>
         <source>Camera error: %1</source>
         <translation>Lỗi máy ảnh: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="200"/>
+        <location filename="../pages/enrolment/face.py" line="203"/>
+        <source>No face has been seen yet.</source>
+        <translation>Chưa nhìn thấy khuôn mặt nào.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/face.py" line="208"/>
+        <source>Type the reason first.</source>
+        <translation>Hãy nhập lý do trước.</translation>
     </message>
 </context>
 <context>
     <name>FingerCapturePage</name>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="151"/>
+        <location filename="../pages/enrolment/fingers.py" line="117"/>
         <source>Fingerprints: four right, four left, both thumbs, then each finger rolled</source>
         <translation>Vân tay: bốn ngón phải, bốn ngón trái, hai ngón cái, rồi lăn từng ngón</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="152"/>
+        <location filename="../pages/enrolment/fingers.py" line="118"/>
         <source>Scan (Enter)</source>
         <translation>Quét (Enter)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="153"/>
+        <location filename="../pages/enrolment/fingers.py" line="119"/>
         <source>Keep the best try and go on</source>
         <translation>Giữ lần tốt nhất và làm tiếp</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="154"/>
+        <location filename="../pages/enrolment/fingers.py" line="120"/>
         <source>A finger cannot be printed</source>
         <translation>Ngón tay không lấy được vân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="155"/>
+        <location filename="../pages/enrolment/fingers.py" line="121"/>
         <source>Reason, e.g. lost in an accident</source>
         <translation>Lý do, ví dụ: mất ngón do tai nạn</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="156"/>
+        <location filename="../pages/enrolment/fingers.py" line="122"/>
         <source>Record</source>
         <translation>Ghi nhận</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="227"/>
+        <location filename="../pages/enrolment/fingers.py" line="201"/>
         <source>All fingerprints are done.</source>
         <translation>Đã lấy xong vân tay.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="236"/>
+        <location filename="../pages/enrolment/fingers.py" line="210"/>
         <source>Place flat on the scanner: %1</source>
         <translation>Đặt phẳng lên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="237"/>
+        <location filename="../pages/enrolment/fingers.py" line="211"/>
         <source>Roll on the scanner: %1</source>
         <translation>Lăn trên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="238"/>
+        <location filename="../pages/enrolment/fingers.py" line="212"/>
         <source>try %1 of %2</source>
         <translation>lần %1/%2</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="266"/>
+        <location filename="../pages/enrolment/fingers.py" line="240"/>
         <source>Scanning…</source>
         <translation>Đang quét…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="288"/>
+        <location filename="../pages/enrolment/fingers.py" line="261"/>
         <source>The scan failed: %1</source>
         <translation>Quét không được: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="307"/>
+        <location filename="../pages/enrolment/fingers.py" line="283"/>
         <source>Quality %1 is too low. %2 Scan again.</source>
         <translation>Chất lượng %1 còn thấp. %2 Quét lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="344"/>
+        <location filename="../pages/enrolment/fingers.py" line="299"/>
         <source>Kept: quality %1 after %2 tries.</source>
         <translation>Đã giữ: chất lượng %1 sau %2 lần.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="364"/>
+        <location filename="../pages/enrolment/fingers.py" line="316"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
@@ -1502,87 +1558,108 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../pages/enrolment/review.py" line="53"/>
+        <location filename="../pages/enrolment/review.py" line="62"/>
         <source>Check with the citizen</source>
         <translation>Kiểm tra cùng người dân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="54"/>
+        <location filename="../pages/enrolment/review.py" line="63"/>
         <source>The citizen has read the information and confirms it is correct</source>
         <translation>Người dân đã đọc và xác nhận thông tin là đúng</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="55"/>
+        <location filename="../pages/enrolment/review.py" line="64"/>
         <source>Send for the supervisor&apos;s review</source>
         <translation>Gửi cán bộ phụ trách duyệt</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="77"/>
+        <location filename="../pages/enrolment/review.py" line="86"/>
         <source>Full birth name</source>
         <translation>Họ, chữ đệm và tên khai sinh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="77"/>
+        <location filename="../pages/enrolment/review.py" line="86"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="78"/>
+        <location filename="../pages/enrolment/review.py" line="87"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="78"/>
+        <location filename="../pages/enrolment/review.py" line="87"/>
         <source>Personal ID number</source>
         <translation>Số định danh cá nhân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="79"/>
+        <location filename="../pages/enrolment/review.py" line="88"/>
         <source>Ethnicity</source>
         <translation>Dân tộc</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="79"/>
+        <location filename="../pages/enrolment/review.py" line="88"/>
         <source>Religion</source>
         <translation>Tôn giáo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="79"/>
+        <location filename="../pages/enrolment/review.py" line="88"/>
         <source>Nationality</source>
         <translation>Quốc tịch</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="80"/>
+        <location filename="../pages/enrolment/review.py" line="89"/>
         <source>Residence</source>
         <translation>Nơi cư trú</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="81"/>
+        <location filename="../pages/enrolment/review.py" line="90"/>
         <source>Home town</source>
         <translation>Quê quán</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="81"/>
+        <location filename="../pages/enrolment/review.py" line="90"/>
         <source>Mobile phone</source>
         <translation>Số điện thoại di động</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="84"/>
+        <location filename="../pages/enrolment/review.py" line="93"/>
         <source>Legal representative</source>
         <translation>Người đại diện</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="86"/>
+        <location filename="../pages/enrolment/review.py" line="95"/>
+        <location filename="../pages/enrolment/review.py" line="98"/>
         <source>Fingerprints</source>
         <translation>Vân tay</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="86"/>
+        <location filename="../pages/enrolment/review.py" line="95"/>
+        <source>None: no photo or prints under 6 years old</source>
+        <translation>Không: dưới 6 tuổi không chụp ảnh, không lấy vân tay</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="98"/>
         <source>%1 of 10 fingers printed</source>
         <translation>Đã lấy vân %1/10 ngón</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="106"/>
+        <location filename="../pages/enrolment/review.py" line="100"/>
+        <source>Face photo</source>
+        <translation>Ảnh chân dung</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="100"/>
+        <source>None: %1</source>
+        <translation>Không có: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="111"/>
+        <source>Returned by the supervisor: change what the supervisor asked for before sending it again.</source>
+        <translation>Hồ sơ bị trả lại: hãy sửa theo yêu cầu của cán bộ phụ trách trước khi gửi lại.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="123"/>
         <source>Sending…</source>
         <translation>Đang gửi…</translation>
     </message>

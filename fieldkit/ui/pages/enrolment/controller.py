@@ -1,95 +1,107 @@
-"""The record being enrolled, its images, and the encrypted autosave — no widgets here.
+"""The wizard's link to the ONE enrolment flow (fieldkit.enrolment.flow.EnrolmentFlow): Qt signals, the
+debounced autosave and the background submit. The flow owns the record, its images, the steps and the rules;
+this object only schedules its slow calls on the BackgroundRunner.
 
-Every change goes through `changed()`: validation runs (fieldkit.domain.validation) and a debounced
-autosave (KitSession.save_draft: AES-GCM under the kit data key, durable on return) is scheduled on the
-BackgroundRunner. Saves never overlap: a change during a save is saved right after it, so the newest
-state always lands last.
+Every change goes through `changed()`: validation runs and a debounced autosave (KitSession.save_draft of a
+flow snapshot: AES-GCM under the kit data key, durable on return) is scheduled. Saves never overlap: a
+change during a save is saved right after it, so the newest state always lands last. A returned record is
+not autosaved while it is exactly as the supervisor returned it.
 """
 
 from __future__ import annotations
 
 import logging
 
-from datetime import date, datetime, timezone
-
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from fieldkit.domain.dates import age_range
-from fieldkit.domain.fingers import FingerStatus
-from fieldkit.domain.record import EnrolmentRecord, Session
-from fieldkit.domain.status import Status, transition
-from fieldkit.domain.validation import validate
+from fieldkit.domain.record import Residence, Session
+from fieldkit.enrolment.flow import EnrolmentFlow
+from fieldkit.enrolment.submission import save_snapshot, submit_snapshot
 from fieldkit.ui.context import AppContext
-from fieldkit.ui.store_adapter import from_store, to_store
 
 AUTOSAVE_DELAY_MS = 600
 
 
 log = logging.getLogger(__name__)
 
+
 class EnrolmentController(QObject):
     issues_changed = Signal(list)       # [Issue]
     saved = Signal(str, int)            # record id, version
     save_failed = Signal(str)
     submitted = Signal(str)             # record id
+    discarded = Signal(str)             # record id
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.flow = EnrolmentFlow.from_settings(ctx.settings)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_DELAY_MS)
         self._timer.timeout.connect(self.save_now)
         self._saving = False
         self._dirty = False
+        self._set_aside: list = []   # snapshots of citizens set aside while a save was running: saved next
+        self.issues: list = []
         self.new_record()
 
-    # -- the record -----------------------------------------------------------------------------------
-    def new_record(self) -> None:
-        self.record = EnrolmentRecord()
-        self.blobs: dict[str, bytes] = {}
-        self.capture_meta: dict = {"devices": {}, "face": {}, "fingers": {}}
-        self.saved_version = 0
-        self.issues: list = []
-        ws = self.ctx.work_session
-        if ws is not None:
-            self.record.session = Session(commune=ws.commune, village=ws.village, team=ws.team,
-                                          officer=self.ctx.user_name, started_at=ws.started_at)
-            self.record.demographics.residence.province = ws.province
-            self.record.demographics.residence.commune = ws.commune
-            self.record.demographics.residence.street = ws.village
+    # -- the flow's state, as the pages read it ---------------------------------------------------------
+    @property
+    def record(self):
+        return self.flow.record
 
-    def load(self, view) -> None:
-        """Continue a saved draft (fieldkit.enrolment.service.RecordView)."""
-        self.record = from_store(view.record)
-        self.blobs = dict(view.blobs)
-        self.capture_meta = dict(view.capture) or {"devices": {}, "face": {}, "fingers": {}}
-        self.saved_version = view.version
+    @property
+    def blobs(self) -> dict[str, bytes]:
+        return self.flow.blobs
 
     @property
     def record_id(self) -> str:
-        return str(self.record.record_id)
+        return self.flow.record_id
+
+    @property
+    def saved_version(self) -> int:
+        return self.flow.saved_version
+
+    def new_record(self) -> None:
+        """A new citizen in the current work session (where, which team, which officer).
+
+        Unsaved changes of the citizen on screen are saved first (set aside, not lost)."""
+        self._timer.stop()
+        if self._dirty and self.ctx.kit_session is not None:
+            self._set_aside.append(self.flow.snapshot())
+            self._save_set_aside()
+        self._dirty = False
+        ws = self.ctx.work_session
+        if ws is None:
+            self.flow.start()
+        else:
+            self.flow.start(Session(commune=ws.commune, village=ws.village, team=ws.team,
+                                    officer=self.ctx.user_name, started_at=ws.started_at),
+                            Residence(province=ws.province, commune=ws.commune, street=ws.village))
+        self.issues = []
+
+    def load(self, view) -> None:
+        """Continue a saved record (fieldkit.enrolment.service.RecordView): a draft, or a returned record."""
+        self.flow.resume(view)
 
     def takes_biometrics(self) -> bool:
-        """No face or prints under 6 (Luật Căn cước); unknown age: take them (validation warns)."""
-        dob = self.record.demographics.date_of_birth
-        if dob is None:
-            return True
-        _youngest, oldest = age_range(dob, date.today())
-        return oldest >= 6
+        return self.flow.takes_biometrics()
 
     def exceptions(self) -> int:
-        return sum(1 for slot in self.record.captures.rolled.values() if slot.status and slot.status != FingerStatus.CAPTURED)
+        return self.flow.exceptions()
 
     # -- validation and autosave ----------------------------------------------------------------------
     def changed(self) -> None:
-        self.record.updated_at = datetime.now(timezone.utc).replace(microsecond=0)
+        self.flow.touched()
         self.revalidate()
+        if self.flow.unchanged_since_return():
+            return   # exactly as returned: nothing to save
         self._dirty = True
         self._timer.start()
 
     def revalidate(self) -> list:
-        self.issues = validate(self.record, today=date.today())
+        self.issues = self.flow.issues()
         self.issues_changed.emit(self.issues)
         return self.issues
 
@@ -103,74 +115,90 @@ class EnrolmentController(QObject):
             self._dirty = True
             return
         self._timer.stop()
+        if not self._dirty:
+            return
         self._saving, self._dirty = True, False
-        session = self.ctx.kit_session
-        ws = self.ctx.work_session
-        args = (to_store(self.record), dict(self.blobs), self.record_id, ws.session_id if ws else None,
-                dict(self.capture_meta))
-        self.ctx.runner.run(lambda: session.save_draft(args[0], args[1], record_id=args[2], session_id=args[3],
-                                                       capture=args[4]),
+        session, snap, sid = self.ctx.kit_session, self.flow.snapshot(), self._session_id()
+        self.ctx.runner.run(save_snapshot, session, snap, sid, on_success=self._saved, on_failure=self._save_failed)
+
+    def _save_set_aside(self) -> None:
+        if self._saving or not self._set_aside or self.ctx.kit_session is None:
+            return
+        self._saving = True
+        self.ctx.runner.run(save_snapshot, self.ctx.kit_session, self._set_aside.pop(0), self._session_id(),
                             on_success=self._saved, on_failure=self._save_failed)
+
+    def _session_id(self) -> str | None:
+        ws = self.ctx.work_session
+        return ws.session_id if ws else None
 
     def _saved(self, ref) -> None:
         self._saving = False
-        self.saved_version = ref.version
+        if ref.record_id == self.flow.record_id:
+            self.flow.saved(ref)
         ws = self.ctx.work_session
         if ws is not None and ref.record_id not in ws.drafts:
             ws.drafts.append(ref.record_id)
         self.saved.emit(ref.record_id, ref.version)
-        if self._dirty:
+        if self._set_aside:
+            self._save_set_aside()
+        elif self._dirty:
             self.save_now()
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_failed.emit(str(exc))
+        self._save_set_aside()
 
     @property
     def idle(self) -> bool:
         """No save running or scheduled (tests wait for this)."""
-        return not self._saving and not self._dirty and not self._timer.isActive()
+        return not self._saving and not self._dirty and not self._set_aside and not self._timer.isActive()
 
     # -- submission -----------------------------------------------------------------------------------
     def submit(self) -> None:
-        """Save the final state (status captured) and send the record for the supervisor's review."""
-        if self.record.status in (Status.DRAFT, Status.RETURNED):
-            self.record.status = transition(self.record.status, Status.CAPTURED) \
-                if self.record.status == Status.DRAFT else transition(Status.RETURNED, Status.CAPTURED)
-        session = self.ctx.kit_session
-        ws = self.ctx.work_session
+        """Duplicate search, final save and submission for the supervisor's review, on the BackgroundRunner.
+
+        The service moves the record's status; this object never does."""
+        if not self.flow.can_submit():
+            self.save_failed.emit(", ".join(self.flow.blocking()))
+            return
         self._timer.stop()
-        self._saving = True
-        record, blobs, rid = to_store(self.record), dict(self.blobs), self.record_id
-        capture, sid = dict(self.capture_meta), ws.session_id if ws else None
+        self._saving, self._dirty = True, False
+        session, snap, sid = self.ctx.kit_session, self.flow.snapshot(), self._session_id()
+        gallery, today = self.ctx.duplicates, self.flow.today
+        self.ctx.runner.run(submit_snapshot, session, gallery, snap, sid, today,
+                            on_success=self._submitted, on_failure=self._save_failed)
 
-        duplicates = self.ctx.duplicates
-
-        def job():
-            capture.update(find_duplicates(duplicates, session, rid, blobs))
-            session.save_draft(record, blobs, record_id=rid, session_id=sid, capture=capture)
-            return session.submit_for_review(rid)
-
-        self.ctx.runner.run(job, on_success=self._submitted, on_failure=self._save_failed)
-
-    def _submitted(self, ref) -> None:
+    def _submitted(self, result) -> None:
         self._saving, self._dirty = False, False
+        self.flow.saved_version, self.flow.status = result.version, result.status
         ws = self.ctx.work_session
         if ws is not None:
-            ws.submitted.append(ref.record_id)
-            ws.exceptions += self.exceptions()
-        self.submitted.emit(ref.record_id)
+            ws.submitted.append(result.record_id)
+            if result.record_id in ws.drafts:
+                ws.drafts.remove(result.record_id)
+            ws.exceptions += result.exceptions
+        self.submitted.emit(result.record_id)
 
+    # -- setting a citizen aside ------------------------------------------------------------------------
+    def discard(self) -> None:
+        """Void this citizen's saved draft (images erased) and start a new citizen."""
+        self._timer.stop()
+        self._dirty = False
+        rid, saved, session = self.flow.record_id, self.flow.saved_version, self.ctx.kit_session
+        if not saved or session is None:
+            self.new_record()
+            self.discarded.emit(rid)
+            return
+        self._saving = True
+        self.ctx.runner.run(session.void, rid, on_success=lambda _ref: self._discarded(rid),
+                            on_failure=self._save_failed)
 
-def find_duplicates(duplicates, session, record_id: str, blobs: dict) -> dict:
-    """Capture-metadata keys with the duplicate search's result (runs on the BackgroundRunner).
-
-    A failed search never blocks the submission: the supervisor sees that it failed instead.
-    """
-    if duplicates is None:
-        return {}
-    try:
-        return {"duplicates": duplicates.check_and_enrol(session, record_id, blobs)}
-    except Exception as exc:  # noqa: BLE001 - any failure of the search is shown, the record still goes on
-        log.warning("duplicate search failed for record %s: %s", record_id, type(exc).__name__)
-        return {"duplicates": [], "duplicates_error": type(exc).__name__}
+    def _discarded(self, rid: str) -> None:
+        self._saving = False
+        ws = self.ctx.work_session
+        if ws is not None and rid in ws.drafts:
+            ws.drafts.remove(rid)
+        self.new_record()
+        self.discarded.emit(rid)

@@ -1,9 +1,11 @@
-"""Face capture: live preview with the quality overlay in plain words, and auto-capture.
+"""Face capture: live preview with the quality overlay in plain words, auto-capture, and the ways out when
+no frame ever passes (a view over fieldkit.enrolment.flow.EnrolmentFlow's face step).
 
 Frames come from the camera's preview stream (drivers.camera FrameStream: its own delivery thread). On that
-thread each frame is fed to fieldkit.quality.autocapture.AutoCapture (live assessment + capture once the
-checks hold); the picture, the overlay and any captured portrait cross to the UI thread as a queued signal.
-The UI thread only paints.
+thread each frame is fed to fieldkit.enrolment.face.FaceCapture (live assessment, capture once the checks
+hold, and the best frame so far); the picture, the overlay and any captured portrait cross to the UI thread
+as a queued signal. The UI thread only paints. When the checks never hold (a smiling sitter), the officer
+keeps the best frame (its failed checks go to the supervisor) or records a face exception with a reason.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import threading
 
 import cv2
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from fieldkit.ui.widgets.frame_view import FrameView
 from fieldkit.ui.widgets.images import pixmap_from_bytes, qimage_from_array
@@ -21,15 +23,15 @@ PREVIEW_WIDTH = 640  # px: frames are reduced on the camera side before crossing
 
 
 class FaceFeed(QObject):
-    """Runs AutoCapture on the stream's delivery thread; emits what the UI draws."""
+    """Runs FaceCapture on the stream's delivery thread; emits what the UI draws."""
 
     frame = Signal(object, object)       # QImage, Overlay
-    captured = Signal(object)            # CapturedPortrait
+    captured = Signal(object)            # fieldkit.enrolment.face.FacePortrait
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        from fieldkit.quality.autocapture import AutoCapture
-        self._auto = AutoCapture()
+        from fieldkit.enrolment.face import FaceCapture
+        self.capture = FaceCapture()
         self._lock = threading.Lock()
         self._reset = False
         self._hold = False
@@ -47,11 +49,11 @@ class FaceFeed(QObject):
     def __call__(self, frame) -> None:  # the stream sink, on the delivery thread
         with self._lock:
             if self._reset:
-                self._auto.reset()
+                self.capture.reset()
                 self._reset = self._hold = False
-            if self._hold and self._auto.captured is None:
-                self._auto.captured = True  # AutoCapture captures once per reset: mark this round as done
-        live, portrait = self._auto.feed(frame.image)
+            if self._hold and self.capture.auto.captured is None:
+                self.capture.auto.captured = True  # captures once per reset: mark this round as done
+        live, portrait = self.capture.feed(frame.image)
         self.frames += 1
         image = frame.image
         scale = PREVIEW_WIDTH / image.shape[1]
@@ -78,27 +80,41 @@ class FaceCapturePage(QWidget):
         self.controller, self.ctx = controller, ctx
         self.camera = None
         self.feed: FaceFeed | None = None
-        self.tries = 0
         self.title = QLabel()
         self.title.setObjectName("stepTitle")
         self.view = FrameView()
         self.view.setObjectName("facePreview")
         self.result = QLabel()
-        self.result.setFixedSize(200, 256)
+        self.result.setFixedSize(160, 205)
         self.result.setScaledContents(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.retake = QPushButton()
         self.retake.setObjectName("faceRetake")
         self.retake.clicked.connect(self.retake_photo)
+        self.keep_best = QPushButton()
+        self.keep_best.setObjectName("faceKeepBest")
+        self.keep_best.clicked.connect(self.keep_best_frame)
+        self.exc_reason = QLineEdit()
+        self.exc_reason.setObjectName("faceExceptionReason")
+        self.exc_button = QPushButton()
+        self.exc_button.setObjectName("faceException")
+        self.exc_button.clicked.connect(self.record_exception)
+        self.exc_reason.returnPressed.connect(self.record_exception)
         side = QVBoxLayout()
         side.addWidget(self.result)
         side.addWidget(self.status)
         side.addWidget(self.retake)
+        side.addWidget(self.keep_best)
+        side.addWidget(self.exc_reason)
+        side.addWidget(self.exc_button)
         side.addStretch(1)
+        side_box = QWidget()
+        side_box.setLayout(side)
+        side_box.setFixedWidth(240)
         row = QHBoxLayout()
         row.addWidget(self.view, 1)
-        row.addLayout(side)
+        row.addWidget(side_box)
         col = QVBoxLayout(self)
         col.addWidget(self.title)
         col.addLayout(row, 1)
@@ -107,6 +123,9 @@ class FaceCapturePage(QWidget):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Face photo: the photo is taken by itself when the face is well placed"))
         self.retake.setText(self.tr("Take the photo again"))
+        self.keep_best.setText(self.tr("Keep the best photo so far"))
+        self.exc_reason.setPlaceholderText(self.tr("Why no photo can be taken"))
+        self.exc_button.setText(self.tr("Record: no photo possible"))
         self.view.language = self.ctx.language
         self._show_slot()
 
@@ -116,18 +135,36 @@ class FaceCapturePage(QWidget):
         super().changeEvent(event)
 
     def _show_slot(self) -> None:
-        slot = self.controller.record.captures.face
-        if slot.image_ref and slot.image_ref in self.controller.blobs:
-            self.result.setPixmap(pixmap_from_bytes(self.controller.blobs[slot.image_ref]))
-            self.status.setText(self.tr("Photo taken (quality %1).").replace("%1", f"{slot.quality:.2f}"
-                                                                              if slot.quality is not None else "?"))
+        flow = self.controller.flow
+        slot = flow.record.captures.face
+        if slot.image_ref and slot.image_ref in flow.blobs:
+            self.result.setPixmap(pixmap_from_bytes(flow.blobs[slot.image_ref]))
+            quality = f"{slot.quality:.0f}" if slot.quality is not None else "?"
+            meta = flow.meta.face
+            if meta is not None and meta.kept_by_officer:
+                self.status.setText(self.tr("Photo kept by the officer (quality %1 / 100); the supervisor sees "
+                                            "which checks it failed.").replace("%1", quality))
+            else:
+                self.status.setText(self.tr("Photo taken (quality %1 / 100).").replace("%1", quality))
+        elif slot.exception_reason:
+            self.result.clear()
+            self.status.setText(self.tr("No photo: %1").replace("%1", slot.exception_reason))
         else:
             self.result.clear()
             self.status.setText(self.tr("Ask the citizen to look straight at the camera."))
 
+    def reset(self) -> None:
+        """A new citizen: nothing of the previous one's face stays on screen."""
+        self.stop()
+        self.view.clear()
+        self.view.set_message("")
+        self.exc_reason.clear()
+        self._show_slot()
+
     # -- camera ---------------------------------------------------------------------------------------
     def start(self) -> None:
         """Called when the page is shown: open the camera (background) and start the preview."""
+        self.view.clear()
         self.view.set_message(self.tr("Opening the camera…"))
         self._show_slot()
         spec = self.ctx.settings.camera
@@ -139,8 +176,8 @@ class FaceCapturePage(QWidget):
         self.feed = FaceFeed()
         self.feed.frame.connect(self.view.show_frame)
         self.feed.captured.connect(self._captured)
-        if self.controller.record.captures.face.image_ref:
-            self.feed.hold()  # already have a photo: preview only until "take again"
+        if self.controller.flow.face_done():
+            self.feed.hold()  # already have a photo (or an exception): preview only until "take again"
         camera.start_stream(self.feed, fps=10)
 
     def stop(self) -> None:
@@ -150,20 +187,36 @@ class FaceCapturePage(QWidget):
         self.feed = None
 
     def retake_photo(self) -> None:
-        self.controller.record.captures.face.image_ref = None
-        self.controller.blobs.pop("face.jp2", None)
+        self.controller.flow.retake_face()   # every earlier face blob goes (face.jpg and face.jp2)
+        self.controller.changed()
         self._show_slot()
         if self.feed is not None:
             self.feed.request_reset()
 
+    def keep_best_frame(self) -> None:
+        """No frame passed the checks: keep the best one seen (encoding runs off the UI thread)."""
+        feed = self.feed
+        if feed is None or not feed.capture.has_candidate:
+            self.status.setText(self.tr("No face has been seen yet."))
+            return
+        self.ctx.runner.run(feed.capture.keep_best, on_success=self._captured,
+                            on_failure=lambda _e: self.status.setText(self.tr("No face has been seen yet.")))
+
+    def record_exception(self) -> None:
+        reason = self.exc_reason.text().strip()
+        if not reason:
+            self.status.setText(self.tr("Type the reason first."))
+            self.exc_reason.setFocus()
+            return
+        self.controller.flow.face_exception(reason)
+        if self.feed is not None:
+            self.feed.hold()
+        self.controller.changed()
+        self._show_slot()
+        self.done.emit()
+
     def _captured(self, portrait) -> None:
-        self.tries += 1
-        name = "face." + ("jp2" if portrait.format == "jp2" else "jpg")
-        slot = self.controller.record.captures.face
-        self.controller.blobs[name] = portrait.data
-        slot.image_ref, slot.quality, slot.tries = name, portrait.score, slot.tries + 1
-        self.controller.capture_meta["face"] = portrait.metadata()
-        self.controller.capture_meta.setdefault("devices", {})["camera"] = self.ctx.settings.camera.split("?")[0]
+        self.controller.flow.keep_face(portrait, self.ctx.settings.camera)
         self.controller.changed()
         self._show_slot()
         self.done.emit()

@@ -1,14 +1,14 @@
-"""Fingerprints, guided finger by finger: slaps 4-4-2, then the ten fingers rolled (domain CAPTURE_PLAN).
+"""Fingerprints, guided finger by finger: slaps 4-4-2, then the ten fingers rolled — a view over the
+EnrolmentFlow's SLAPS, ROLLED and EXCEPTIONS steps (fieldkit.enrolment.flow).
 
 Per step: the hand diagram shows which fingers go on the scanner; the capture runs on the scanner's own
-thread (`scanner.worker.submit`), quality and WSQ encoding on the BackgroundRunner; up to
-`fingerprint_max_tries` tries, the best kept (fieldkit.biometrics.fp_quality.best_of_tries). A finger that
-cannot be printed is marked missing / injured / bandaged / unable with a reason, and is skipped.
+thread (`scanner.worker.submit`), quality and WSQ encoding on the BackgroundRunner
+(fieldkit.enrolment.prints.assess_capture); the flow keeps the best of up to `fingerprint_max_tries` tries
+(best_of_tries) and moves on. A finger that cannot be printed is marked missing / injured / bandaged /
+unable with a reason (EnrolmentFlow.mark_exception), and is skipped.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineE
                                QVBoxLayout, QWidget)
 
 from fieldkit.domain.fingers import CAPTURE_PLAN, Finger, FingerStatus, Slap
+from fieldkit.enrolment.prints import Attempt, assess_capture
 from fieldkit.ui.bridge import FutureWatcher
 from fieldkit.ui.devices import present_to_simulator
 from fieldkit.ui.names import finger_name, finger_status_name, slap_name
@@ -23,39 +24,6 @@ from fieldkit.ui.widgets.hand_diagram import HandDiagram
 from fieldkit.ui.widgets.images import qimage_from_array
 
 EXCEPTIONS = (FingerStatus.MISSING, FingerStatus.INJURED, FingerStatus.BANDAGED, FingerStatus.UNABLE)
-
-
-@dataclass
-class Attempt:
-    score: int
-    reasons: list
-    blobs: dict[str, bytes]              # blob name → WSQ bytes
-    per_finger: dict[Finger, int] = field(default_factory=dict)
-    present: dict[Finger, bool] = field(default_factory=dict)
-    preview: object = None               # numpy image for the preview
-    timings: dict = field(default_factory=dict)
-
-
-def assess_capture(capture, step, minimum: int) -> Attempt:
-    """Quality of a rolled print or of each finger of a slap, and WSQ bytes to keep. Runs off the UI thread."""
-    from fieldkit.biometrics.fp_codec import encode_wsq
-    from fieldkit.biometrics.fp_quality import assess_print
-
-    if isinstance(step, Slap):
-        per, present, reasons = {}, {}, []
-        for seg in capture.segments:
-            present[seg.finger] = seg.present
-            if seg.present and seg.image is not None:
-                report = assess_print(seg.image, minimum)
-                per[seg.finger] = report.score
-                reasons += [r for r in report.reasons if r not in reasons]
-        score = min(per.values()) if per else 0
-        blobs = {f"print/slap/{step.name.lower()}.wsq": encode_wsq(capture.image)}
-        return Attempt(score, reasons, blobs, per, present, capture.image, dict(capture.timings))
-    report = assess_print(capture.image, minimum)
-    blobs = {f"print/rolled/{Finger(step).name.lower()}.wsq": encode_wsq(capture.image)}
-    return Attempt(report.score, list(report.reasons), blobs, {Finger(step): report.score}, {Finger(step): True},
-                   capture.image, dict(capture.timings))
 
 
 class ReasonEdit(QLineEdit):
@@ -79,8 +47,6 @@ class FingerCapturePage(QWidget):
     def __init__(self, controller, ctx):
         super().__init__()
         self.controller, self.ctx = controller, ctx
-        self.step_index = 0
-        self.attempts: list[Attempt] = []
         self.busy = False
         self.title = QLabel()
         self.title.setObjectName("stepTitle")
@@ -188,37 +154,45 @@ class FingerCapturePage(QWidget):
             return
         super().keyPressEvent(event)
 
-    # -- plan ------------------------------------------------------------------------------------------------
+    # -- plan (the flow's) ------------------------------------------------------------------------------------
+    @property
+    def flow(self):
+        return self.controller.flow
+
     @property
     def step(self):
-        return CAPTURE_PLAN[self.step_index] if self.step_index < len(CAPTURE_PLAN) else None
+        return self.flow.finger_step
+
+    @property
+    def step_index(self) -> int:
+        self.flow.finger_step  # noqa: B018 - skips the steps already done
+        return self.flow.finger_index
+
+    @property
+    def attempts(self) -> list[Attempt]:
+        return self.flow.attempts
 
     def excepted(self) -> dict[Finger, FingerStatus]:
-        rolled = self.controller.record.captures.rolled
-        return {f: s.status for f, s in rolled.items() if s.status is not None and s.status.needs_reason}
+        return self.flow.excepted()
 
     def step_fingers(self, step) -> tuple[Finger, ...]:
         return step.fingers if isinstance(step, Slap) else (Finger(step),)
+
+    def reset(self) -> None:
+        """A new citizen: nothing of the previous one's prints, scores or advice stays on screen."""
+        self.image.clear()
+        self.quality.setValue(0)
+        self._say(lambda: "")
+        self.exc_reason.clear()
+        self.show_step()
 
     def start(self) -> None:
         """Page shown: open both scanners in the background and resume at the first step not done."""
         self.ctx.devices.open(self.ctx.settings.slap_scanner)
         self.ctx.devices.open(self.ctx.settings.fingerprint)
-        self.step_index = 0
-        self._skip_done_steps()
+        self.flow.restart_fingers()
         self.show_step()
         self.capture_button.setFocus()
-
-    def _step_done(self, step) -> bool:
-        caps = self.controller.record.captures
-        if isinstance(step, Slap):
-            slot = caps.slaps[step]
-            return slot.image_ref is not None or all(f in self.excepted() for f in step.fingers)
-        return caps.rolled[Finger(step)].status is not None
-
-    def _skip_done_steps(self) -> None:
-        while self.step is not None and self._step_done(self.step):
-            self.step_index += 1
 
     def show_step(self) -> None:
         self._paint_states()
@@ -268,9 +242,8 @@ class FingerCapturePage(QWidget):
 
     def _capture_on(self, scanner, step) -> None:
         person = self.controller.record_id  # the simulated citizen; ignored by real hardware
-        excepted = self.excepted()
         if isinstance(step, Slap):
-            present_to_simulator(scanner, person, missing=[f for f in step.fingers if f in excepted])
+            present_to_simulator(scanner, person, missing=self.flow.missing_in(step))
             future = scanner.worker.submit(scanner.capture_slap, step)
         else:
             present_to_simulator(scanner, person, finger=step)
@@ -288,16 +261,19 @@ class FingerCapturePage(QWidget):
         self._say(lambda: self.tr("The scan failed: %1").replace("%1", problem))
         self.show_step()
 
+    def _spec(self, step) -> str:
+        return self.ctx.settings.slap_scanner if isinstance(step, Slap) else self.ctx.settings.fingerprint
+
     def _assessed(self, step, attempt: Attempt) -> None:
         self.busy = False
         if step != self.step:
             return
-        self.attempts.append(attempt)
         self.image.setPixmap(_pixmap(attempt.preview))
         self.quality.setValue(attempt.score)
-        minimum = self.ctx.settings.fingerprint_quality_min
-        if attempt.score >= minimum or len(self.attempts) >= self.ctx.settings.fingerprint_max_tries:
-            self.keep_best()
+        tries = len(self.attempts) + 1
+        outcome = self.flow.add_attempt(attempt, self._spec(step))
+        if not outcome.may_retry:   # the flow kept the best try and moved on
+            self._kept(outcome.best.score, tries)
             return
         first_reasons = attempt.reasons[:2]
 
@@ -311,45 +287,21 @@ class FingerCapturePage(QWidget):
         self.capture_button.setFocus()
 
     def keep_best(self) -> None:
-        """Keep the best try of this step (best_of_tries semantics) and move to the next step."""
+        """Keep the best try of this step now (the officer decides) and move to the next step."""
         step = self.step
         if step is None or not self.attempts:
             return
-        best = max(self.attempts, key=lambda a: a.score)
-        caps = self.controller.record.captures
         tries = len(self.attempts)
-        for name, data in best.blobs.items():
-            self.controller.blobs[name] = data
-        ref = next(iter(best.blobs))
-        if isinstance(step, Slap):
-            slot = caps.slaps[step]
-            slot.image_ref, slot.quality, slot.tries = ref, best.score, tries
-            for f in step.fingers:
-                fs = slot.fingers[f]
-                if f in self.excepted():
-                    fs.status, fs.reason = caps.rolled[f].status, caps.rolled[f].reason
-                elif best.present.get(f):
-                    fs.status, fs.quality, fs.image_ref = FingerStatus.CAPTURED, best.per_finger.get(f), ref
-                else:
-                    fs.status, fs.reason = FingerStatus.UNABLE, "not found in the slap image"
-        else:
-            slot = caps.rolled[Finger(step)]
-            slot.status, slot.image_ref, slot.quality, slot.tries = FingerStatus.CAPTURED, ref, best.score, tries
-        meta = self.controller.capture_meta.setdefault("fingers", {})
-        meta[step.name.lower()] = {"score": best.score, "tries": tries, "scores": [a.score for a in self.attempts],
-                                   "timings": best.timings}
-        devices = self.controller.capture_meta.setdefault("devices", {})
-        devices["slap" if isinstance(step, Slap) else "fingerprint"] = (
-            self.ctx.settings.slap_scanner if isinstance(step, Slap) else self.ctx.settings.fingerprint).split("?")[0]
-        self._say(lambda: self.tr("Kept: quality %1 after %2 tries.").replace("%1", str(best.score))
+        best = self.flow.keep_best(self._spec(step))
+        self._kept(best.score, tries)
+
+    def _kept(self, score: int, tries: int) -> None:
+        self._say(lambda: self.tr("Kept: quality %1 after %2 tries.").replace("%1", str(score))
                               .replace("%2", str(tries)))
         self.controller.changed()
         self._advance()
 
     def _advance(self) -> None:
-        self.attempts = []
-        self.step_index += 1
-        self._skip_done_steps()
         self.step_changed.emit(self.step_index)
         self.show_step()
         if self.step is None:
@@ -370,15 +322,10 @@ class FingerCapturePage(QWidget):
         self.exc_reason.clear()
 
     def mark(self, finger: Finger, status: FingerStatus, reason: str) -> None:
-        caps = self.controller.record.captures
-        slot = caps.rolled[finger]
-        slot.status, slot.reason, slot.image_ref, slot.quality = status, reason, None, None
-        for slap in caps.slaps.values():
-            if finger in slap.fingers:
-                slap.fingers[finger].status, slap.fingers[finger].reason = status, reason
+        before = self.step
+        self.flow.mark_exception(finger, status, reason)
         self.controller.changed()
-        step = self.step
-        if step is not None and self._step_done(step):
+        if self.step != before:
             self._advance()
         else:
             self.show_step()

@@ -303,21 +303,19 @@ class DemographicsForm(QWidget):
             problem = str(exc)
             self._qr_note(lambda: self.tr("This is not an ID card QR: %1").replace("%1", problem))
             return False
-        demo = prefill.to_demographics()
-        d = self.controller.record.demographics
-        d.birth_name, d.personal_id, d.cmnd = demo.birth_name, demo.personal_id, demo.cmnd
-        d.date_of_birth, d.sex = demo.date_of_birth, demo.sex
-        if demo.residence.province:
-            d.residence.province, d.residence.commune = demo.residence.province, demo.residence.commune
-            d.residence.street = demo.residence.street
-        d.residence.card_address = demo.residence.card_address
+        warnings = self.controller.flow.apply_card(prefill)   # CARD step of the flow
         self.load_record()
-        warnings = list(prefill.warnings)
         self._qr_note(lambda: "\n".join([self.tr("Filled in from the card. Check every field with the citizen."),
                                           *warnings]))
         self.paste.clear()
         self.focus_first_issue()
         return True
+
+    def reset(self) -> None:
+        """A new citizen: no card note, pasted text or date error of the previous one stays."""
+        self._qr_note(lambda: "")
+        self.paste.clear()
+        self._dob_error = ""
 
     def focus_first_issue(self) -> None:
         """Put the cursor where the officer has work to do: the first field with a message."""

@@ -1,11 +1,12 @@
-"""The review the citizen confirms: everything typed and captured, and what still blocks submission."""
+"""The review the citizen confirms: everything typed and captured, and what still blocks submission
+(the EnrolmentFlow's REVIEW step: its issues, and a returned record that has not been changed yet)."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from fieldkit.domain.fingers import Finger
 from fieldkit.ui.names import finger_name, finger_status_name, sex_name
@@ -34,14 +35,22 @@ class ReviewPage(QWidget):
         self.submit_button = QPushButton()
         self.submit_button.setObjectName("submitRecord")
         self.status = QLabel()
+        # The details and problems scroll: a guardian and ten finger exceptions must not push the confirmation
+        # and the submit button below a 1366×768 screen.
+        inner = QWidget()
         row = QHBoxLayout()
         row.addWidget(self.photo)
         row.addWidget(self.details, 1)
+        inner_col = QVBoxLayout(inner)
+        inner_col.addLayout(row)
+        inner_col.addWidget(self.problems)
+        inner_col.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
         col = QVBoxLayout(self)
         col.addWidget(self.title)
-        col.addLayout(row)
-        col.addWidget(self.problems)
-        col.addStretch(1)
+        col.addWidget(scroll, 1)
         col.addWidget(self.confirm)
         col.addWidget(self.submit_button)
         col.addWidget(self.status)
@@ -61,7 +70,7 @@ class ReviewPage(QWidget):
         super().changeEvent(event)
 
     def blocking(self) -> list:
-        return [i for i in self.controller.issues if i.is_error]
+        return self.controller.flow.blocking()
 
     def refresh(self) -> None:
         c = self.controller
@@ -82,8 +91,13 @@ class ReviewPage(QWidget):
         ]
         if d.guardian:
             rows.append((self.tr("Legal representative"), f"{d.guardian.name} ({d.guardian.relationship})"))
-        captured = sum(1 for s in c.record.captures.rolled.values() if s.status and not s.status.needs_reason)
-        rows.append((self.tr("Fingerprints"), self.tr("%1 of 10 fingers printed").replace("%1", str(captured))))
+        if not c.flow.takes_biometrics():
+            rows.append((self.tr("Fingerprints"), self.tr("None: no photo or prints under 6 years old")))
+        else:
+            captured = sum(1 for s in c.record.captures.rolled.values() if s.status and not s.status.needs_reason)
+            rows.append((self.tr("Fingerprints"), self.tr("%1 of 10 fingers printed").replace("%1", str(captured))))
+            if face.exception_reason:
+                rows.append((self.tr("Face photo"), self.tr("None: %1").replace("%1", face.exception_reason)))
         for f in Finger:
             slot = c.record.captures.rolled[f]
             if slot.status is not None and slot.status.needs_reason:
@@ -93,6 +107,9 @@ class ReviewPage(QWidget):
         lang = self.ctx.language
         problems = [("⛔ " if i.is_error else "⚠ ") + (i.message_vi if lang == "vi" else i.message_en)
                     for i in c.issues]
+        if c.flow.unchanged_since_return():
+            problems.append("⛔ " + self.tr("Returned by the supervisor: change what the supervisor asked for "
+                                           "before sending it again."))
         self.problems.setText("\n".join(problems))
         self._update_button()
 

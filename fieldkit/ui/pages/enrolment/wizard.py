@@ -1,6 +1,11 @@
-"""The enrolment wizard: steps in a stack, a step bar, Back/Next. Keyboard: Tab/Enter, Ctrl+PgDown / Ctrl+PgUp.
+"""The enrolment wizard: a view over fieldkit.enrolment.flow.EnrolmentFlow. Pages in a stack, a step bar,
+Back/Next. Keyboard: Tab/Enter, Ctrl+PgDown / Ctrl+PgUp.
 
-Children under 6 skip the face and fingerprint steps (no biometrics, Luật Căn cước Điều 18/23).
+The flow decides which steps a citizen takes (children under 6 skip the face and fingerprint steps: the
+flow's one age rule) and whether the record can be submitted; the pages show its state and call its actions.
+Page ↔ flow steps: form = CARD + FORM, face = FACE, fingers = SLAPS + ROLLED + EXCEPTIONS, review = REVIEW
++ SUBMIT, slip after submission. "New citizen" sets the current one aside (the draft stays saved);
+"Discard" voids the draft. A returned record shows the supervisor's reason above the pages.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from fieldkit.enrolment.flow import Step
 from fieldkit.ui.pages.enrolment.controller import EnrolmentController
 from fieldkit.ui.pages.enrolment.face import FaceCapturePage
 from fieldkit.ui.pages.enrolment.fingers import FingerCapturePage
@@ -17,6 +23,10 @@ from fieldkit.ui.pages.enrolment.review import ReviewPage
 from fieldkit.ui.pages.enrolment.slip import SlipPage
 
 FORM, FACE, FINGERS, REVIEW, SLIP = range(5)
+PAGE_OF_STEP = {Step.CARD: FORM, Step.FORM: FORM, Step.FACE: FACE, Step.SLAPS: FINGERS, Step.ROLLED: FINGERS,
+                Step.EXCEPTIONS: FINGERS, Step.REVIEW: REVIEW, Step.SUBMIT: SLIP}
+LAST_STEP_OF_PAGE = {FORM: Step.FORM, FACE: Step.FACE, FINGERS: Step.EXCEPTIONS, REVIEW: Step.REVIEW}
+FIRST_STEP_OF_PAGE = {FORM: Step.CARD, FACE: Step.FACE, FINGERS: Step.SLAPS, REVIEW: Step.REVIEW}
 
 
 class EnrolmentWizard(QWidget):
@@ -49,12 +59,28 @@ class EnrolmentWizard(QWidget):
         self.next_button.setObjectName("wizardNext")
         self.message = QLabel()
         self.message.setObjectName("errorText")
+        self.message.setWordWrap(True)
+        self.return_note = QLabel()
+        self.return_note.setObjectName("returnNote")
+        self.return_note.setWordWrap(True)
+        self.return_note.hide()
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("wizardNewCitizen")
+        self.discard_button = QPushButton()
+        self.discard_button.setObjectName("wizardDiscard")
+        self.discard_confirm = QPushButton()
+        self.discard_confirm.setObjectName("wizardDiscardConfirm")
+        self.discard_confirm.hide()
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.discard_button)
+        bar.addWidget(self.discard_confirm)
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
         nav.addWidget(self.message, 1)
         nav.addWidget(self.next_button)
         col = QVBoxLayout(self)
         col.addLayout(bar)
+        col.addWidget(self.return_note)
         col.addWidget(self.stack, 1)
         col.addLayout(nav)
         self.back_button.clicked.connect(self.back)
@@ -68,6 +94,10 @@ class EnrolmentWizard(QWidget):
         self.controller.saved.connect(self._saved)
         self.controller.save_failed.connect(lambda m: self.message.setText(self.tr("Not saved: %1").replace("%1", m)))
         self.slip.new_enrolment.connect(self.begin)
+        self.new_button.clicked.connect(self.new_citizen)
+        self.discard_button.clicked.connect(self._ask_discard)
+        self.discard_confirm.clicked.connect(self.discard)
+        self.controller.discarded.connect(lambda _rid: self.begin())
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -77,6 +107,10 @@ class EnrolmentWizard(QWidget):
             label.setText(text)
         self.back_button.setText(self.tr("Back"))
         self.next_button.setText(self.tr("Next"))
+        self.new_button.setText(self.tr("New citizen"))
+        self.discard_button.setText(self.tr("Discard this draft"))
+        self.discard_confirm.setText(self.tr("Yes, discard it"))
+        self._show_return_note()
         self._show_saved()
         self._mark_step()
 
@@ -87,17 +121,45 @@ class EnrolmentWizard(QWidget):
 
     # -- flow -----------------------------------------------------------------------------------------
     def begin(self, view=None) -> None:
-        """A new citizen, or (with a RecordView) continue a saved draft."""
+        """A new citizen, or (with a RecordView) continue a saved draft or a returned record.
+
+        Nothing of the previous citizen stays on any page: image, score, face frame, advice, card note."""
         self.face.stop()
-        self.controller.new_record()
+        self.controller.new_record()     # the citizen set aside is saved as it was
         if view is not None:
             self.controller.load(view)
+        self.form.reset()
+        self.face.reset()
+        self.fingers.reset()
         self.form.load_record()
         self.review.confirm.setChecked(False)
+        self.review.status.clear()
         self._saved_version = None
         self.saved_label.clear()
+        self.discard_confirm.hide()
+        self._show_return_note()
         self.go(FORM)
         self.form.paste.setFocus()  # scan or paste the card first; Tab goes on to the form
+
+    def new_citizen(self) -> None:
+        """Set the current citizen aside (the draft stays saved, listed under drafts) and start a new one."""
+        self.begin()
+
+    def _ask_discard(self) -> None:
+        self.discard_confirm.show()
+        self.discard_confirm.setFocus()
+
+    def discard(self) -> None:
+        """Void the current draft (its images are erased) and start a new citizen."""
+        self.discard_confirm.hide()
+        self.face.stop()
+        self.controller.discard()
+
+    def _show_return_note(self) -> None:
+        flow = self.controller.flow
+        if flow.returned:
+            self.return_note.setText(self.tr("Returned by the supervisor: %1").replace("%1", flow.return_reason))
+        self.return_note.setVisible(flow.returned)
 
     def current(self) -> int:
         return self.stack.currentIndex()
@@ -127,32 +189,33 @@ class EnrolmentWizard(QWidget):
 
     def next(self) -> None:
         index = self.current()
+        flow = self.controller.flow
         if index == FORM:
             self.form.read_into_record()
             self.controller.changed()
             if self.form.has_blocking_errors():
                 self.message.setText(self.tr("Correct the fields marked ⛔ first."))
                 return
-            self.go(FACE if self.controller.takes_biometrics() else REVIEW)
         elif index == FACE:
-            if not self.controller.record.captures.face.image_ref:
+            if not flow.face_done():
                 self.message.setText(self.tr("The face photo has not been taken yet."))
                 return
-            self.go(FINGERS)
         elif index == FINGERS:
-            if self.fingers.step is not None:
+            if flow.finger_step is not None:
                 self.message.setText(self.tr("Finish the fingerprints, or record why a finger cannot be printed."))
                 return
-            self.go(REVIEW)
+        else:
+            return
+        following = flow.next_step(LAST_STEP_OF_PAGE[index])
+        if following is not None and following != Step.SUBMIT:
+            self.go(PAGE_OF_STEP[following])
 
     def back(self) -> None:
         index = self.current()
         if index in (FORM, SLIP):
             return
-        if index == REVIEW and not self.controller.takes_biometrics():
-            self.go(FORM)
-        else:
-            self.go(index - 1)
+        earlier = self.controller.flow.previous_step(FIRST_STEP_OF_PAGE[index])
+        self.go(PAGE_OF_STEP[earlier] if earlier is not None else FORM)
 
     def _face_done(self) -> None:
         self.next_button.setFocus()

@@ -225,7 +225,7 @@ class ReviewDetailPage(QWidget):
         return cell
 
     def duplicate_lines(self, capture: dict) -> list[str]:
-        """What the duplicate search found when the officer submitted (fieldkit/ui/dedup_adapter.py)."""
+        """What the duplicate search found when the officer submitted (fieldkit.enrolment.submission.duplicate_search)."""
         if "duplicates" not in capture:
             return [self.tr("Duplicate check: not run for this record.")]
         found = capture["duplicates"]

@@ -16,6 +16,8 @@ import time
 import uuid
 from pathlib import Path
 
+from fieldkit.enrolment.capture_meta import CaptureMetadata
+
 FACE_BYTES = 120_000  # a 1080p face crop as JPEG
 PRINT_BYTES = 15_000  # one WSQ print at 500 ppi (~15:1)
 PRINTS = 13  # 3 slaps (4-4-2) + 10 rolled
@@ -52,6 +54,9 @@ def _stats(samples_s: list[float]) -> dict:
             "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 2), "max_ms": round(ms[-1], 2)}
 
 
+CAPTURE = CaptureMetadata(devices={"camera": "camera:sim:studio"})
+
+
 def bench_seal_enqueue(n: int = 40, suites: tuple[str, ...] = ("x25519", "mlkem768-x25519")) -> dict:
     """Per-enrolment approve time (seal + durable enqueue), and the draft autosave time for comparison."""
     rng = random.Random(1)
@@ -64,7 +69,7 @@ def bench_seal_enqueue(n: int = 40, suites: tuple[str, ...] = ("x25519", "mlkem7
                 for i in range(n):
                     record = {"full_name": f"Nguyễn Văn {i}", "id_number": f"{rng.randrange(10**11, 10**12)}"}
                     t = time.perf_counter()
-                    ref = off.save_draft(record, _blobs(rng), capture={"camera": "camera:sim:studio"})
+                    ref = off.save_draft(record, _blobs(rng), capture=CAPTURE)
                     saves.append(time.perf_counter() - t)
                     off.submit_for_review(ref.record_id)
                     t = time.perf_counter()

@@ -3,7 +3,7 @@
 The gallery is synthetic vectors with the statistics of real encodings (normal, norm ~1.4) plus the
 real encodings of the shipped sample photos; queries are real encodings (an altered astronaut photo),
 and the benchmark checks the right record comes back first.
-Run: `.venv/bin/python -m fieldkit.dedup.bench`.
+Run: `.venv/bin/python -m fieldkit.benchmarks.face_search`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The simulator emulates the UART's speed on a real pty (chunks on an absolute schedule); the real driver
 uploads one 256×288 4-bit image (UpImage: acknowledge + 288 data packets of 128 bytes = 40 044 bytes on the
 wire). Efficiency = theoretical / measured: 100 % means the driver adds no overhead to the line itself.
-Run: `python -m drivers.fingerprint.bench` (≈ 7 s at 57 600 baud + 3.5 s at 115 200).
+Run: `python -m fieldkit.benchmarks.fingerprint_transfer` (≈ 7 s at 57 600 baud + 3.5 s at 115 200).
 """
 
 from __future__ import annotations

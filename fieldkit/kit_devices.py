@@ -1,9 +1,9 @@
-"""The four devices of a demo session, opened once from the kit's settings and closed together at the end.
+"""A kit's four enrolment devices, opened once from its settings and closed together (fieldkit.kit.Kit.devices).
 
-The specs are the app's own settings (`camera`, `qr_reader`, `slap_scanner`, `fingerprint`), so the demo
-runs the same drivers as the enrolment screens. For simulated devices the demo adds `pacing=0` unless
-`real_timing` is asked for: a simulated R307 at 57 600 baud spends its real 6.95 s on every image upload,
-and the slap scanner 2 s per slap at USB full speed, which would make a 200-citizen demo last hours. The
+The specs are the kit's settings (`camera`, `qr_reader`, `slap_scanner`, `fingerprint`), so `fieldkit demo`
+runs the same drivers as the enrolment screens (the app opens the same specs one by one through its
+DeviceManager, on its BackgroundRunner). For simulated devices `real_timing=False` adds `pacing=0`: a
+simulated R307 at 57 600 baud spends its real 6.95 s on every image upload, and the slap scanner 2 s per slap, which would make a 200-citizen demo last hours. The
 bytes, frames, checksums and drivers are the same; only the line's waiting is skipped.
 """
 
@@ -28,17 +28,17 @@ def demo_spec(spec: str, real_timing: bool = False) -> str:
 
 
 @dataclass
-class DemoDevices:
+class KitDevices:
     """Opened devices by role; `close()` closes every one (and with it its worker thread and simulator)."""
 
     devices: dict[str, object] = field(default_factory=dict)
     specs: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, settings, real_timing: bool = False) -> "DemoDevices":
+    def open(cls, settings, real_timing: bool = True, roles: tuple[str, ...] = ROLES) -> "KitDevices":
         opened = cls()
         try:
-            for role in ROLES:
+            for role in roles:
                 spec = demo_spec(getattr(settings, _SETTING[role]), real_timing)
                 opened.devices[role] = open_device(spec)
                 opened.specs[role] = spec
@@ -76,7 +76,7 @@ class DemoDevices:
         if errors:
             raise errors[0]
 
-    def __enter__(self) -> "DemoDevices":
+    def __enter__(self) -> "KitDevices":
         return self
 
     def __exit__(self, *exc) -> None:

@@ -3,7 +3,7 @@
 Goal: checking a record must feel instant on the form (well under 10 ms per record on the field laptop), and
 converting a card address must not stall a scan (under 50 ms once the data is loaded). Figures are per call,
 measured on synthetic villagers from fieldkit.demo.population.
-Run alone: `python -m fieldkit.domain.bench`.
+Run alone: `python -m fieldkit.benchmarks.records`.
 """
 
 from __future__ import annotations

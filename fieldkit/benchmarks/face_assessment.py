@@ -1,6 +1,6 @@
 """Benchmark: face assessment time per frame, full (single image) and live (tracked), and frames per second.
 
-Run: `.venv/bin/python -m fieldkit.quality.bench` (to be wired into `fieldkit bench`). Goal: a preview at
+Run: `.venv/bin/python -m fieldkit.benchmarks.face_assessment` (to be wired into `fieldkit bench`). Goal: a preview at
 >= 15 fps on 2 cores, i.e. live assessment well under 66 ms per frame.
 """
 

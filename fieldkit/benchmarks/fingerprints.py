@@ -1,6 +1,6 @@
 """Fingerprint benchmarks: matcher score distributions and error rates, timings, WSQ ratio and PSNR.
 
-Run: `.venv/bin/python -m fieldkit.biometrics.fp_bench` (later wired into `fieldkit bench`). Figures print and are
+Run: `.venv/bin/python -m fieldkit.benchmarks.fingerprints` (later wired into `fieldkit bench`). Figures print and are
 returned as a dict. Synthetic people only ("bench-<n>"), generated on the fly: nothing is written to disk.
 """
 
