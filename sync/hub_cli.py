@@ -205,7 +205,7 @@ def run_ca_require_token(args) -> int:
 
 
 def run_ca_list(args) -> int:
-    from fieldkit.security.certificates import subject_text
+    from fieldkit.packets.certificates import subject_text
     from sync.hub.trust import load_policy
 
     policy = load_policy(_hub_data(args))

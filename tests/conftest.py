@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import pytest
 
@@ -41,8 +42,21 @@ def soft_tokens(tmp_path_factory):
     certs = {label: softhsm.provision_token(module, label, foreign_ca if label == "foreign-sup" else ca,
                                             f"Giám sát {label}", kind, days, ago)
              for label, (kind, days, ago) in labels.items()}
-    yield softhsm.SoftTokens(module, ca, certs)
+    yield SoftTokens(module, ca, certs)
     if previous is None:
         os.environ.pop("SOFTHSM2_CONF", None)
     else:
         os.environ["SOFTHSM2_CONF"] = previous
+
+
+@dataclass
+class SoftTokens:
+    """What the `soft_tokens` fixture made: the module path, the trusted test CA and each token's certificate."""
+
+    module: str
+    ca: object
+    certificates: dict
+
+    def config(self, label: str):
+        from fieldkit.security.token import TokenConfig
+        return TokenConfig(self.module, label)

@@ -28,6 +28,8 @@ ALLOWED: dict[str, set[str] | None] = {
                           "fieldkit.settings"},
     "fieldkit.store": {"fieldkit.audit", "fieldkit.domain"},
     "fieldkit.dedup": {"fieldkit.biometrics", "fieldkit.quality", "fieldkit.security"},
+    # the commune's residents from the hub (extracts, lookup, discrepancies): records, packet crypto, kit keys
+    "fieldkit.population": {"fieldkit.domain", "fieldkit.packets", "fieldkit.security"},
     # the enrolment flow and service, over the core
     "fieldkit.enrolment": {"fieldkit.audit", "fieldkit.biometrics", "fieldkit.dedup", "fieldkit.domain",
                            "fieldkit.packets", "fieldkit.quality", "fieldkit.security", "fieldkit.settings",
@@ -39,8 +41,13 @@ ALLOWED: dict[str, set[str] | None] = {
     # sync: the client over the kit's store and keys; the hub over the packet format only
     "sync": {"sync.client", "sync.hub", "fieldkit.packets", "fieldkit.security", "fieldkit.store",
              "fieldkit.domain", "fieldkit.settings"},
-    "sync.client": {"sync", "fieldkit.packets", "fieldkit.security", "fieldkit.store", "fieldkit.settings"},
-    "sync.hub": {"sync", "fieldkit.packets"},
+    "sync.client": {"sync", "fieldkit.domain", "fieldkit.packets", "fieldkit.security", "fieldkit.store",
+                    "fieldkit.settings"},
+    # the hub over the packet format; records and population data for the NIST export, registry and report;
+    # its load generator is a fleet of real sync clients; the synthetic registry reuses the demo's villagers
+    # (fieldkit/demo/population.py, which imports only the domain)
+    "sync.hub": {"sync", "sync.client", "fieldkit.packets", "fieldkit.domain", "fieldkit.population",
+                 "fieldkit.demo"},
     # the kit factory and what stands on it
     "fieldkit.kit_devices": {"drivers"},
     "fieldkit.kit": {"fieldkit.dedup", "fieldkit.enrolment", "fieldkit.kit_devices", "fieldkit.settings",

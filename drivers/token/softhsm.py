@@ -117,16 +117,3 @@ def provision_token(module: str, label: str, ca: ThrowawayCA, common_name: str, 
                                Attribute.SUBJECT: cert.subject.public_bytes(),
                                Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER)})
     return cert
-
-
-@dataclass
-class SoftTokens:
-    """What the `soft_tokens` fixture made: the module path, the trusted test CA and each token's certificate."""
-
-    module: str
-    ca: ThrowawayCA
-    certificates: dict[str, x509.Certificate]
-
-    def config(self, label: str):
-        from fieldkit.security.token import TokenConfig
-        return TokenConfig(self.module, label)

@@ -31,7 +31,7 @@ Inner version 2 (a supervisor's PKCS#11 token) ends instead with u16 length S + 
 The manifest carries the supervisor's public key and a certificate: the device's signature over
 CERT_CONTEXT + kit id (16) + u16 len + supervisor user id (UTF-8) + supervisor public key (32). A token
 co-signature's entry instead carries "kind": "token", the algorithm and the X.509 chain (DER, base64), which
-the reader checks against its own trust anchors and CRLs (fieldkit.security.certificates).
+the reader checks against its own trust anchors and CRLs (fieldkit.packets.certificates).
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def open_envelope(env: Envelope, hub_private_key: bytes, device_public_key: byte
 
     `hub_private_key` is the raw private key of the envelope's suite. `supervisor_keys_known`, when given,
     is a collection of supervisor public keys (bytes) or a mapping user id → public key the hub accepts.
-    `trust` (fieldkit.security.certificates.TrustStore) checks token co-signatures' certificate chains;
+    `trust` (fieldkit.packets.certificates.TrustStore) checks token co-signatures' certificate chains;
     without it a token co-signature is refused as untrusted. `require_token` refuses software co-signatures.
     """
     verify_envelope(env, device_public_key)
@@ -243,8 +243,8 @@ def _check_token_cosignature(manifest: dict, env: Envelope, cosig: bytes, conten
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from fieldkit.security.certificates import CertificateProblem, subject_text
-    from fieldkit.security.signer import verify_signature
+    from fieldkit.packets.certificates import CertificateProblem, subject_text
+    from fieldkit.packets.cosigner import verify_signature
 
     sup = manifest["supervisor"]
     try:

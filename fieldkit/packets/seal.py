@@ -14,7 +14,7 @@ from fieldkit.packets.container import pack_entries
 from fieldkit.packets.envelope import (COSIGN_CONTEXT, DEVICE_CONTEXT, HEADER, INFO_PREFIX, INNER_MAGIC,
                                        INNER_VERSION, INNER_VERSION_SIZED, MAGIC, SIGNATURE_LEN, VERSION,
                                        certificate_message)
-from fieldkit.security.signer import CoSigner, SoftwareCoSigner
+from fieldkit.packets.cosigner import CoSigner, SoftwareCoSigner
 from fieldkit.packets.suites import load_public_key, suite_by_name
 
 
@@ -35,7 +35,7 @@ class Signers:
     """The keys that vouch for a packet: the kit's device key and the approving supervisor's.
 
     The supervisor signs either with the kit-held Ed25519 key (`supervisor_key` + the device's
-    `supervisor_certificate`) or through `cosigner` (fieldkit.security.signer.CoSigner, e.g. a PKCS#11 token).
+    `supervisor_certificate`) or through `cosigner` (fieldkit.packets.cosigner.CoSigner, e.g. a PKCS#11 token).
     """
 
     kit_id: str

@@ -20,7 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import utils
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from fieldkit.security.signer import ECDSA_P256_SHA256, algorithm_for, verify_signature
+from fieldkit.packets.cosigner import ECDSA_P256_SHA256, algorithm_for, verify_signature
 
 # code: (Vietnamese, English)
 MESSAGES = {

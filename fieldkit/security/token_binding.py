@@ -14,7 +14,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from fieldkit.security.certificates import CertificateProblem, TrustStore, subject_text
+from fieldkit.packets.certificates import CertificateProblem, TrustStore, subject_text
 from fieldkit.security.hub_keys import load_hub_keys
 from fieldkit.security.token import TokenConfig, TokenError, open_token_signer, read_certificates
 

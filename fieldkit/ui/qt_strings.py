@@ -1,6 +1,6 @@
 """Qt's own dialog texts (message-box buttons, the folder chooser) for our .ts file.
 
-Qt ships no Vietnamese qtbase translation (PySide6's translations folder has no qtbase_vi.qm), so the strings
+Qt ships no Vietnamese qtbase translation (PySide6's translations folder has none for Vietnamese), so the strings
 Qt's dialogs look up under their own contexts are listed here for lupdate: with the app's translator installed,
 QMessageBox and QFileDialog find their Vietnamese text in fieldkit_vi.qm. `LanguageSwitcher` still loads
 qtbase_<lang>.qm from QLibraryInfo's translations path first when Qt has one.

@@ -124,7 +124,7 @@ class HubService:
 
     def _ca_roots_pem(self) -> str:
         """The roots of supervisors' token certificates, for the kit to check a binding against."""
-        from fieldkit.security.certificates import to_pem
+        from fieldkit.packets.certificates import to_pem
 
         policy = self.verifier.policy() if hasattr(self.verifier, "policy") else None
         return b"".join(to_pem(c) for c in policy.store.roots).decode("ascii") if policy else ""

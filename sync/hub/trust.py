@@ -22,7 +22,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from fieldkit.security.certificates import TrustStore, load_certificates, load_crl, subject_text, to_pem
+from fieldkit.packets.certificates import TrustStore, load_certificates, load_crl, subject_text, to_pem
 
 CA_DIR = "ca"
 

@@ -27,13 +27,17 @@ def enrol_kit_at_hub(hub_dir: Path, kit_dir: Path) -> None:
     service = hub_service(hub_dir)
     try:
         service.storage.add_token(token_hash("t-" + kit_dir.name), 0, 2 ** 40)
+        from sync.client.roster import kit_supervisors
         assert service.storage.enrol_kit(token_hash("t-" + kit_dir.name), keystore.kit_id(kit_dir),
-                                         keystore.device_public_key(kit_dir), 1) == ""
+                                         keystore.device_public_key(kit_dir), 1,
+                                         supervisors=kit_supervisors(kit_dir)) == ""
         keys = service.keys
     finally:
         service.storage.close()
+    tech = keystore.unlock(kit_dir, "tech", PASS["tech"])
     store_hub_keys(kit_dir, hub_url="http://127.0.0.1:9", signing_public_key=keys.signing_public,
-                   hpke_public_keys=keys.hpke_public, hub_id=keys.hub_id)
+                   hpke_public_keys=keys.hpke_public, hub_id=keys.hub_id, signer=tech)
+    tech.lock()
 
 
 def init_kit(kit_dir: Path) -> None:

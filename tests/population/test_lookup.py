@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fieldkit.domain.dates import PartialDate
-from fieldkit.population.bench import synthetic_residents
+from fieldkit.benchmarks.population_lookup import synthetic_residents
 from fieldkit.population.lookup import PopulationIndex, QueryError, dob_compatible
 from fieldkit.population.resident import Resident
 

@@ -16,7 +16,7 @@ from fieldkit.enrolment.service import EnrolmentService, TokenNeeded
 from fieldkit.packets.envelope import open_envelope, parse_envelope
 from fieldkit.packets.errors import PacketError
 from fieldkit.security import keystore
-from fieldkit.security.certificates import TrustStore
+from fieldkit.packets.certificates import TrustStore
 from fieldkit.security.crypto import FAST_TEST_KDF
 from fieldkit.security.hub_keys import load_hub_keys, store_hub_keys
 from fieldkit.security.token import TokenError, open_token_signer, read_certificates
@@ -202,7 +202,7 @@ def test_trust_store_checks_validity_at_the_given_time(soft_tokens):
     cert = soft_tokens.certificates["sup-ec"]
     store = TrustStore([soft_tokens.ca.cert])
     assert store.verify_chain([cert], dt.datetime.now(dt.timezone.utc)) == cert
-    from fieldkit.security.certificates import CertificateProblem
+    from fieldkit.packets.certificates import CertificateProblem
     with pytest.raises(CertificateProblem) as late:
         store.verify_chain([cert], dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=4000))
     assert late.value.code == "expired_certificate"
