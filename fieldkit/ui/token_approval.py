@@ -18,11 +18,10 @@ def needs_token(kit_session) -> bool:
 
 def ask_pin(parent: QWidget) -> str | None:
     """The token PIN typed by the supervisor, or None if they cancelled."""
-    tr = QCoreApplication.translate
     dialog = QInputDialog(parent)
     dialog.setObjectName("tokenPinDialog")
-    dialog.setWindowTitle(tr("TokenApproval", "Signing token"))
-    dialog.setLabelText(tr("TokenApproval", "Token PIN (your signing certificate):"))
+    dialog.setWindowTitle(QCoreApplication.translate("TokenApproval", "Signing token"))
+    dialog.setLabelText(QCoreApplication.translate("TokenApproval", "Token PIN (your signing certificate):"))
     dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
     dialog.setInputMode(QInputDialog.InputMode.TextInput)
     accepted = dialog.exec()

@@ -867,51 +867,61 @@
     </message>
     <message>
         <location filename="../messages.py" line="58"/>
+        <source>No USB drive at that place. Plug the drive in, wait until it appears, and choose it again.</source>
+        <translation>Không thấy USB ở vị trí đó. Cắm USB vào, chờ máy nhận rồi chọn lại.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="60"/>
+        <source>The USB drive holds a file the kit refuses to use (a link or a device instead of a file). Use another drive and tell the technician.</source>
+        <translation>USB có tệp mà máy không dùng được (liên kết hoặc thiết bị thay vì tệp). Dùng USB khác và báo kỹ thuật viên.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="63"/>
         <source>The operation failed. The technician finds the details in the kit&apos;s log.</source>
         <translation>Thao tác không thành công. Kỹ thuật viên xem chi tiết trong nhật ký của máy.</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="60"/>
+        <location filename="../messages.py" line="65"/>
         <source>The camera is unplugged or lost power. Plug it in again; the kit reconnects by itself.</source>
         <translation>Máy ảnh bị rút ra hoặc mất điện. Hãy cắm lại; máy tự kết nối lại.</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="62"/>
+        <location filename="../messages.py" line="67"/>
         <source>Reconnecting to the camera…</source>
         <translation>Đang kết nối lại máy ảnh…</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="63"/>
+        <location filename="../messages.py" line="68"/>
         <source>The camera picture is frozen. If it does not move again, unplug the camera and plug it in again.</source>
         <translation>Hình của máy ảnh bị đứng. Nếu hình không chạy lại, hãy rút máy ảnh ra rồi cắm lại.</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="65"/>
+        <location filename="../messages.py" line="70"/>
         <source>up to date, waiting</source>
         <translation>đã gửi hết, đang chờ</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="66"/>
+        <location filename="../messages.py" line="71"/>
         <source>no connection to the hub</source>
         <translation>không kết nối được trung tâm</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="67"/>
+        <location filename="../messages.py" line="72"/>
         <source>looking for the hub</source>
         <translation>đang tìm trung tâm</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="68"/>
+        <location filename="../messages.py" line="73"/>
         <source>sending</source>
         <translation>đang gửi</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="69"/>
+        <location filename="../messages.py" line="74"/>
         <source>stopped</source>
         <translation>đã dừng</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="70"/>
+        <location filename="../messages.py" line="75"/>
         <source>unknown</source>
         <translation>không rõ</translation>
     </message>
@@ -1083,6 +1093,94 @@
         <location filename="../names.py" line="44"/>
         <source>Female</source>
         <translation>Nữ</translation>
+    </message>
+</context>
+<context>
+    <name>PopulationSearch</name>
+    <message>
+        <location filename="../widgets/population_search.py" line="36"/>
+        <source>Name, ID number, birth date, household or card QR</source>
+        <translation>Họ tên, số định danh, ngày sinh, mã hộ hoặc mã QR trên thẻ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="44"/>
+        <source>Choose</source>
+        <translation>Chọn</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="46"/>
+        <source>Not in the database: enrol as new (DC01)</source>
+        <translation>Không có trong CSDL: thu nhận mới (DC01)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="52"/>
+        <source>Find the citizen in the population database</source>
+        <translation>Tìm công dân trong Cơ sở dữ liệu quốc gia về dân cư</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="57"/>
+        <source>Household</source>
+        <translation>Hộ gia đình</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="93"/>
+        <source>Searching…</source>
+        <translation>Đang tìm…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="108"/>
+        <source>Residents found: %1</source>
+        <translation>Số người tìm thấy: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="110"/>
+        <source>No one found: check the spelling, or enrol as new (DC01)</source>
+        <translation>Không tìm thấy: kiểm tra lại chính tả, hoặc thu nhận mới (DC01)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="117"/>
+        <source>This is not the QR code of an ID card</source>
+        <translation>Đây không phải mã QR của thẻ căn cước</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="119"/>
+        <source>The search failed; try again or enrol as new (DC01)</source>
+        <translation>Tìm kiếm không thành công; hãy thử lại hoặc thu nhận mới (DC01)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="122"/>
+        <source>male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="122"/>
+        <source>female</source>
+        <translation>Nữ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="123"/>
+        <source>birth date unknown</source>
+        <translation>chưa rõ ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="125"/>
+        <source>ID %1</source>
+        <translation>Số ĐDCN %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="127"/>
+        <source>household %1</source>
+        <translation>hộ %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="154"/>
+        <source>seen</source>
+        <translation>đã gặp</translation>
+    </message>
+    <message>
+        <location filename="../widgets/population_search.py" line="154"/>
+        <source>not seen yet</source>
+        <translation>chưa gặp</translation>
     </message>
 </context>
 <context>
@@ -1437,22 +1535,22 @@
         <translation>vân tay</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="248"/>
+        <location filename="../pages/review/detail.py" line="257"/>
         <source>Approving, co-signing and sealing…</source>
         <translation>Đang phê duyệt, ký và niêm phong…</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="256"/>
+        <location filename="../pages/review/detail.py" line="264"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="265"/>
+        <location filename="../pages/review/detail.py" line="273"/>
         <source>Done: %1.</source>
         <translation>Xong: %1.</translation>
     </message>
     <message>
-        <location filename="../pages/review/detail.py" line="269"/>
+        <location filename="../pages/review/detail.py" line="277"/>
         <source>Not done: %1</source>
         <translation>Chưa làm được: %1</translation>
     </message>
@@ -1982,6 +2080,19 @@
         <location filename="../pages/sync_panel.py" line="220"/>
         <source>Receipts: %1 acknowledged, %2 refused by the hub, %3 invalid, %4 already settled.</source>
         <translation>Biên nhận: %1 gói đã được xác nhận, %2 gói bị máy chủ từ chối, %3 biên nhận không hợp lệ, %4 gói đã xử lý trước đó.</translation>
+    </message>
+</context>
+<context>
+    <name>TokenApproval</name>
+    <message>
+        <location filename="../token_approval.py" line="23"/>
+        <source>Signing token</source>
+        <translation>Token chữ ký số</translation>
+    </message>
+    <message>
+        <location filename="../token_approval.py" line="24"/>
+        <source>Token PIN (your signing certificate):</source>
+        <translation>Mã PIN của token (chứng thư số của anh/chị):</translation>
     </message>
 </context>
 </TS>
