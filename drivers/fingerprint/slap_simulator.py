@@ -11,6 +11,7 @@ Timing, from the profile: after a hand is placed the scanner reports "capturing"
 (auto-capture waits for the fingers to hold still), then takes `capture_seconds` to expose and segment, then
 sends the image at the line rate (`baud`). The default profile ("normal") is a good USB 2.0 scanner, about a
 second a slap; "hard" is an older full-speed one that keeps the lab's patience and timeout paths busy.
+`pacing=0` skips the emulated waiting (line rate and settle time), not the scanner's processing time.
 The masters of all ten fingers start synthesising (or loading from the print cache) when the hand is placed,
 so the image is ready before the settle time is over on a machine that is not starved.
 """
@@ -153,7 +154,9 @@ class SlapScannerModel:
         person, condition, missing = hand
         key = (what, hand, self.impression)
         rendered = self.renderer.get(key, lambda: self._render(what, person, condition, missing))
-        settling = time.monotonic() - self.placed_at < float(self.profile["settle_seconds"])
+        # The settle time is emulated waiting like the line rate: `pacing=0` (demos, fast tests) skips both.
+        settle = float(self.profile["settle_seconds"]) if self.profile["pacing"] else 0.0
+        settling = time.monotonic() - self.placed_at < settle
         if rendered is None or settling:  # auto-capture still settling: the host asks again
             return self._answer([sp.error_frame(seq, sp.ERROR_CAPTURING, "capture in progress")])
         self.captures += 1

@@ -175,3 +175,12 @@ def test_a_newer_render_cancels_stale_ones_that_have_not_started():
     finally:
         gate.set()
         renderer.close()
+
+
+def test_pacing_off_skips_the_emulated_settle_time():
+    scanner = open_device("slap:sim:hard?images=placeholder&pacing=0")
+    try:
+        scanner.simulator.present_hand("slap-hard-2", "good")
+        assert scanner.capture_slap(Slap.TWO_THUMBS, timeout=2.0).segments
+    finally:
+        scanner.close()
