@@ -145,7 +145,9 @@ class SlapScannerModel:
         from drivers.synthetic import fingerprints  # noqa: PLC0415 - only the synthetic source has masters
 
         if self.image_source is fingerprints.synthesize_print:
-            self.renderer.prefetch(("masters", person), lambda: fingerprints.prepare_masters(person, PREFETCH_ORDER))
+            for finger in PREFETCH_ORDER:  # one job a finger: closing the simulator waits for one master at most
+                self.renderer.prefetch(("master", person, finger),
+                                       lambda finger=finger: fingerprints.prepare_masters(person, (finger,)))
 
     def _capture(self, seq: int, what: Slap | Finger) -> list:
         hand = self.hand
