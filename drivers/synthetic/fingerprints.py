@@ -192,11 +192,15 @@ def _grow_ridges(orientation, period, rng, iterations=GROWTH_ITERATIONS) -> np.n
     shape = orientation.shape
     bins = ORIENTATION_BINS
     bin_index = np.round(np.mod(orientation, np.pi) / (np.pi / bins)).astype(np.int32) % bins
-    masks = [bin_index == b for b in range(bins)]
+    # Where each bin's pixels are, as (row, col) index arrays into the padded filter output: one gather per bin
+    # touches only its own pixels (a masked copy would sweep the whole image twelve times per period).
+    rows_all, cols_all = np.indices(shape)
+    where = [np.nonzero(bin_index.ravel() == b)[0] for b in range(bins)]
     # weight of the second period bin, linear in the period map
     w_hi = np.clip((period - PERIODS[0]) / (PERIODS[1] - PERIODS[0]), 0.0, 1.0).astype(np.float32)
     pad, grid, spectra = _bank_spectra(shape)
     rows, cols = shape
+    gathers = [(w, rows_all.ravel()[w] + pad, cols_all.ravel()[w] + pad) for w in where]
 
     image = np.zeros(shape, np.float32)
     seeds = rng.integers(0, shape[0] * shape[1], size=int(shape[0] * shape[1] / 900))
@@ -206,10 +210,12 @@ def _grow_ridges(orientation, period, rng, iterations=GROWTH_ITERATIONS) -> np.n
         padded = cv2.copyMakeBorder(image, pad, grid[0] - rows - pad, pad, grid[1] - cols - pad, cv2.BORDER_REFLECT)
         forward = cv2.dft(padded)
         for p, row in enumerate(spectra):
-            out = responses[p]
-            for b in range(bins):
+            out = responses[p].ravel()
+            for b, (flat, r, c) in enumerate(gathers):
+                if not flat.size:
+                    continue
                 filtered = cv2.idft(cv2.mulSpectrums(forward, row[b], 0), flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
-                np.copyto(out, filtered[pad:pad + rows, pad:pad + cols], where=masks[b])
+                out[flat] = filtered[r, c]
         mixed = responses[0] * (1.0 - w_hi) + responses[1] * w_hi
         scale = 2.5 / (float(np.abs(mixed).mean()) + 1e-6)
         image = np.clip(mixed * scale, -1.0, 1.0)
