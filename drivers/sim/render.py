@@ -15,15 +15,19 @@ can never keep a scanner "settling".
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Callable, Hashable
 
 
 class BackgroundRenderer:
     """`get(key, make)` → the result for key, or None while it is being made (started on first ask)."""
 
-    def __init__(self, name: str, keep: int = 16):
+    def __init__(self, name: str, keep: int = 16, grace: float = 0.04):
         self._name = name
+        # A render that is nearly done is waited for this long before answering "not ready": an impression of a
+        # cached master takes ~10-20 ms, and without the wait every capture would cost the driver a poll interval.
+        self._grace = grace
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sim-render-{name}")
         self._prefetch_pool: ThreadPoolExecutor | None = None
         self._prefetching: dict[Hashable, Future] = {}
@@ -61,8 +65,13 @@ class BackgroundRenderer:
         self.start(key, make)
         with self._lock:
             job = self._jobs.get(key)
-        if job is None or not job.done() or job.cancelled():  # cancelled by a newer key meanwhile: ask again
+        if job is None or job.cancelled():  # cancelled by a newer key meanwhile: ask again
             return None
+        if not job.done():
+            try:
+                return job.result(timeout=self._grace)
+            except (FutureTimeout, CancelledError):
+                return None
         return job.result()  # a rendering error surfaces in the simulator thread's log, not silently
 
     def wait(self, key: Hashable, timeout: float | None = None) -> Any:
