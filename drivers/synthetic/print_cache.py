@@ -57,14 +57,19 @@ def default_directory() -> Path | None:
 class DiskCache:
     """Masters as files `<sha256(key)>.fkm`: magic, JSON header, zlib-compressed 8-bit arrays."""
 
-    def __init__(self, directory: Path, limit: int = DISK_MASTERS):
+    def __init__(self, directory: Path, limit: int = DISK_MASTERS, max_bytes: int = 4 << 20):
         self.directory = Path(directory)
         self.limit = limit
+        self.max_bytes = max_bytes  # a master is 2 x 560 x 480 bytes; a file announcing more is not one
         self._writes = 0
 
+    @staticmethod
+    def digest(key: Hashable) -> str:
+        """The key as stored: a hash, so a seed's text never reaches the disk."""
+        return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+
     def path(self, key: Hashable) -> Path:
-        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
-        return self.directory / f"{digest[:40]}.fkm"
+        return self.directory / f"{self.digest(key)[:40]}.fkm"
 
     def load(self, key: Hashable) -> tuple[dict, dict[str, np.ndarray]] | None:
         """(header, arrays) or None when absent or unreadable (an unreadable file is removed)."""
@@ -78,17 +83,22 @@ class DiskCache:
                 raise ValueError("not a master-print file")
             size = int.from_bytes(blob[5:9], "big")
             header = json.loads(blob[9:9 + size])
-            if header.get("key") != repr(key):
+            if header.get("key") != self.digest(key):
                 raise ValueError("file is for another seed")
-            raw = zlib.decompress(blob[9 + size:])
+            shapes = [(str(name), tuple(int(v) for v in shape)) for name, shape in header["arrays"]]
+            expected = sum(int(np.prod(shape)) for _, shape in shapes)
+            if not 0 < expected <= self.max_bytes or any(v <= 0 for _, shape in shapes for v in shape):
+                raise ValueError(f"arrays of {expected} bytes announced (at most {self.max_bytes})")
+            inflate = zlib.decompressobj()
+            raw = inflate.decompress(blob[9 + size:], expected + 1)  # never inflate more than announced
+            if len(raw) != expected or not inflate.eof:
+                raise ValueError("array sizes do not add up")
             arrays, offset = {}, 0
-            for name, shape in header["arrays"]:
+            for name, shape in shapes:
                 count = int(np.prod(shape))
                 arrays[name] = np.frombuffer(raw, np.uint8, count, offset).reshape(shape).copy()
                 offset += count
-            if offset != len(raw):
-                raise ValueError("array sizes do not add up")
-        except (ValueError, KeyError, TypeError, zlib.error) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError, zlib.error) as exc:
             log.warning("synthetic print cache: %s unreadable (%s); making it again", path.name, exc)
             path.unlink(missing_ok=True)
             return None
@@ -97,7 +107,7 @@ class DiskCache:
     def save(self, key: Hashable, header: dict, arrays: dict[str, np.ndarray]) -> None:
         """Write atomically (temp file + rename): a reader never sees half a file. Errors only cost speed."""
         path = self.path(key)
-        header = {**header, "key": repr(key), "arrays": [[n, list(a.shape)] for n, a in arrays.items()]}
+        header = {**header, "key": self.digest(key), "arrays": [[n, list(a.shape)] for n, a in arrays.items()]}
         head = json.dumps(header).encode("utf-8")
         body = zlib.compress(b"".join(np.ascontiguousarray(a, np.uint8).tobytes() for a in arrays.values()), 6)
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import threading
+import zlib
 
 import numpy as np
 import pytest
@@ -69,13 +71,47 @@ def test_a_file_for_another_seed_is_refused(disk_masters):
     assert not np.array_equal(fp.master_print("cache-e", 1).ridges_u8, fp.master_print("cache-d", 1).ridges_u8)
 
 
-def test_cache_files_name_no_seed_and_hold_only_generator_output(disk_masters):
-    fp.master_print("Nguyễn Văn A 1990", 3)
+def test_cache_files_never_hold_the_seed_text_only_generator_output(disk_masters):
+    seed = "Nguyễn Văn A 1990"
+    fp.master_print(seed, 3)
     files = list(disk_masters.directory.iterdir())
-    assert len(files) == 1 and "Nguy" not in files[0].name and files[0].suffix == ".fkm"
-    header_end = 9 + int.from_bytes(files[0].read_bytes()[5:9], "big")
-    header = files[0].read_bytes()[9:header_end].decode()
-    assert set(__import__("json").loads(header)) == {"pattern", "cores", "deltas", "key", "arrays"}
+    assert len(files) == 1 and files[0].suffix == ".fkm"
+    blob = files[0].read_bytes()
+    for text in (seed, "Nguy", "1990"):
+        assert text.encode("utf-8") not in blob and text not in files[0].name
+    header = json.loads(blob[9:9 + int.from_bytes(blob[5:9], "big")])
+    assert set(header) == {"pattern", "cores", "deltas", "key", "arrays"}
+    assert [name for name, _ in header["arrays"]] == ["ridges", "mask"]
+
+
+def _crafted(disk: DiskCache, key, arrays_header, body: bytes):
+    """Write a file as an attacker with write access to the cache folder would: right name, right key hash."""
+    head = json.dumps({"pattern": "whorl", "cores": [], "deltas": [], "key": disk.digest(key),
+                       "arrays": arrays_header}).encode()
+    disk.path(key).write_bytes(b"FKMP1" + len(head).to_bytes(4, "big") + head + body)
+
+
+def test_crafted_cache_files_cannot_inflate_memory_or_change_a_print(disk_masters):
+    key = fp._master_key("cache-g", 5)
+    genuine = fp.synthesize_master("cache-g", 5)
+    disk_masters.directory.mkdir(parents=True, exist_ok=True)
+    shape = list(fp.MASTER_SHAPE)
+    crafted = [
+        # a zip bomb: announces a normal master, inflates to 200 MB
+        ([["ridges", shape], ["mask", shape]], zlib.compress(bytes(200 << 20), 9)),
+        # announces a gigantic array
+        ([["ridges", [60000, 60000]]], zlib.compress(bytes(16))),
+        # right size, wrong shape for a master (must not be reshaped into one)
+        ([["ridges", [480, 560]], ["mask", [480, 560]]], zlib.compress(bytes(2 * 480 * 560))),
+        # negative dimensions
+        ([["ridges", [-560, -480]], ["mask", shape]], zlib.compress(bytes(16))),
+    ]
+    for arrays_header, body in crafted:
+        _crafted(disk_masters, key, arrays_header, body)
+        fp.MASTERS.clear_memory()
+        master = fp.master_print("cache-g", 5)
+        assert np.array_equal(master.ridges_u8, genuine.ridges_u8)
+        assert master.pattern == genuine.pattern
 
 
 def test_two_threads_asking_for_one_master_make_it_once():
