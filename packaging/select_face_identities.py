@@ -1,9 +1,10 @@
 """Choose the camera simulator's derived face identities by measurement (re-run when the warp changes).
 
-For each real photo, candidate seeds are rendered through the simulator (frontal, studio, 640x480) and encoded
-with the kit's face encoder; a candidate is kept when its encoding lies at least `--margin` beyond the kit's
-duplicate threshold from every identity kept so far (real ones first), and when the same candidate rendered
-another way (turned 12°, side light, farther, cluttered room, other white balance) stays within the threshold.
+For each real photo, candidate seeds are rendered through the simulator frontally (studio, 640x480) and another
+way (turned 12°, side light, farther, cluttered room, darker) and encoded with the kit's face encoder; a
+candidate is kept when, in every frontal/other-scene combination, it lies at least `--margin` beyond the kit's
+duplicate threshold from every identity kept so far (real ones first), and its two renderings lie within the
+threshold minus the margin of each other.
 Prints the DERIVED tuple for drivers/synthetic/face_scenes.py and the distance figures for the docs.
 
     .venv/bin/python packaging/select_face_identities.py --candidates 12
@@ -47,10 +48,11 @@ def main() -> None:
     args = parser.parse_args()
     threshold = FACE_DISTANCE_THRESHOLD
     kept: dict[str, np.ndarray] = {}
+    other_scene: dict[str, np.ndarray] = {}
     within: dict[str, float] = {}
     for photo in fs.REAL_PEOPLE:
-        kept[photo] = encode(photo, **FRONTAL)
-        within[photo] = float(np.linalg.norm(kept[photo] - encode(photo, **OTHER)))
+        kept[photo], other_scene[photo] = encode(photo, **FRONTAL), encode(photo, **OTHER)
+        within[photo] = float(np.linalg.norm(kept[photo] - other_scene[photo]))
     chosen = []
     for seed, photo in itertools.product(range(1, args.candidates + 1), fs.REAL_PEOPLE):
         sitter_id = add_candidate(photo, seed)
@@ -58,16 +60,19 @@ def main() -> None:
         if a is None or b is None:
             print(f"{sitter_id}: no face found, skipped")
             continue
-        nearest = min(float(np.linalg.norm(a - e)) for e in kept.values())
+        # a probe and a gallery entry may each be frontal or from the other scene: all must stay apart
+        nearest = min(min(float(np.linalg.norm(a - e)), float(np.linalg.norm(b - e)),
+                          float(np.linalg.norm(a - other_scene[k]))) for k, e in kept.items())
         same = float(np.linalg.norm(a - b))
         verdict = nearest >= threshold + args.margin and same < threshold - args.margin
         print(f"{sitter_id}: nearest other {nearest:.3f}, same face other scene {same:.3f} -> "
               f"{'kept' if verdict else 'dropped'}")
         if verdict:
-            kept[sitter_id], within[sitter_id] = a, same
+            kept[sitter_id], other_scene[sitter_id], within[sitter_id] = a, b, same
             chosen.append((photo, seed))
     names = list(kept)
-    between = [float(np.linalg.norm(kept[x] - kept[y])) for x, y in itertools.combinations(names, 2)]
+    between = [float(np.linalg.norm(p - q)) for x, y in itertools.combinations(names, 2)
+               for p, q in ((kept[x], kept[y]), (other_scene[x], kept[y]), (kept[x], other_scene[y]))]
     print(f"\nDERIVED = {tuple(chosen)!r}")
     print(f"identities: {len(names)} ({len(fs.REAL_PEOPLE)} real + {len(chosen)} derived), threshold {threshold}")
     print(f"between identities: min {min(between):.3f}, median {np.median(between):.3f}")

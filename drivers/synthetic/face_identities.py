@@ -109,13 +109,15 @@ def warp_to_shape(image: np.ndarray, source: np.ndarray, target: np.ndarray) -> 
         ok = transform.estimate(np.vstack([target, fixed]), np.vstack([source, fixed]))  # output -> input
     if not ok:
         raise ValueError("could not triangulate the face shape")
-    step = 4   # affine pieces are smooth enough to sample on a coarse grid and resize up
+    step = 4   # affine pieces are smooth enough to sample on a coarse grid and interpolate
     gy, gx = np.mgrid[0:h + step:step, 0:w + step:step].astype(np.float64)
-    mapped = transform(np.stack([gx.ravel(), gy.ravel()], 1))
-    map_x = cv2.resize(mapped[:, 0].reshape(gx.shape).astype(np.float32), (gx.shape[1] * step, gx.shape[0] * step),
-                       interpolation=cv2.INTER_LINEAR)[:h, :w]
-    map_y = cv2.resize(mapped[:, 1].reshape(gx.shape).astype(np.float32), (gx.shape[1] * step, gx.shape[0] * step),
-                       interpolation=cv2.INTER_LINEAR)[:h, :w]
+    mapped = transform(np.stack([gx.ravel(), gy.ravel()], 1)).astype(np.float32)
+    # Read the coarse maps at (x / step, y / step): grid node k is output pixel k * step exactly (cv2.resize
+    # would align pixel centres instead and shift the whole face by ~1.5 px).
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    fine_x, fine_y = xx * np.float32(1 / step), yy * np.float32(1 / step)
+    map_x = cv2.remap(mapped[:, 0].reshape(gx.shape), fine_x, fine_y, cv2.INTER_LINEAR)
+    map_y = cv2.remap(mapped[:, 1].reshape(gx.shape), fine_x, fine_y, cv2.INTER_LINEAR)
     return cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 

@@ -122,11 +122,12 @@ class Sitter:
 
 DERIVE_STRENGTH = 2.2
 # Derived identities kept because the kit's face encoder separates them from every other identity (chosen by
-# packaging/select_face_identities.py, 14 seeds per photo, margin 0.05 over the 0.5 threshold; see
+# packaging/select_face_identities.py, 14 seeds per photo, margin 0.05 over the 0.5 threshold in every
+# frontal/other-scene combination; see
 # docs/devices-camera.md "Face identities"): (photo, seed).
 DERIVED: tuple[tuple[str, int], ...] = (
-    ("luispedro", 2), ("astronaut", 7), ("grace_hopper", 10), ("astronaut", 10), ("luispedro", 10),
-    ("astronaut", 13), ("astronaut", 14), ("luispedro", 14))
+    ("luispedro", 2), ("astronaut", 7), ("grace_hopper", 10), ("luispedro", 10), ("astronaut", 11),
+    ("astronaut", 14), ("luispedro", 14))
 REAL_PEOPLE = {"grace_hopper": "person-hopper", "astronaut": "person-astronaut", "luispedro": "person-luispedro"}
 
 

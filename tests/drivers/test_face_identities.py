@@ -75,3 +75,30 @@ def test_derived_face_box_follows_the_warp():
     overlap_w = min(x1, right) - max(x0, left)
     overlap_h = min(y1, bottom) - max(y0, top)
     assert overlap_w > 0.6 * (x1 - x0) and overlap_h > 0.6 * (y1 - y0)
+
+
+def test_a_derived_face_has_the_shape_it_was_given():
+    # The warp is what makes a derived identity: a mark drawn at a landmark of the real photo must come out
+    # where the new face shape puts that landmark (and the shape must really differ from the real one).
+    import cv2
+
+    from drivers.synthetic.face_identities import photo_landmarks, target_shape, warp_to_shape
+
+    source = photo_landmarks("astronaut")
+    target = target_shape(source, 7, fs.DERIVE_STRENGTH)
+    picked = (0, 8, 16, 30, 36, 45, 48, 54)   # jaw ends, chin, nose tip, outer eye corners, mouth corners
+    marks = np.zeros((512, 512), np.float32)
+    for i in picked:
+        cv2.circle(marks, tuple(int(round(v)) for v in source[i]), 2, 1.0, -1)
+    warped = warp_to_shape(marks, source, target)
+    for i in picked:
+        x, y = (int(round(v)) for v in target[i])
+        window = warped[y - 6:y + 7, x - 6:x + 7]
+        ys, xs = np.mgrid[y - 6:y + 7, x - 6:x + 7]
+        assert window.sum() > 3, f"landmark {i} did not arrive"
+        centre = np.array([(xs * window).sum(), (ys * window).sum()]) / window.sum()
+        # marks drawn at whole pixels and a map sampled every 4 px: a few pixels of slack, no more
+        assert np.linalg.norm(centre - target[i]) < 3.5, (i, centre, target[i])
+        if np.linalg.norm(target[i] - source[i]) > 3:
+            assert np.linalg.norm(centre - target[i]) < np.linalg.norm(centre - source[i]), i
+    assert np.linalg.norm(target - source, axis=1).max() > 8      # the face really changed shape
