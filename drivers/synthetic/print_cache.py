@@ -36,7 +36,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 ENV = "FIELDKIT_PRINT_CACHE"
-FORMAT_VERSION = 1           # bump when the generator changes what a seed makes: old files are then ignored
+FORMAT_VERSION = 2           # bump when the generator or the file layout changes: old files are then ignored
 MEMORY_MASTERS = 160         # 16 people of ten fingers, ~85 MB
 DISK_MASTERS = 2500          # 250 people (a large village), ~95 KB a master on disk
 _MAGIC = b"FKMP1"
