@@ -62,6 +62,9 @@ THIRD_PARTY: tuple[Bundled, ...] = (
             data=True, data_subdir="data"),
     Bundled("matplotlib", "matplotlib", "mpl-data/sample_data/grace_hopper.jpg for the camera simulator",
             data=True, data_subdir="mpl-data/sample_data"),
+    # Only the photo is read (found with importlib.util.find_spec, which also finds a data-only folder).
+    Bundled("mahotas", "mahotas", "demos/data/luispedro.jpg (a third real face) for the camera simulator",
+            data=True, data_subdir="demos/data"),
     # Added on other branches; collected when installed so merging them needs no spec change.
     Bundled("wsq", "wsq", "Pillow WSQ plugin over NBIS (a compiled extension)", submodules=True, dylibs=True,
             required=False),
@@ -89,6 +92,7 @@ REQUIRED_BUNDLE_FILES = (
     "cv2/*.so",
     "skimage/data/astronaut.png",
     "matplotlib/mpl-data/sample_data/grace_hopper.jpg",
+    "mahotas/demos/data/luispedro.jpg",
     "vietnamadminunits/data/*.json",
     "PySide6/Qt/plugins/platforms/libqxcb.so",
     "PySide6/Qt/plugins/platforms/libqoffscreen.so",

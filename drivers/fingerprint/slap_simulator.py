@@ -6,12 +6,21 @@
 
 A capture renders each finger of the slap with the image source at its place on a 1600 × 1500 px
 (3.2 × 3.0 in at 500 ppi) platen and reports the boxes it drew, as scanner SDKs report their segmentation.
+
+Timing, from the profile: after a hand is placed the scanner reports "capturing" for `settle_seconds`
+(auto-capture waits for the fingers to hold still), then takes `capture_seconds` to expose and segment, then
+sends the image at the line rate (`baud`). The default profile ("normal") is a good USB 2.0 scanner, about a
+second a slap; "hard" is an older full-speed one that keeps the lab's patience and timeout paths busy.
+`pacing=0` skips the emulated waiting (line rate and settle time), not the scanner's processing time.
+The masters of all ten fingers start synthesising (or loading from the print cache) when the hand is placed,
+so the image is ready before the settle time is over on a machine that is not starved.
 """
 
 from __future__ import annotations
 
 import random
 import struct
+import time
 import zlib
 
 import numpy as np
@@ -34,7 +43,11 @@ ROLLED_BOX = (160, 95, 480, 560)  # x, y, w, h of the finger in it (the print ge
 MODEL = "FieldKit simulated 4-4-2 scanner"
 
 DEFAULTS = {"description": "", "baud": 12_000_000, "pacing": True, "access_key": 0, "faults": "",
-            "capture_seconds": 0.0, "default_condition": "good", "image_source": "synthetic", "replug_after": 0.3}
+            "settle_seconds": 0.0, "capture_seconds": 0.0, "default_condition": "good", "image_source": "synthetic",
+            "replug_after": 0.3}
+# The order a capture session needs the fingers in (slaps 4-4-2, then rolled): masters are prefetched so.
+PREFETCH_ORDER = (*(int(f) for f in SLAP_FINGERS[Slap.RIGHT_FOUR]), *(int(f) for f in SLAP_FINGERS[Slap.LEFT_FOUR]),
+                  *(int(f) for f in SLAP_FINGERS[Slap.TWO_THUMBS]))
 
 # Where each finger lands on the platen (x, y, w, h): fingertips staggered as a hand lies, thumbs apart.
 _FOUR_BOXES = ((100, 420, 300, 440), (460, 260, 300, 460), (820, 320, 300, 450), (1180, 560, 280, 400))
@@ -78,6 +91,7 @@ class SlapScannerModel:
         self.rng = random.Random(seed)
         self.reader = sp.SlapFrameReader()
         self.hand: tuple[str, str, tuple[Finger, ...]] | None = None  # person, condition, missing fingers
+        self.placed_at = 0.0
         self.captures = 0
         self.authorised = False
         self.last_image: np.ndarray | None = None
@@ -122,7 +136,18 @@ class SlapScannerModel:
     def present(self, hand) -> None:
         if hand is not None:
             self.impression += 1
+            self.placed_at = time.monotonic()
+            self.prefetch(hand[0])
         self.hand = hand
+
+    def prefetch(self, person: str) -> None:
+        """Have `person`'s ten masters made (or loaded) on the prefetch thread, in the order captures need them."""
+        from drivers.synthetic import fingerprints  # noqa: PLC0415 - only the synthetic source has masters
+
+        if self.image_source is fingerprints.synthesize_print:
+            for finger in PREFETCH_ORDER:  # one job a finger: closing the simulator waits for one master at most
+                self.renderer.prefetch(("master", person, finger),
+                                       lambda finger=finger: fingerprints.prepare_masters(person, (finger,)))
 
     def _capture(self, seq: int, what: Slap | Finger) -> list:
         hand = self.hand
@@ -131,7 +156,10 @@ class SlapScannerModel:
         person, condition, missing = hand
         key = (what, hand, self.impression)
         rendered = self.renderer.get(key, lambda: self._render(what, person, condition, missing))
-        if rendered is None:  # auto-capture still settling: the host asks again
+        # The settle time is emulated waiting like the line rate: `pacing=0` (demos, fast tests) skips both.
+        settle = float(self.profile["settle_seconds"]) if self.profile["pacing"] else 0.0
+        settling = time.monotonic() - self.placed_at < settle
+        if rendered is None or settling:  # auto-capture still settling: the host asks again
             return self._answer([sp.error_frame(seq, sp.ERROR_CAPTURING, "capture in progress")])
         self.captures += 1
         image, segments = rendered
@@ -200,6 +228,10 @@ class SlapSimulator(SimulatedSerialDevice):
         if condition not in CONDITIONS:
             raise ValueError(f"unknown finger condition {condition!r} (known: {', '.join(CONDITIONS)})")
         self.model.present((person, condition, tuple(Finger(f) for f in missing)))
+
+    def prefetch(self, person: str) -> None:
+        """Make `person`'s master prints ahead of time (e.g. the next citizen in the queue), off the caller's thread."""
+        self.model.prefetch(person)
 
     def lift(self) -> None:
         self.model.present(None)

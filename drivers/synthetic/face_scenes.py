@@ -1,8 +1,10 @@
 """Camera frames of a sitter, composited from REAL face photos that ship inside installed wheels.
 
-Sources (loaded from disk, never the network): scikit-image's `skimage.data.astronaut()` and matplotlib's
-`mpl-data/sample_data/grace_hopper.jpg`. Each photo is cut out once around head and shoulders (a soft
-ellipse around the head joined to a body polygon), then per scene:
+Sources (loaded from disk, never the network): scikit-image's `skimage.data.astronaut()`, matplotlib's
+`mpl-data/sample_data/grace_hopper.jpg` and mahotas' `demos/data/luispedro.jpg` — three real people. More
+identities are derived from them by a seeded landmark warp (face_identities.py); `IDENTITIES` lists the people
+and `sitter_for_seed()` / `assign_sitters()` pick one for a synthetic person. Each photo is cut out once
+around head and shoulders (a soft ellipse around the head joined to a body polygon), then per scene:
 
 - distance  -> scale (distance 1.0 puts a face box 30 % of the frame height tall and wide);
 - pose      -> yaw and pitch by a perspective warp of the (flat) cut-out about the face centre, roll by
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import importlib.util
 import os
 import threading
 from collections import OrderedDict
@@ -60,6 +64,17 @@ def _grace_hopper() -> np.ndarray:
     return image
 
 
+def _luispedro() -> np.ndarray:
+    spec = importlib.util.find_spec("mahotas")  # the file only: importing mahotas itself is not needed
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("mahotas is not installed (its demo data holds the photo)")
+    path = os.path.join(list(spec.submodule_search_locations)[0], "demos", "data", "luispedro.jpg")
+    image = cv2.imread(path, cv2.IMREAD_COLOR)
+    if image is None:
+        raise FileNotFoundError(f"mahotas sample photo missing: {path}")
+    return image
+
+
 @dataclass(frozen=True)
 class PhotoSource:
     """A real photo and where the person is in it (measured once with face_recognition, HOG, upsample 0)."""
@@ -70,6 +85,8 @@ class PhotoSource:
     eyes: tuple[Point, Point]          # image-left eye, image-right eye (landmark means)
     head: tuple[int, int, int, int]    # head ellipse: centre x, centre y, semi-axis x, semi-axis y
     body: tuple[Point, ...]            # neck-shoulders polygon down to the bottom of the photo
+    torso: tuple[int, int, int] | None = None  # BGR of the clothes below a photo cut at the collar (else the
+                                               # bottom row is repeated down, right for a torso that reaches it)
 
 
 PHOTOS: dict[str, PhotoSource] = {
@@ -81,6 +98,12 @@ PHOTOS: dict[str, PhotoSource] = {
         "grace_hopper", _grace_hopper, face_box=(161, 137, 376, 352), eyes=((222, 197), (311, 192)),
         head=(263, 190, 114, 162),
         body=((200, 320), (330, 320), (440, 350), (511, 410), (511, 599), (0, 599), (15, 420), (100, 355))),
+    # Luis Pedro Coelho, mahotas' author (MIT-licensed package); his face is turned ~15° to image left.
+    "luispedro": PhotoSource(
+        "luispedro", _luispedro, face_box=(0, 90, 209, 305), eyes=((68, 174), (143, 161)),
+        head=(150, 168, 124, 158),
+        body=((95, 300), (215, 292), (250, 318), (299, 335), (299, 376), (0, 376), (0, 335), (50, 318)),
+        torso=(62, 64, 66)),
 }
 
 
@@ -93,16 +116,69 @@ class Sitter:
     photo: str
     mirror: bool = False
     tint: tuple[float, float, float] = (1.0, 1.0, 1.0)  # B, G, R gains (a different camera white balance)
+    derive: int | None = None      # seed of a derived identity (face_identities.py); None: the real face
+    strength: float = 1.6          # how far the derived face shape may move from the real one
 
 
-SITTERS: dict[str, Sitter] = {s.id: s for s in (
-    Sitter("grace_hopper", "person-hopper", "grace_hopper"),
-    Sitter("grace_hopper-mirror", "person-hopper", "grace_hopper", mirror=True),
-    Sitter("grace_hopper-warm", "person-hopper", "grace_hopper", tint=(0.88, 1.0, 1.1)),
-    Sitter("astronaut", "person-astronaut", "astronaut"),
-    Sitter("astronaut-mirror", "person-astronaut", "astronaut", mirror=True),
-    Sitter("astronaut-cool", "person-astronaut", "astronaut", tint=(1.1, 1.0, 0.9)),
-)}
+DERIVE_STRENGTH = 2.2
+# Derived identities kept because the kit's face encoder separates them from every other identity (chosen by
+# packaging/select_face_identities.py, 14 seeds per photo, margin 0.05 over the 0.5 threshold in every
+# frontal/other-scene combination; see
+# docs/devices-camera.md "Face identities"): (photo, seed).
+DERIVED: tuple[tuple[str, int], ...] = (
+    ("luispedro", 2), ("astronaut", 7), ("grace_hopper", 10), ("luispedro", 10), ("astronaut", 11),
+    ("astronaut", 14), ("luispedro", 14))
+REAL_PEOPLE = {"grace_hopper": "person-hopper", "astronaut": "person-astronaut", "luispedro": "person-luispedro"}
+
+
+def _registry() -> dict[str, Sitter]:
+    sitters = [
+        Sitter("grace_hopper", "person-hopper", "grace_hopper"),
+        Sitter("grace_hopper-mirror", "person-hopper", "grace_hopper", mirror=True),
+        Sitter("grace_hopper-warm", "person-hopper", "grace_hopper", tint=(0.88, 1.0, 1.1)),
+        Sitter("astronaut", "person-astronaut", "astronaut"),
+        Sitter("astronaut-mirror", "person-astronaut", "astronaut", mirror=True),
+        Sitter("astronaut-cool", "person-astronaut", "astronaut", tint=(1.1, 1.0, 0.9)),
+        Sitter("luispedro", "person-luispedro", "luispedro"),
+        Sitter("luispedro-warm", "person-luispedro", "luispedro", tint=(0.9, 1.0, 1.08)),
+    ]
+    for photo, seed in DERIVED:
+        person = f"{REAL_PEOPLE[photo]}-d{seed}"
+        sitter_id = f"{photo}~{seed}"
+        sitters.append(Sitter(sitter_id, person, photo, derive=seed, strength=DERIVE_STRENGTH))
+        sitters.append(Sitter(f"{sitter_id}-cool", person, photo, derive=seed, strength=DERIVE_STRENGTH,
+                              tint=(1.08, 1.0, 0.92)))
+    return {s.id: s for s in sitters}
+
+
+SITTERS: dict[str, Sitter] = _registry()
+# One entry per distinct person: the sitter that shows them plainly (first registered appearance).
+IDENTITIES: dict[str, str] = {}
+for _sitter in SITTERS.values():
+    IDENTITIES.setdefault(_sitter.person, _sitter.id)
+
+
+def sitter_for_seed(seed: str) -> str:
+    """A stable sitter (plain appearance) for a synthetic person's biometric seed: same seed, same face.
+
+    Different seeds can share a face when there are more people than IDENTITIES; `assign_sitters` avoids that."""
+    people = sorted(IDENTITIES)
+    digest = hashlib.sha256(f"fieldkit-face|{seed}".encode("utf-8")).digest()
+    return IDENTITIES[people[int.from_bytes(digest[:8], "big") % len(people)]]
+
+
+def assign_sitters(seeds) -> dict[str, str]:
+    """Sitters for a population: distinct seeds get distinct people (in order of first appearance, starting at
+    a seed-dependent person) until IDENTITIES run out, then they are reused; a repeated seed keeps its face."""
+    people = sorted(IDENTITIES)
+    out: dict[str, str] = {}
+    for seed in seeds:
+        if seed in out:
+            continue
+        if not out:
+            start = people.index(SITTERS[sitter_for_seed(seed)].person)
+        out[seed] = IDENTITIES[people[(start + len(out)) % len(people)]]
+    return out
 
 BACKGROUNDS = ("studio", "room", "hall", "window")
 OCCLUSIONS = (None, "eyes", "mouth")
@@ -140,6 +216,33 @@ def _soft_mask(shape: tuple[int, int], photo: PhotoSource, photo_height: int) ->
     return cv2.GaussianBlur(mask, (feather, feather), 0)
 
 
+@functools.lru_cache(maxsize=16)
+def _photo_image(photo: str, derive: int | None, strength: float) -> np.ndarray:
+    """The real photo, or the derived identity's warp of it (cached: the warp costs ~50 ms)."""
+    image = PHOTOS[photo].load()
+    if derive is None:
+        return image
+    from drivers.synthetic.face_identities import derive as derive_face  # noqa: PLC0415
+
+    return derive_face(image, photo, derive, strength)[0]
+
+
+def _face_geometry(photo: PhotoSource, derive: int | None, strength: float):
+    """Face box (x0, y0, x1, y1) and eyes in photo pixels; for a derived face, moved with its landmarks."""
+    if derive is None:
+        return (*photo.face_box, photo.eyes)
+    from drivers.synthetic.face_identities import EYE_L, EYE_R, photo_landmarks, target_shape  # noqa: PLC0415
+
+    source = photo_landmarks(photo.name)
+    target = target_shape(source, derive, strength)
+    (sx0, sy0), (sx1, sy1) = source.min(0), source.max(0)
+    (tx0, ty0), (tx1, ty1) = target.min(0), target.max(0)
+    fx0, fy0, fx1, fy1 = photo.face_box
+    box = (fx0 + tx0 - sx0, fy0 + ty0 - sy0, fx1 + tx1 - sx1, fy1 + ty1 - sy1)
+    eyes = (tuple(target[list(EYE_L)].mean(0)), tuple(target[list(EYE_R)].mean(0)))
+    return (*box, eyes)
+
+
 @functools.lru_cache(maxsize=None)
 def load_cutout(sitter_id: str) -> Cutout:
     """The sitter's head-and-shoulders cut-out (computed once per process)."""
@@ -147,19 +250,22 @@ def load_cutout(sitter_id: str) -> Cutout:
         raise ValueError(f"unknown sitter {sitter_id!r} (known: {', '.join(sorted(SITTERS))})")
     sitter = SITTERS[sitter_id]
     photo = PHOTOS[sitter.photo]
-    image = photo.load()
+    image = _photo_image(sitter.photo, sitter.derive, sitter.strength)
     photo_height = image.shape[0]
     # The torso continues below the photo's bottom edge, so a near sitter never floats in the frame.
     extend = 4 * (photo.face_box[3] - photo.face_box[1])
     image = cv2.copyMakeBorder(image, 0, extend, 0, 0, cv2.BORDER_REPLICATE)
+    if photo.torso is not None:  # the photo ends at the collar: continue it with a plain shirt, shaded down
+        shade = np.linspace(1.0, 0.8, extend, dtype=np.float32)[:, None, None]
+        image[photo_height:] = np.clip(np.float32(photo.torso) * shade, 0, 255).astype(np.uint8)
     alpha = _soft_mask(image.shape[:2], photo, photo_height)
     ys, xs = np.nonzero(alpha > 2)
     x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
     bgr = image[y0:y1, x0:x1].astype(np.float32) * np.array(sitter.tint, np.float32)
     bgra = np.dstack([np.clip(bgr, 0, 255).astype(np.uint8), alpha[y0:y1, x0:x1]])
-    fx0, fy0, fx1, fy1 = photo.face_box
+    fx0, fy0, fx1, fy1, photo_eyes = _face_geometry(photo, sitter.derive, sitter.strength)
     box = (fx0 - x0, fy0 - y0, fx1 - x0, fy1 - y0)
-    eyes = tuple((ex - x0, ey - y0) for ex, ey in photo.eyes)
+    eyes = tuple((ex - x0, ey - y0) for ex, ey in photo_eyes)
     if sitter.mirror:
         width = bgra.shape[1]
         bgra = np.ascontiguousarray(bgra[:, ::-1])

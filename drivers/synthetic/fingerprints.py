@@ -1,6 +1,6 @@
 """Synthetic fingerprints in the manner of SFinGe (Cappelli, Maio, Maltoni), deterministic per (person, finger).
 
-Pipeline for one *master print* (the finger itself, cached):
+Pipeline for one *master print* (the finger itself; cached in memory and on disk, see print_cache.py):
   1. finger shape: a rounded-top ellipse that is the contact area at normal pressure;
   2. orientation field from the zero-pole model (Sherlock & Monro 1993) with cores and deltas placed by class
      (arch, tented arch, left loop, right loop, whorl);
@@ -22,10 +22,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 import cv2
 import numpy as np
 
+from drivers.synthetic.print_cache import MasterCache
 from fieldkit.domain.fingers import SLAP_FINGERS, Finger, Slap
 
 CONDITIONS = ("good", "dry", "wet", "smudged", "partial", "rotated", "no_finger")
@@ -51,13 +53,26 @@ def _rng(*parts: object) -> np.random.Generator:
 
 @dataclass(frozen=True)
 class MasterPrint:
-    """The finger as the generator sees it: ridge pattern in [-1, 1], contact mask and the design behind them."""
+    """The finger as the generator sees it: ridge pattern, contact mask and the design behind them.
 
-    ridges: np.ndarray          # float32, +1 ridge centre, -1 valley centre
-    mask: np.ndarray            # float32 in [0, 1], finger shape
+    Kept 8-bit (ridges 1 + 127 * (r + 1), mask 255 * m): a quarter of the memory of float32, it stores
+    compactly on disk, and a fresh master and a cached one give the same pixels. `ridges` (float32 in
+    [-1, 1], +1 ridge centre) and `mask` (float32 in [0, 1]) are computed from them on demand.
+    """
+
+    ridges_u8: np.ndarray
+    mask_u8: np.ndarray
     pattern: str
     cores: tuple[tuple[float, float], ...]
     deltas: tuple[tuple[float, float], ...]
+
+    @property
+    def ridges(self) -> np.ndarray:
+        return (self.ridges_u8.astype(np.float32) - 128.0) * np.float32(1 / 127)
+
+    @property
+    def mask(self) -> np.ndarray:
+        return self.mask_u8.astype(np.float32) * np.float32(1 / 255)
 
 
 # ---------------------------------------------------------------- master print
@@ -177,11 +192,15 @@ def _grow_ridges(orientation, period, rng, iterations=GROWTH_ITERATIONS) -> np.n
     shape = orientation.shape
     bins = ORIENTATION_BINS
     bin_index = np.round(np.mod(orientation, np.pi) / (np.pi / bins)).astype(np.int32) % bins
-    masks = [bin_index == b for b in range(bins)]
+    # Where each bin's pixels are, as (row, col) index arrays into the padded filter output: one gather per bin
+    # touches only its own pixels (a masked copy would sweep the whole image twelve times per period).
+    rows_all, cols_all = np.indices(shape)
+    where = [np.nonzero(bin_index.ravel() == b)[0] for b in range(bins)]
     # weight of the second period bin, linear in the period map
     w_hi = np.clip((period - PERIODS[0]) / (PERIODS[1] - PERIODS[0]), 0.0, 1.0).astype(np.float32)
     pad, grid, spectra = _bank_spectra(shape)
     rows, cols = shape
+    gathers = [(w, rows_all.ravel()[w] + pad, cols_all.ravel()[w] + pad) for w in where]
 
     image = np.zeros(shape, np.float32)
     seeds = rng.integers(0, shape[0] * shape[1], size=int(shape[0] * shape[1] / 900))
@@ -191,10 +210,12 @@ def _grow_ridges(orientation, period, rng, iterations=GROWTH_ITERATIONS) -> np.n
         padded = cv2.copyMakeBorder(image, pad, grid[0] - rows - pad, pad, grid[1] - cols - pad, cv2.BORDER_REFLECT)
         forward = cv2.dft(padded)
         for p, row in enumerate(spectra):
-            out = responses[p]
-            for b in range(bins):
+            out = responses[p].ravel()
+            for b, (flat, r, c) in enumerate(gathers):
+                if not flat.size:
+                    continue
                 filtered = cv2.idft(cv2.mulSpectrums(forward, row[b], 0), flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
-                np.copyto(out, filtered[pad:pad + rows, pad:pad + cols], where=masks[b])
+                out[flat] = filtered[r, c]
         mixed = responses[0] * (1.0 - w_hi) + responses[1] * w_hi
         scale = 2.5 / (float(np.abs(mixed).mean()) + 1e-6)
         image = np.clip(mixed * scale, -1.0, 1.0)
@@ -205,9 +226,8 @@ def _pick_pattern(rng) -> str:
     return str(rng.choice(PATTERN_CLASSES, p=CLASS_WEIGHTS))
 
 
-@lru_cache(maxsize=48)
-def master_print(person: str | int, finger: int) -> MasterPrint:
-    """The finger of a synthetic person: same (person, finger) -> same ridges, in every process."""
+def synthesize_master(person: str | int, finger: int) -> MasterPrint:
+    """Grow the master print of (person, finger) now, without any cache (~0.2 s; benchmarks time this)."""
     rng = _rng("master", str(person), int(finger))
     pattern = _pick_pattern(rng)
     cores, deltas = _singularities(pattern, MASTER_SHAPE, rng)
@@ -215,9 +235,62 @@ def master_print(person: str | int, finger: int) -> MasterPrint:
     period = _period_map(MASTER_SHAPE, rng)
     ridges = _grow_ridges(orientation, period, rng)
     mask = _finger_mask(MASTER_SHAPE, rng)
-    ridges.setflags(write=False)
-    mask.setflags(write=False)
-    return MasterPrint(ridges, mask, pattern, tuple(cores), tuple(deltas))
+    ridges_u8 = np.clip(np.rint(ridges * 127.0 + 128.0), 1, 255).astype(np.uint8)
+    mask_u8 = np.clip(np.rint(mask * 255.0), 0, 255).astype(np.uint8)
+    return _frozen_master(ridges_u8, mask_u8, pattern, cores, deltas)
+
+
+def _frozen_master(ridges_u8, mask_u8, pattern, cores, deltas) -> MasterPrint:
+    ridges_u8.setflags(write=False)
+    mask_u8.setflags(write=False)
+    return MasterPrint(ridges_u8, mask_u8, str(pattern), tuple(tuple(float(v) for v in c) for c in cores),
+                       tuple(tuple(float(v) for v in d) for d in deltas))
+
+
+def _master_to_disk(master: MasterPrint):
+    header = {"pattern": master.pattern, "cores": master.cores, "deltas": master.deltas}
+    return header, {"ridges": master.ridges_u8, "mask": master.mask_u8}
+
+
+def _master_from_disk(header: dict, arrays: dict) -> MasterPrint:
+    if arrays["ridges"].shape != MASTER_SHAPE or arrays["mask"].shape != MASTER_SHAPE:
+        raise ValueError(f"stored master has shape {arrays['ridges'].shape}, expected {MASTER_SHAPE}")
+    if header["pattern"] not in PATTERN_CLASSES:
+        raise ValueError(f"stored master has unknown pattern {header['pattern']!r}")
+    return _frozen_master(arrays["ridges"], arrays["mask"], header["pattern"], header["cores"], header["deltas"])
+
+
+# One cache for the process: both scanner simulators and the demo draw the same people's fingers.
+MASTERS = MasterCache(_master_to_disk, _master_from_disk)
+
+
+def _master_key(person: str | int, finger: int) -> tuple:
+    return ("master", MASTER_SHAPE, GROWTH_ITERATIONS, str(person), int(finger))
+
+
+def master_print(person: str | int, finger: int) -> MasterPrint:
+    """The finger of a synthetic person: same (person, finger) -> same ridges, in every process.
+
+    Made once (see synthesize_master) and then served from the in-memory LRU or the disk cache."""
+    return MASTERS.get(_master_key(person, finger), lambda: synthesize_master(person, int(finger)))
+
+
+def master_cached(person: str | int, finger: int) -> bool:
+    """True when the master is in memory (a capture of it costs milliseconds, not a synthesis)."""
+    return MASTERS.cached(_master_key(person, finger))
+
+
+def prepare_masters(person: str | int, fingers: Iterable[int] = tuple(range(1, 11))) -> int:
+    """Make (or load) the masters of `person` now, in `fingers` order; returns how many were not in memory.
+
+    Blocking: simulators call it on their own background thread when a hand is presented, and a demo can call
+    it for the next citizen while the current one is at the devices ("synthesised ahead of time")."""
+    missing = 0
+    for finger in fingers:
+        if not master_cached(person, finger):
+            missing += 1
+            master_print(person, int(finger))
+    return missing
 
 
 # ---------------------------------------------------------------- impressions

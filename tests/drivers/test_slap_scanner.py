@@ -128,3 +128,59 @@ def test_open_from_spec_and_self_test():
             scanner.capture_rolled(Finger.LEFT_INDEX, timeout=0.2)
     finally:
         scanner.close()
+
+
+# --- the default profile behaves like a good USB slap scanner (issue 13 item 9); its speed is in `fieldkit bench`
+
+def test_default_profile_captures_4_4_2_on_first_tries_with_per_finger_quality():
+    from fieldkit.biometrics.fp_quality import DEFAULT_MINIMUM, assess_print
+
+    scanner = open_device("slap:sim:normal")
+    try:
+        assert scanner.simulator.profile["name"] == "normal"
+        for person in ("slap-default-1", "slap-default-2", "slap-default-3"):
+            for slap in Slap:
+                scanner.simulator.present_hand(person, "good")
+                capture = scanner.capture_slap(slap, timeout=10)   # raises "did not settle" on a miss
+                assert [s.finger for s in capture.segments] == list(slap.fingers)
+                scores = [assess_print(s.image).score for s in capture.segments]
+                assert all(s.present and s.image is not None for s in capture.segments)
+                assert min(scores) >= DEFAULT_MINIMUM, (person, slap.name, scores)
+    finally:
+        scanner.close()
+
+
+def test_hard_lab_profile_makes_a_short_timeout_run_out():
+    scanner = open_device("slap:sim:hard?images=placeholder")
+    try:
+        scanner.simulator.present_hand("slap-hard-1", "good")
+        with pytest.raises(CaptureRejected, match="did not settle"):
+            scanner.capture_slap(Slap.TWO_THUMBS, timeout=1.0)
+    finally:
+        scanner.close()
+
+
+def test_a_newer_render_cancels_stale_ones_that_have_not_started():
+    from drivers.sim.render import BackgroundRenderer
+
+    renderer = BackgroundRenderer("test")
+    gate, ran = __import__("threading").Event(), []
+    try:
+        renderer.start("busy", lambda: gate.wait(5))
+        renderer.start("stale", lambda: ran.append("stale"))
+        assert renderer.get("fresh", lambda: ran.append("fresh") or "ok") is None
+        gate.set()
+        assert renderer.wait("fresh", 5) == "ok"
+        assert ran == ["fresh"]
+    finally:
+        gate.set()
+        renderer.close()
+
+
+def test_pacing_off_skips_the_emulated_settle_time():
+    scanner = open_device("slap:sim:hard?images=placeholder&pacing=0")
+    try:
+        scanner.simulator.present_hand("slap-hard-2", "good")
+        assert scanner.capture_slap(Slap.TWO_THUMBS, timeout=2.0).segments
+    finally:
+        scanner.close()
