@@ -10,7 +10,6 @@ Nothing here draws a print or a face: the simulators in drivers/ do.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from datetime import date
 
@@ -56,23 +55,25 @@ def scan_card(reader, person: SyntheticCitizen, timeout: float = 10.0):
 
 # ---------------------------------------------------------------------------------------------- face
 
-def sitter_for(person: SyntheticCitizen) -> str:
-    """The camera simulator's sitter for this body (same seed, same sitter): stable across processes."""
-    from drivers.synthetic.face_scenes import SITTERS
+def sitter_for(person: SyntheticCitizen, sitters: dict[str, str] | None = None) -> str:
+    """The camera simulator's sitter for this body: same seed, same face. `sitters` (assign_sitters over the
+    village) gives different people different faces while identities last; without it a stable hash choice."""
+    from drivers.synthetic.face_scenes import sitter_for_seed
 
-    names = sorted(SITTERS)
-    digest = hashlib.sha256(person.biometric_seed.encode()).digest()
-    return names[int.from_bytes(digest[:4], "big") % len(names)]
+    if sitters and person.biometric_seed in sitters:
+        return sitters[person.biometric_seed]
+    return sitter_for_seed(person.biometric_seed)
 
 
-def capture_face(camera, face_capture, person: SyntheticCitizen, max_frames: int = 12, turned_frames: int = 0):
+def capture_face(camera, face_capture, person: SyntheticCitizen, max_frames: int = 12, turned_frames: int = 0,
+                 sitters: dict[str, str] | None = None):
     """Auto-capture from live frames; after `max_frames` without a passing pose the officer keeps the best
     frame (its failed checks recorded). Returns a fieldkit.enrolment.face.FacePortrait.
 
     `turned_frames`: the citizen first looks aside for that many frames (a bad first capture).
     """
     sim = camera.simulator
-    sim.set_scene(sitter=sitter_for(person), yaw=25.0 if turned_frames else 0.0)
+    sim.set_scene(sitter=sitter_for(person, sitters), yaw=25.0 if turned_frames else 0.0)
     face_capture.reset()
     for index in range(max_frames):
         if index == turned_frames and turned_frames:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from drivers.synthetic.face_scenes import assign_sitters
 from fieldkit.demo import capture as cap
 from fieldkit.demo.kit_setup import OFFICER, SUPERVISOR, DemoLogin
 from fieldkit.demo.population import SyntheticCitizen, village
@@ -102,6 +103,14 @@ class VillageSession:
         self.face = FaceCapture()
         self.flow = EnrolmentFlow.from_settings(settings, self.today)
         self.session_id = f"demo-{int(time.time())}"
+        self.sitters: dict[str, str] = {}  # biometric seed -> camera sitter (distinct faces, drivers.synthetic)
+
+    def prefetch(self, person: SyntheticCitizen) -> None:
+        """Let the slap simulator grow the next citizen's master prints while this one is enrolled (the
+        queue in line at the table): the simulated body is ready when the hand is placed."""
+        simulator = getattr(self.devices.slap, "simulator", None)
+        if simulator is not None and hasattr(simulator, "prefetch"):
+            simulator.prefetch(person.biometric_seed)
 
     def close(self) -> None:
         for user in (self.officer, self.supervisor):
@@ -128,7 +137,7 @@ class VillageSession:
         s.with_guardian += flow.record.demographics.guardian is not None
         if flow.takes_biometrics():
             portrait = self._timed("face", cap.capture_face, self.devices.camera, self.face, person,
-                                   self.options.face_frames, 3 if person.bad_first_capture else 0)
+                                   self.options.face_frames, 3 if person.bad_first_capture else 0, self.sitters)
             flow.keep_face(portrait, specs["camera"])
             s.face_frames += portrait.meta.frames
             s.faces_auto_captured += not portrait.meta.kept_by_officer
@@ -200,10 +209,13 @@ def run_village(options: DemoOptions, data_dir: Path, settings, login: DemoLogin
     people = village(options.citizens, seed=options.seed, today=today)
     summary.citizens, summary.seed = len(people), options.seed
     session = VillageSession(options, data_dir, settings, login, summary)
+    session.sitters = assign_sitters([p.biometric_seed for p in people])
     enrolled: list[Enrolled] = []
     try:
         started = time.perf_counter()
-        for person in people:
+        for index, person in enumerate(people):
+            if index + 1 < len(people):
+                session.prefetch(people[index + 1])
             enrolled.append(session.enrol(person, people))
             if progress:
                 progress(len(enrolled), len(people))

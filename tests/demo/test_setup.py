@@ -16,8 +16,10 @@ def fast_kdf(monkeypatch):
 
 
 def test_simulated_serial_devices_lose_their_line_timing_only():
-    assert demo_spec("fingerprint:sim:normal") == "fingerprint:sim:normal?pacing=0"
-    assert demo_spec("slap:sim:normal?key=0") == "slap:sim:normal?key=0&pacing=0"
+    # the scanners' default profile also emulates the device's processing: the demo takes the instant one
+    assert demo_spec("fingerprint:sim:normal") == "fingerprint:sim:instant?pacing=0"
+    assert demo_spec("slap:sim:normal?key=0") == "slap:sim:instant?key=0&pacing=0"
+    assert demo_spec("fingerprint:sim:dry-finger") == "fingerprint:sim:dry-finger?pacing=0"  # a chosen profile stays
     assert demo_spec("qr:sim") == "qr:sim?pacing=0"
     assert demo_spec("camera:sim:studio") == "camera:sim:studio"  # frames are not paced by a line
     assert demo_spec("fingerprint:serial:/dev/ttyUSB0?baud=57600") == "fingerprint:serial:/dev/ttyUSB0?baud=57600"
