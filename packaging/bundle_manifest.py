@@ -77,6 +77,11 @@ THIRD_PARTY: tuple[Bundled, ...] = (
     Bundled("psycopg-pool", "psycopg_pool", "hub connection pool", required=False),
     Bundled("segno", "segno", "QR codes (pure Python)", required=False),
     Bundled("zxcvbn", "zxcvbn", "passphrase strength (pure Python; imported on use, so listed)", submodules=True),
+    # Imported only when a supervisor approves with a token: analysis from the entry points does not see it.
+    Bundled("python-pkcs11", "pkcs11", "PKCS#11 tokens for supervisors' certificates (a compiled extension)",
+            submodules=True, dylibs=True),
+    Bundled("asn1crypto", "asn1crypto", "python-pkcs11's key and certificate encodings (its dependency)",
+            submodules=True, required=False),
 )
 
 # Files the running kit opens by path: the smoke test checks each is inside the built bundle (relative to the
