@@ -19,6 +19,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Iterator, Protocol, Sequence
 
+# The tables in their current shape. Each hub process runs this at start (IF NOT EXISTS), then the migrations
+# a database from an older hub still needs, then INDEXES (after the migrations, so a rebuilt table gets them).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS enrol_tokens (
@@ -29,12 +31,10 @@ CREATE TABLE IF NOT EXISTS kits (
     revoked_at {bigint});
 CREATE TABLE IF NOT EXISTS nonces (
     kit_id TEXT NOT NULL, nonce TEXT NOT NULL, seen_at {bigint} NOT NULL, PRIMARY KEY (kit_id, nonce));
-CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen_at);
 CREATE TABLE IF NOT EXISTS uploads (
     upload_id TEXT PRIMARY KEY, kit_id TEXT NOT NULL, packet_id TEXT NOT NULL, sha256 TEXT NOT NULL,
     size {bigint} NOT NULL, received {bigint} NOT NULL DEFAULT 0, created_at {bigint} NOT NULL,
     updated_at {bigint} NOT NULL, UNIQUE (kit_id, packet_id, sha256));
-CREATE INDEX IF NOT EXISTS uploads_updated ON uploads (updated_at);
 CREATE TABLE IF NOT EXISTS upload_chunks (
     upload_id TEXT NOT NULL, start_offset {bigint} NOT NULL, data {blob} NOT NULL,
     PRIMARY KEY (upload_id, start_offset));
@@ -42,8 +42,6 @@ CREATE TABLE IF NOT EXISTS packets (
     packet_id TEXT NOT NULL, kit_id TEXT NOT NULL, sha256 TEXT NOT NULL, size {bigint} NOT NULL,
     envelope {blob} NOT NULL, received_at {bigint} NOT NULL, route TEXT NOT NULL, receipt TEXT NOT NULL,
     PRIMARY KEY (kit_id, packet_id));
-CREATE INDEX IF NOT EXISTS packets_kit ON packets (kit_id, received_at);
-CREATE INDEX IF NOT EXISTS packets_received ON packets (received_at, kit_id, packet_id);
 CREATE TABLE IF NOT EXISTS rejections (
     kit_id TEXT NOT NULL, packet_id TEXT NOT NULL, sha256 TEXT NOT NULL, reason TEXT NOT NULL,
     rejected_at {bigint} NOT NULL, receipt TEXT NOT NULL, PRIMARY KEY (kit_id, packet_id, sha256));
@@ -53,9 +51,26 @@ CREATE TABLE IF NOT EXISTS kit_supervisors (
     PRIMARY KEY (kit_id, user_id));
 CREATE TABLE IF NOT EXISTS kit_rosters (
     kit_id TEXT PRIMARY KEY, sequence {bigint} NOT NULL, digest TEXT NOT NULL, applied_at {bigint} NOT NULL);
+CREATE TABLE IF NOT EXISTS hub_outcomes (
+    kit_id TEXT NOT NULL, seq {bigint} NOT NULL, outcome_id TEXT NOT NULL UNIQUE, packet_id TEXT NOT NULL,
+    status TEXT NOT NULL, decided_at {bigint} NOT NULL, signed TEXT NOT NULL, PRIMARY KEY (kit_id, seq));
 """
 
-SCHEMA_VERSION = 2
+INDEXES = """
+CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen_at);
+CREATE INDEX IF NOT EXISTS uploads_updated ON uploads (updated_at);
+CREATE INDEX IF NOT EXISTS packets_kit ON packets (kit_id, received_at);
+CREATE INDEX IF NOT EXISTS packets_received ON packets (received_at, kit_id, packet_id);
+CREATE INDEX IF NOT EXISTS packets_packet ON packets (packet_id);
+CREATE INDEX IF NOT EXISTS hub_outcomes_packet ON hub_outcomes (packet_id)
+"""
+
+# Schema history (hub_meta.schema_version):
+#   1  packets keyed by packet id alone (no version row was written)
+#   2  packets keyed by (kit id, packet id): MIGRATE_PACKETS_TO_KIT_KEY (issue #11 attack 5)
+#   3  the outcomes table hub_outcomes, and the indexes packets_received (export pages) and packets_packet
+#      (`fieldkit-hub outcome PACKET_ID` finds a packet across kits); created by SCHEMA and INDEXES, no copy
+SCHEMA_VERSION = 3
 
 # Version 1 keyed packets by packet id alone, so a second kit could claim a victim kit's id (issue #11
 # attack 5). SQLite cannot change a primary key in place: the table is rebuilt (PostgreSQL alters the key).
@@ -67,8 +82,7 @@ CREATE TABLE packets_v2 (
 INSERT INTO packets_v2 (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt)
     SELECT packet_id, kit_id, sha256, size, envelope, received_at, route, receipt FROM packets;
 DROP TABLE packets;
-ALTER TABLE packets_v2 RENAME TO packets;
-CREATE INDEX IF NOT EXISTS packets_kit ON packets (kit_id, received_at)
+ALTER TABLE packets_v2 RENAME TO packets
 """
 
 
@@ -196,7 +210,8 @@ class SqlHubStorage:
 
     # -- schema
     def create_schema(self) -> None:
-        """Create the tables, and bring a database from an earlier hub version up to SCHEMA_VERSION."""
+        """Create the tables, bring a database from an earlier hub version up to SCHEMA_VERSION, then the
+        indexes: one transaction under the schema lock, so hub processes starting together do it once."""
         with self._transaction():
             self._lock_schema()
             had_packets = self._table_exists("packets")
@@ -205,6 +220,7 @@ class SqlHubStorage:
             version = int(row[0]) if row else (1 if had_packets else SCHEMA_VERSION)
             if version < 2:
                 self._migrate_packets_to_kit_key()
+            self._run_ddl(INDEXES)
             if version < SCHEMA_VERSION or row is None:
                 self._execute("INSERT INTO hub_meta (key, value) VALUES ('schema_version', ?) "
                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
@@ -485,6 +501,14 @@ class SqlHubStorage:
             row = self._one("SELECT envelope FROM packets WHERE kit_id = ? AND packet_id = ?", (kit_id, packet_id))
         return bytes(row[0]) if row else None
 
+    def find_packets(self, packet_id: str) -> list[PacketRecord]:
+        """Every kit's packet with this id (index packets_packet): usually one; more when two kits happened
+        to use the same id, and then the caller must ask which kit."""
+        with self._transaction():
+            rows = self._execute("SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets "
+                                 "WHERE packet_id = ? ORDER BY kit_id", (packet_id,)).fetchall()
+        return [PacketRecord(*r) for r in rows]
+
     def list_packets(self, kit_id: str | None = None) -> list[PacketRecord]:
         sql = "SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets"
         params: tuple = ()
@@ -539,6 +563,27 @@ class SqlHubStorage:
         with self._transaction():
             rows = self._execute(sql + " ORDER BY rejected_at, packet_id", params).fetchall()
         return [RejectionRecord(*r) for r in rows]
+
+    # -- downstream outcomes (sync/hub/outcomes.py signs them; each kit has its own sequence)
+    def next_outcome_seq(self, kit_id: str) -> int:
+        with self._transaction():
+            return int(self._one("SELECT COALESCE(MAX(seq), 0) FROM hub_outcomes WHERE kit_id = ?", (kit_id,))[0]) + 1
+
+    def add_outcome(self, kit_id: str, seq: int, outcome_id: str, packet_id: str, status: str, decided_at: int,
+                    signed: str) -> bool:
+        """Store a signed outcome under (kit, seq); False when another writer took that seq first."""
+        with self._transaction():
+            return self._execute(
+                "INSERT INTO hub_outcomes (kit_id, seq, outcome_id, packet_id, status, decided_at, signed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, seq) DO NOTHING",
+                (kit_id, seq, outcome_id, packet_id, status, decided_at, signed)).rowcount == 1
+
+    def outcomes_after(self, kit_id: str, after: int, limit: int) -> list[str]:
+        """The signed outcomes (JSON text) of one kit numbered after `after`, in order."""
+        with self._transaction():
+            rows = self._execute("SELECT signed FROM hub_outcomes WHERE kit_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                                 (kit_id, after, limit)).fetchall()
+        return [r[0] for r in rows]
 
 
 class _Rollback(Exception):

@@ -66,7 +66,9 @@ def test_token_approval_through_the_commands(kit_cli, hub_process, data_dir, tmp
     assert json.loads(out)["delivered_total"] == 1, out + err
     code, out, err = hub_cli(capsys, "export", "--out", str(tmp_path / "downstream"), *hub_process["args"])
     assert code == 0 and "approved with token certificate CN=Giám sát sup-ec" in out
-    record = json.loads(next((tmp_path / "downstream").iterdir()).joinpath("record.json").read_text())
+    # <out>/<kit id>/<packet id>/record.json: packet ids are unique within one kit only
+    (packet_dir,) = [p for kit_dir in (tmp_path / "downstream").iterdir() for p in kit_dir.iterdir()]
+    record = json.loads(packet_dir.joinpath("record.json").read_text())
     assert record["supervisor_certificate_subject"].startswith("CN=Giám sát sup-ec")
 
     # A second supervisor's certificate is revoked at the hub: their next packet is refused with its own code.
