@@ -24,16 +24,20 @@ def hub_service(hub_dir: Path):
 
 def enrol_kit_at_hub(hub_dir: Path, kit_dir: Path) -> None:
     """What provisioning does, without HTTP: the hub learns the kit's device key, the kit the hub's keys."""
+    from sync.client.roster import kit_supervisors
+
     service = hub_service(hub_dir)
     try:
         service.storage.add_token(token_hash("t-" + kit_dir.name), 0, 2 ** 40)
+        # the kit's supervisors are pinned at enrolment, as `fieldkit provision` sends them
         assert service.storage.enrol_kit(token_hash("t-" + kit_dir.name), keystore.kit_id(kit_dir),
-                                         keystore.device_public_key(kit_dir), 1) == ""
+                                         keystore.device_public_key(kit_dir), 1, kit_supervisors(kit_dir)) == ""
         keys = service.keys
     finally:
         service.storage.close()
     store_hub_keys(kit_dir, hub_url="http://127.0.0.1:9", signing_public_key=keys.signing_public,
-                   hpke_public_keys=keys.hpke_public, hub_id=keys.hub_id)
+                   hpke_public_keys=keys.hpke_public, hub_id=keys.hub_id,
+                   signer=keystore.unlock(kit_dir, "tech", PASS["tech"]))  # hub.json is sealed by the device key
 
 
 def init_kit(kit_dir: Path) -> None:
