@@ -124,6 +124,19 @@ class PacketRecord:
     receipt: str
 
 
+_PACKET_COLUMNS = "packet_id, kit_id, sha256, size, received_at, route, receipt"
+
+
+@dataclass(frozen=True)
+class FinalizeState:
+    """An upload being finalised, read in one transaction (SqlHubStorage.finalize_state)."""
+
+    upload: UploadRecord
+    packet: PacketRecord | None  # already stored under the upload's (kit, packet id)
+    data: bytes  # the uploaded bytes: only when complete and not stored yet
+    pinned: dict[str, bytes]  # user id -> co-signing key of the supervisors pinned for the kit
+
+
 @dataclass(frozen=True)
 class PinnedSupervisor:
     """A supervisor co-signing key the hub accepts for one kit (issue #11: supervisor keys are pinned)."""
@@ -375,7 +388,11 @@ class SqlHubStorage:
     def remember_nonce(self, kit_id: str, nonce: str, now: int, window_s: int) -> bool:
         """True the first time a (kit, nonce) is seen within the window; False for a replay."""
         with self._transaction():
-            self._execute("DELETE FROM nonces WHERE seen_at < ?", (now - 2 * window_s,))
+            # Old nonces only take space (a request that old is refused by its timestamp): purge them now and
+            # then, not on every request.
+            if now >= getattr(self, "_next_nonce_purge", 0):
+                self._execute("DELETE FROM nonces WHERE seen_at < ?", (now - 2 * window_s,))
+                self._next_nonce_purge = now + max(1, window_s // 2)
             return self._execute("INSERT INTO nonces (kit_id, nonce, seen_at) VALUES (?, ?, ?) "
                                  "ON CONFLICT (kit_id, nonce) DO NOTHING", (kit_id, nonce, now)).rowcount == 1
 
@@ -388,6 +405,21 @@ class SqlHubStorage:
         or their declared sizes plus this one would pass `max_open_bytes`: one kit cannot fill the hub."""
         try:
             with self._transaction():
+                return self._open_upload(kit_id, packet_id, sha256, size, now, max_open, max_open_bytes)
+        except _Rollback as exc:
+            return unwrap_rollback(exc)
+
+    def open_upload_or_fate(self, kit_id: str, packet_id: str, sha256: str, size: int, now: int,
+                            max_open: int | None = None,
+                            max_open_bytes: int | None = None) -> PacketRecord | UploadRecord:
+        """In one transaction: this kit's stored packet with this id and content if there is one (its receipt
+        answers the kit), else the upload as `open_upload` gives it."""
+        try:
+            with self._transaction():
+                row = self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id = ?",
+                                (kit_id, packet_id))
+                if row is not None and row[2] == sha256:
+                    return PacketRecord(*row)
                 return self._open_upload(kit_id, packet_id, sha256, size, now, max_open, max_open_bytes)
         except _Rollback as exc:
             return unwrap_rollback(exc)
@@ -419,26 +451,51 @@ class SqlHubStorage:
                             "WHERE upload_id = ?", (upload_id,))
         return UploadRecord(*row) if row else None
 
-    def append_chunk(self, upload_id: str, offset: int, data: bytes, now: int) -> int:
-        """Append `data` at `offset` if that is the confirmed offset; return the new confirmed offset.
+    def append_chunk(self, kit_id: str, upload_id: str, offset: int, data: bytes, now: int) -> tuple[int, int]:
+        """Append `data` at `offset` of kit `kit_id`'s upload if that is the confirmed offset; return (the new
+        confirmed offset, the upload's size). One transaction per chunk.
 
         Raises OffsetConflict (with the confirmed offset) for any other offset or for bytes past the declared
-        size, and KeyError for an unknown upload.
+        size, and KeyError for an upload that is unknown or another kit's.
         """
         try:
             with self._transaction():
-                changed = self._execute(
+                rows = self._execute(  # fetchall: a RETURNING statement must run to its end before COMMIT
                     "UPDATE uploads SET received = received + ?, updated_at = ? "
-                    "WHERE upload_id = ? AND received = ? AND received + ? <= size",
-                    (len(data), now, upload_id, offset, len(data))).rowcount
-                if changed != 1:
-                    row = self._one("SELECT received, size FROM uploads WHERE upload_id = ?", (upload_id,))
+                    "WHERE upload_id = ? AND kit_id = ? AND received = ? AND received + ? <= size "
+                    "RETURNING received, size", (len(data), now, upload_id, kit_id, offset, len(data))).fetchall()
+                row = rows[0] if rows else None
+                if row is None:
+                    row = self._one("SELECT received, size FROM uploads WHERE upload_id = ? AND kit_id = ?",
+                                    (upload_id, kit_id))
                     raise _Rollback(KeyError(upload_id) if row is None else OffsetConflict(row[0], row[1]))
                 self._execute("INSERT INTO upload_chunks (upload_id, start_offset, data) VALUES (?, ?, ?)",
                               (upload_id, offset, data))
-                return offset + len(data)
+                return int(row[0]), int(row[1])
         except _Rollback as exc:
             return unwrap_rollback(exc)
+
+    def finalize_state(self, kit_id: str, upload_id: str) -> "FinalizeState | None":
+        """What finalising kit `kit_id`'s upload needs, read in one transaction: the upload, the packet already
+        stored under its (kit, packet id) if any, the bytes (when complete and not stored yet) and the
+        supervisor keys pinned for the kit. None for an upload that is unknown or another kit's."""
+        with self._transaction():
+            row = self._one("SELECT upload_id, kit_id, packet_id, sha256, size, received FROM uploads "
+                            "WHERE upload_id = ? AND kit_id = ?", (upload_id, kit_id))
+            if row is None:
+                return None
+            upload = UploadRecord(*row)
+            prow = self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id = ?",
+                             (kit_id, upload.packet_id))
+            packet = PacketRecord(*prow) if prow else None
+            data = b""
+            if upload.received == upload.size and (packet is None or packet.sha256 != upload.sha256):
+                data = b"".join(bytes(r[0]) for r in self._execute(
+                    "SELECT data FROM upload_chunks WHERE upload_id = ? ORDER BY start_offset", (upload_id,)))
+            pinned = {r[0]: bytes(r[1]) for r in self._execute(
+                "SELECT user_id, public_key FROM kit_supervisors WHERE kit_id = ? AND removed_at IS NULL",
+                (kit_id,)).fetchall()}
+        return FinalizeState(upload, packet, data, pinned)
 
     def upload_bytes(self, upload_id: str) -> bytes:
         with self._transaction():
@@ -460,11 +517,14 @@ class SqlHubStorage:
     def drop_unfinished_uploads(self, kit_id: str, packet_id: str) -> int:
         """Once a packet is stored (by any route), its other unfinished uploads only hold the kit's quota."""
         with self._transaction():
-            ids = [r[0] for r in self._execute("SELECT upload_id FROM uploads WHERE kit_id = ? AND packet_id = ? "
-                                               "AND received < size", (kit_id, packet_id)).fetchall()]
-            for upload_id in ids:
-                self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
-                self._execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
+            return self._drop_unfinished_uploads(kit_id, packet_id)
+
+    def _drop_unfinished_uploads(self, kit_id: str, packet_id: str) -> int:
+        ids = [r[0] for r in self._execute("SELECT upload_id FROM uploads WHERE kit_id = ? AND packet_id = ? "
+                                           "AND received < size", (kit_id, packet_id)).fetchall()]
+        for upload_id in ids:
+            self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
+            self._execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
         return len(ids)
 
     def purge_stale_uploads(self, older_than: int) -> int:
@@ -477,17 +537,25 @@ class SqlHubStorage:
         return len(ids)
 
     # -- packets and fates
-    def store_packet(self, record: PacketRecord, envelope: bytes) -> PacketRecord:
-        """Store a verified packet once; return the stored row (the earlier one if it was already there)."""
+    def store_packet(self, record: PacketRecord, envelope: bytes, finished_upload: str | None = None) -> PacketRecord:
+        """Store a verified packet once; return the stored row (the earlier one if it was already there).
+
+        In the same transaction, once this content is the stored one: the bytes of `finished_upload` (the
+        upload it came by; its row stays, so a repeated finalize finds the receipt) and the kit's other
+        unfinished uploads of this packet (e.g. half a network upload, then the USB route) are dropped."""
         with self._transaction():
             self._execute(
                 "INSERT INTO packets (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, packet_id) DO NOTHING",
                 (record.packet_id, record.kit_id, record.sha256, record.size, envelope, record.received_at,
                  record.route, record.receipt))
-            row = self._one("SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets "
-                            "WHERE kit_id = ? AND packet_id = ?", (record.kit_id, record.packet_id))
-        return PacketRecord(*row)
+            row = PacketRecord(*self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id = ?",
+                                          (record.kit_id, record.packet_id)))
+            if row.sha256 == record.sha256:
+                if finished_upload is not None:
+                    self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (finished_upload,))
+                self._drop_unfinished_uploads(record.kit_id, record.packet_id)
+        return row
 
     def get_packet(self, kit_id: str, packet_id: str) -> PacketRecord | None:
         """Kit `kit_id`'s packet `packet_id` (packet ids are only unique within one kit)."""
