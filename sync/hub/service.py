@@ -173,17 +173,21 @@ class HubService:
             auth = parse_auth_headers(headers)
         except ProtocolError as exc:
             raise HubError(401, exc.code, exc.message) from None
-        kit = self.storage.get_kit(auth.kit_id)
-        if kit is None:
-            raise HubError(401, "unknown_kit", "this kit is not enrolled at this hub")
-        if kit.revoked:
-            raise HubError(401, "kit_revoked", "this kit has been revoked (lost or stolen)")
-        try:
-            verify_request(auth, kit.device_public_key, method, path, body, now=self.clock())
-        except ProtocolError as exc:
-            raise HubError(401, exc.code, exc.message) from None
-        # Only a correctly signed request spends its nonce, so junk cannot fill the store.
-        if not self.storage.remember_nonce(kit.kit_id, auth.nonce, self.now(), REPLAY_WINDOW_S):
+
+        def check(kit: KitRecord | None) -> None:
+            if kit is None:
+                raise HubError(401, "unknown_kit", "this kit is not enrolled at this hub")
+            if kit.revoked:
+                raise HubError(401, "kit_revoked", "this kit has been revoked (lost or stolen)")
+            try:
+                verify_request(auth, kit.device_public_key, method, path, body, now=self.clock())
+            except ProtocolError as exc:
+                raise HubError(401, exc.code, exc.message) from None
+
+        # One transaction: the kit read, checked, and (only for a correctly signed request, so junk cannot fill
+        # the store) the nonce spent.
+        kit, fresh = self.storage.authenticate(auth.kit_id, auth.nonce, self.now(), REPLAY_WINDOW_S, check)
+        if not fresh:
             raise HubError(401, "replayed_request", "this request (nonce) was already seen")
         return kit
 
@@ -301,7 +305,7 @@ class HubService:
             self.storage.delete_upload(upload.upload_id)
             raise HubError(422, "hash_mismatch", "received bytes do not match the declared sha256; upload again")
         signed = self.ingest(kit, upload.packet_id, data, ROUTE_NETWORK, stored=state.packet, pinned=state.pinned,
-                             upload_id=upload.upload_id)
+                             upload_id=upload.upload_id, digest=upload.sha256)  # the bytes' hash, checked above
         if signed["receipt"]["status"] != STATUS_RECEIVED:
             self.storage.delete_upload(upload.upload_id)  # a new try of the same bytes starts afresh
         status = 200 if signed["receipt"]["status"] == STATUS_RECEIVED else 422
@@ -309,12 +313,14 @@ class HubService:
 
     # ---------------------------------------------------------------------------------------- ingest
     def ingest(self, kit: KitRecord, packet_id: str, data: bytes, route: str, *, stored: Any = _NOT_READ,
-               pinned: Mapping[str, bytes] | None = None, upload_id: str | None = None) -> dict[str, Any]:
+               pinned: Mapping[str, bytes] | None = None, upload_id: str | None = None,
+               digest: str | None = None) -> dict[str, Any]:
         """Verify and store one packet exactly once; return the signed receipt (received or rejected).
 
         `stored` (the packet row already under this (kit, packet id), or None) and `pinned` may come from the
-        caller's own read (finalize); `upload_id` is the upload whose bytes are dropped once stored."""
-        digest = sha256_hex(data)
+        caller's own read (finalize); `upload_id` is the upload whose bytes are dropped once stored; `digest`
+        the SHA-256 of `data` when the caller has just checked it."""
+        digest = digest or sha256_hex(data)
         # Packet ids are unique per kit: another kit's packet under the same id is another packet.
         if stored is _NOT_READ:
             stored = self.storage.get_packet(kit.kit_id, packet_id)

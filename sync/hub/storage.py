@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 from dataclasses import dataclass
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence
 
 # The tables in their current shape. Each hub process runs this at start (IF NOT EXISTS), then the migrations
 # a database from an older hub still needs, then INDEXES (after the migrations, so a rebuilt table gets them).
@@ -385,16 +385,26 @@ class SqlHubStorage:
         return [r[0] for r in rows]
 
     # -- replay protection
-    def remember_nonce(self, kit_id: str, nonce: str, now: int, window_s: int) -> bool:
-        """True the first time a (kit, nonce) is seen within the window; False for a replay."""
+    def authenticate(self, kit_id: str, nonce: str, now: int, window_s: int,
+                     check: Callable[[KitRecord | None], None]) -> tuple[KitRecord, bool]:
+        """One transaction per signed request: read the kit, let `check` refuse the request (it raises, and
+        nothing is written), then spend the nonce. (kit, False) for a nonce already seen (a replay)."""
         with self._transaction():
-            # Old nonces only take space (a request that old is refused by its timestamp): purge them now and
-            # then, not on every request.
-            if now >= getattr(self, "_next_nonce_purge", 0):
-                self._execute("DELETE FROM nonces WHERE seen_at < ?", (now - 2 * window_s,))
-                self._next_nonce_purge = now + max(1, window_s // 2)
-            return self._execute("INSERT INTO nonces (kit_id, nonce, seen_at) VALUES (?, ?, ?) "
-                                 "ON CONFLICT (kit_id, nonce) DO NOTHING", (kit_id, nonce, now)).rowcount == 1
+            row = self._one("SELECT kit_id, device_public_key, enrolled_at, revoked_at FROM kits WHERE kit_id = ?",
+                            (kit_id,))
+            kit = KitRecord(row[0], bytes(row[1]), row[2], row[3] is not None) if row else None
+            check(kit)
+            return kit, self._remember_nonce(kit_id, nonce, now, window_s)
+
+    def _remember_nonce(self, kit_id: str, nonce: str, now: int, window_s: int) -> bool:
+        """True the first time a (kit, nonce) is seen within the window; False for a replay."""
+        # Old nonces only take space (a request that old is refused by its timestamp): purge them now and
+        # then, not on every request.
+        if now >= getattr(self, "_next_nonce_purge", 0):
+            self._execute("DELETE FROM nonces WHERE seen_at < ?", (now - 2 * window_s,))
+            self._next_nonce_purge = now + max(1, window_s // 2)
+        return self._execute("INSERT INTO nonces (kit_id, nonce, seen_at) VALUES (?, ?, ?) "
+                             "ON CONFLICT (kit_id, nonce) DO NOTHING", (kit_id, nonce, now)).rowcount == 1
 
     # -- resumable uploads
     def open_upload(self, kit_id: str, packet_id: str, sha256: str, size: int, now: int,

@@ -166,6 +166,21 @@ def test_replayed_request_is_refused(enrolled_kit, hub_server):
     assert other_path.status_code == 401 and other_path.json()["error"] == "bad_signature"
 
 
+def test_a_badly_signed_request_does_not_spend_its_nonce(enrolled_kit, hub_server):
+    """The kit is read, the signature checked and the nonce spent in one transaction: a request refused for
+    its signature writes nothing, so an attacker replaying a nonce with altered bodies cannot burn the kit's
+    real request (which still goes through once, and once only)."""
+    body = canonical_json({"packet_ids": []})
+    headers = sign_request(enrolled_kit.identity, enrolled_kit.kit_id, "POST", f"{API}/fates", body)
+    with httpx.Client(base_url=hub_server.url) as http:
+        forged = http.post(f"{API}/fates", content=canonical_json({"packet_ids": ["x"]}), headers=headers)
+        genuine = http.post(f"{API}/fates", content=body, headers=headers)
+        again = http.post(f"{API}/fates", content=body, headers=headers)
+    assert forged.status_code == 401 and forged.json()["error"] == "bad_signature"
+    assert genuine.status_code == 200
+    assert again.status_code == 401 and again.json()["error"] == "replayed_request"
+
+
 def test_revoked_kit_is_refused(enrolled_kit, hub_service, hub_server, client_for):
     assert hub_service.storage.revoke_kit(enrolled_kit.kit_id, int(time.time()))
     client = client_for(hub_server.url, enrolled_kit.identity)
