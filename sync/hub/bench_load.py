@@ -237,8 +237,8 @@ def bench_hub_packets(rows: int = 1_000_000, dsn: str | None = None) -> dict:
             for name, call in (("get_packet", lambda: storage.get_packet(_kit_of(rows // 2), f"p-{rows // 2}")),
                                ("find_packet", lambda: storage.find_packets(f"p-{rows // 2}")),
                                ("list_kit", lambda: storage.list_packets("kit-0042")),
-                               ("fates_500", lambda: [storage.get_packet("kit-0042", f"p-{i}")
-                                                      for i in range(42, 42 + 500 * FILL_KITS, FILL_KITS)])):
+                               ("fates_500", lambda: storage.fates("kit-0042", [
+                                   f"p-{i}" for i in range(42, 42 + 500 * FILL_KITS, FILL_KITS)]))):
                 times = []
                 for _ in range(5):
                     started = time.perf_counter()

@@ -371,17 +371,15 @@ class HubService:
         ids = body.get("packet_ids")
         if not isinstance(ids, list) or len(ids) > 500 or not all(isinstance(i, str) and _ID.match(i) for i in ids):
             raise HubError(400, "bad_request", "packet_ids must be a list of at most 500 packet ids")
+        known = self.storage.fates(kit.kit_id, ids)  # one transaction for the whole list
         answer: dict[str, Any] = {}
         for packet_id in ids:
-            stored = self.storage.get_packet(kit.kit_id, packet_id)
-            if stored is not None:
-                answer[packet_id] = {"status": STATUS_RECEIVED, "receipt": json.loads(stored.receipt)}
-                continue
-            rejections = self.storage.list_rejections(kit.kit_id, packet_id)
-            if rejections:
-                latest = rejections[-1]
-                answer[packet_id] = {"status": STATUS_REJECTED, "reason": latest.reason,
-                                     "receipt": json.loads(latest.receipt)}
+            fate = known.get(packet_id)
+            if isinstance(fate, PacketRecord):
+                answer[packet_id] = {"status": STATUS_RECEIVED, "receipt": json.loads(fate.receipt)}
+            elif fate is not None:
+                answer[packet_id] = {"status": STATUS_REJECTED, "reason": fate.reason,
+                                     "receipt": json.loads(fate.receipt)}
             else:
                 answer[packet_id] = {"status": "unknown"}
         return {"fates": answer}

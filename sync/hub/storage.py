@@ -618,6 +618,23 @@ class SqlHubStorage:
         with self._transaction():
             return int(self._one("SELECT COUNT(*) FROM packets")[0])
 
+    def fates(self, kit_id: str, packet_ids: Sequence[str]) -> dict[str, "PacketRecord | RejectionRecord"]:
+        """One kit's stored packet, else its latest rejection, for each of `packet_ids` that has either; one
+        transaction and two indexed queries for the whole list (a kit asks about up to 500 at a time)."""
+        ids = list(dict.fromkeys(packet_ids))
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        with self._transaction():
+            stored = self._execute(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id IN ({marks})",
+                                   (kit_id, *ids)).fetchall()
+            rejected = self._execute(
+                "SELECT kit_id, packet_id, sha256, reason, rejected_at, receipt FROM rejections "
+                f"WHERE kit_id = ? AND packet_id IN ({marks}) ORDER BY rejected_at, packet_id", (kit_id, *ids)).fetchall()
+        found: dict[str, PacketRecord | RejectionRecord] = {r[1]: RejectionRecord(*r) for r in rejected}  # latest wins
+        found.update({r[0]: PacketRecord(*r) for r in stored})
+        return found
+
     def record_rejection(self, record: RejectionRecord) -> RejectionRecord:
         with self._transaction():
             self._execute(
