@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from sync.hub.keys import HubKeys
-from sync.hub.storage import (KitRecord, OffsetConflict, PacketRecord, RejectionRecord, SqlHubStorage, StaleRoster,
-                              UploadLimitExceeded)
+from sync.hub.storage import (FinalizeState, KitRecord, OffsetConflict, PacketRecord, RejectionRecord,
+                              SqlHubStorage, StaleRoster, UploadLimitExceeded)
 from sync.hub.verify import PacketRejected, PacketVerifier
 from sync.roster import MAX_SUPERVISORS, RosterUpdate, SupervisorKey, verify_signature
 from sync.protocol import (MAX_CHUNK_BYTES, MAX_PACKET_BYTES, REPLAY_WINDOW_S, ROUTE_NETWORK, STATUS_RECEIVED,
@@ -266,13 +266,17 @@ class HubService:
             raise HubError(413, "too_large", f"chunks are at most {MAX_CHUNK_BYTES} bytes")
         if not _ID.match(upload_id or ""):
             raise HubError(404, "unknown_upload", "no such upload for this kit (finished or expired?)")
-        try:  # one transaction: the kit's own upload, at the confirmed offset
-            confirmed, size = self.storage.append_chunk(kit.kit_id, upload_id, offset, data, self.now())
-        except OffsetConflict as exc:
-            raise HubError(409, "offset_conflict", f"resume from offset {exc.confirmed}",
-                           offset=exc.confirmed, size=exc.size) from None
-        except KeyError:
-            raise HubError(404, "unknown_upload", "no such upload for this kit (finished or expired?)") from None
+        # One transaction: the kit's own upload, at the confirmed offset. The last chunk is held back (not
+        # written) and comes with the stored bytes, so that verifying and storing the packet finishes the upload.
+        appended = self._append(kit, upload_id, offset, data, hold_last=True)
+        if isinstance(appended, FinalizeState):
+            answer = self._complete_with_last_chunk(kit, appended, offset)
+            if answer is not None:
+                return answer
+            appended = self._append(kit, upload_id, offset, data, hold_last=False)  # the general way
+            if isinstance(appended, FinalizeState):  # pragma: no cover - hold_last=False never holds
+                raise AssertionError("chunk held back")
+        confirmed, size = appended
         if confirmed == size:
             # The last byte is in: finalise now and answer with the receipt, saving the kit a round trip.
             status, answer = self.finalize(kit, upload_id)
@@ -280,6 +284,35 @@ class HubService:
                 raise HubError(status, "rejected", answer["receipt"]["receipt"]["reason"], receipt=answer["receipt"])
             return {"upload_id": upload_id, "offset": confirmed, "size": size, **answer}
         return {"upload_id": upload_id, "offset": confirmed, "size": size}
+
+    def _append(self, kit: KitRecord, upload_id: str, offset: int, data: bytes, hold_last: bool):
+        try:
+            return self.storage.append_chunk(kit.kit_id, upload_id, offset, data, self.now(), hold_last=hold_last)
+        except OffsetConflict as exc:
+            raise HubError(409, "offset_conflict", f"resume from offset {exc.confirmed}",
+                           offset=exc.confirmed, size=exc.size) from None
+        except KeyError:
+            raise HubError(404, "unknown_upload", "no such upload for this kit (finished or expired?)") from None
+
+    def _complete_with_last_chunk(self, kit: KitRecord, state: FinalizeState, offset: int) -> dict[str, Any] | None:
+        """The common case of a packet's last chunk: the whole packet is in `state.data`, nothing stored under
+        its id yet. Verify, then store it and complete the upload in one transaction. None when this case does
+        not apply (already stored, wrong bytes, or another writer moved the upload meanwhile): the caller then
+        writes the chunk and finalises the general way, which answers each of those."""
+        upload = state.upload
+        if state.packet is not None or len(state.data) != upload.size or sha256_hex(state.data) != upload.sha256:
+            return None
+        try:
+            signed = self.ingest(kit, upload.packet_id, state.data, ROUTE_NETWORK, stored=None, pinned=state.pinned,
+                                 upload_id=upload.upload_id, digest=upload.sha256, last_chunk_at=offset)
+        except OffsetConflict:
+            return None
+        status = signed["receipt"]["status"]
+        if status != STATUS_RECEIVED:
+            self.storage.delete_upload(upload.upload_id)  # as finalize does: a new try starts afresh
+            raise HubError(422, "rejected", signed["receipt"]["reason"], receipt=signed)
+        return {"upload_id": upload.upload_id, "offset": upload.size, "size": upload.size, "status": status,
+                "receipt": signed}
 
     def finalize(self, kit: KitRecord, upload_id: str) -> tuple[int, dict[str, Any]]:
         """Check the whole upload, verify the packet, store it and answer with the signed receipt.
@@ -314,12 +347,13 @@ class HubService:
     # ---------------------------------------------------------------------------------------- ingest
     def ingest(self, kit: KitRecord, packet_id: str, data: bytes, route: str, *, stored: Any = _NOT_READ,
                pinned: Mapping[str, bytes] | None = None, upload_id: str | None = None,
-               digest: str | None = None) -> dict[str, Any]:
+               digest: str | None = None, last_chunk_at: int | None = None) -> dict[str, Any]:
         """Verify and store one packet exactly once; return the signed receipt (received or rejected).
 
         `stored` (the packet row already under this (kit, packet id), or None) and `pinned` may come from the
         caller's own read (finalize); `upload_id` is the upload whose bytes are dropped once stored; `digest`
-        the SHA-256 of `data` when the caller has just checked it."""
+        the SHA-256 of `data` when the caller has just checked it; `last_chunk_at` see store_packet (raises
+        OffsetConflict when another writer completed the upload first: nothing stored, nothing signed away)."""
         digest = digest or sha256_hex(data)
         # Packet ids are unique per kit: another kit's packet under the same id is another packet.
         if stored is _NOT_READ:
@@ -347,7 +381,8 @@ class HubService:
         # unfinished uploads of it (e.g. a half network upload, then USB) dropped.
         row = self.storage.store_packet(
             PacketRecord(packet_id, kit.kit_id, digest, len(data), self.now(), route,
-                         canonical_json(signed).decode("utf-8")), data, finished_upload=upload_id)
+                         canonical_json(signed).decode("utf-8")), data, finished_upload=upload_id,
+            last_chunk_at=last_chunk_at)
         if row.sha256 != digest:  # another process stored other bytes of this kit first
             return self._reject(kit, packet_id, digest, len(data), route, "duplicate_packet_id",
                                 "a different packet with this id was already received from this kit")

@@ -461,27 +461,38 @@ class SqlHubStorage:
                             "WHERE upload_id = ?", (upload_id,))
         return UploadRecord(*row) if row else None
 
-    def append_chunk(self, kit_id: str, upload_id: str, offset: int, data: bytes, now: int) -> tuple[int, int]:
+    def append_chunk(self, kit_id: str, upload_id: str, offset: int, data: bytes, now: int,
+                     hold_last: bool = False) -> "tuple[int, int] | FinalizeState":
         """Append `data` at `offset` of kit `kit_id`'s upload if that is the confirmed offset; return (the new
         confirmed offset, the upload's size). One transaction per chunk.
+
+        With `hold_last`, a chunk that would complete the upload is not written: the answer is instead the
+        FinalizeState with the whole packet in `data` (the stored bytes and this chunk), for the caller to
+        verify and then store with `store_packet(..., last_chunk_at=offset)` - the packet's last bytes never
+        go through upload_chunks.
 
         Raises OffsetConflict (with the confirmed offset) for any other offset or for bytes past the declared
         size, and KeyError for an upload that is unknown or another kit's.
         """
         try:
             with self._transaction():
+                within = "received + ? < size" if hold_last else "received + ? <= size"
                 rows = self._execute(  # fetchall: a RETURNING statement must run to its end before COMMIT
                     "UPDATE uploads SET received = received + ?, updated_at = ? "
-                    "WHERE upload_id = ? AND kit_id = ? AND received = ? AND received + ? <= size "
-                    "RETURNING received, size", (len(data), now, upload_id, kit_id, offset, len(data))).fetchall()
-                row = rows[0] if rows else None
-                if row is None:
+                    f"WHERE upload_id = ? AND kit_id = ? AND received = ? AND {within} RETURNING received, size",
+                    (len(data), now, upload_id, kit_id, offset, len(data))).fetchall()
+                if not rows:
                     row = self._one("SELECT received, size FROM uploads WHERE upload_id = ? AND kit_id = ?",
                                     (upload_id, kit_id))
-                    raise _Rollback(KeyError(upload_id) if row is None else OffsetConflict(row[0], row[1]))
+                    if row is None:
+                        raise _Rollback(KeyError(upload_id))
+                    if hold_last and row[0] == offset and offset + len(data) == row[1]:
+                        held = self._finalize_state(kit_id, upload_id, partial=True)
+                        return FinalizeState(held.upload, held.packet, held.data + data, held.pinned)
+                    raise _Rollback(OffsetConflict(row[0], row[1]))
                 self._execute("INSERT INTO upload_chunks (upload_id, start_offset, data) VALUES (?, ?, ?)",
                               (upload_id, offset, data))
-                return int(row[0]), int(row[1])
+                return int(rows[0][0]), int(rows[0][1])
         except _Rollback as exc:
             return unwrap_rollback(exc)
 
@@ -490,21 +501,25 @@ class SqlHubStorage:
         stored under its (kit, packet id) if any, the bytes (when complete and not stored yet) and the
         supervisor keys pinned for the kit. None for an upload that is unknown or another kit's."""
         with self._transaction():
-            row = self._one("SELECT upload_id, kit_id, packet_id, sha256, size, received FROM uploads "
-                            "WHERE upload_id = ? AND kit_id = ?", (upload_id, kit_id))
-            if row is None:
-                return None
-            upload = UploadRecord(*row)
-            prow = self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id = ?",
-                             (kit_id, upload.packet_id))
-            packet = PacketRecord(*prow) if prow else None
-            data = b""
-            if upload.received == upload.size and (packet is None or packet.sha256 != upload.sha256):
-                data = b"".join(bytes(r[0]) for r in self._execute(
-                    "SELECT data FROM upload_chunks WHERE upload_id = ? ORDER BY start_offset", (upload_id,)))
-            pinned = {r[0]: bytes(r[1]) for r in self._execute(
-                "SELECT user_id, public_key FROM kit_supervisors WHERE kit_id = ? AND removed_at IS NULL",
-                (kit_id,)).fetchall()}
+            return self._finalize_state(kit_id, upload_id)
+
+    def _finalize_state(self, kit_id: str, upload_id: str, partial: bool = False) -> "FinalizeState | None":
+        """(In the caller's transaction.) `partial`: read the bytes of an upload not complete yet too."""
+        row = self._one("SELECT upload_id, kit_id, packet_id, sha256, size, received FROM uploads "
+                        "WHERE upload_id = ? AND kit_id = ?", (upload_id, kit_id))
+        if row is None:
+            return None
+        upload = UploadRecord(*row)
+        prow = self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id = ?",
+                         (kit_id, upload.packet_id))
+        packet = PacketRecord(*prow) if prow else None
+        data = b""
+        if (partial or upload.received == upload.size) and (packet is None or packet.sha256 != upload.sha256):
+            data = b"".join(bytes(r[0]) for r in self._execute(
+                "SELECT data FROM upload_chunks WHERE upload_id = ? ORDER BY start_offset", (upload_id,)).fetchall())
+        pinned = {r[0]: bytes(r[1]) for r in self._execute(
+            "SELECT user_id, public_key FROM kit_supervisors WHERE kit_id = ? AND removed_at IS NULL",
+            (kit_id,)).fetchall()}
         return FinalizeState(upload, packet, data, pinned)
 
     def upload_bytes(self, upload_id: str) -> bytes:
@@ -547,25 +562,39 @@ class SqlHubStorage:
         return len(ids)
 
     # -- packets and fates
-    def store_packet(self, record: PacketRecord, envelope: bytes, finished_upload: str | None = None) -> PacketRecord:
+    def store_packet(self, record: PacketRecord, envelope: bytes, finished_upload: str | None = None,
+                     last_chunk_at: int | None = None) -> PacketRecord:
         """Store a verified packet once; return the stored row (the earlier one if it was already there).
 
         In the same transaction, once this content is the stored one: the bytes of `finished_upload` (the
         upload it came by; its row stays, so a repeated finalize finds the receipt) and the kit's other
-        unfinished uploads of this packet (e.g. half a network upload, then the USB route) are dropped."""
-        with self._transaction():
-            self._execute(
-                "INSERT INTO packets (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, packet_id) DO NOTHING",
-                (record.packet_id, record.kit_id, record.sha256, record.size, envelope, record.received_at,
-                 record.route, record.receipt))
-            row = PacketRecord(*self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id = ?",
-                                          (record.kit_id, record.packet_id)))
-            if row.sha256 == record.sha256:
-                if finished_upload is not None:
-                    self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (finished_upload,))
-                self._drop_unfinished_uploads(record.kit_id, record.packet_id)
-        return row
+        unfinished uploads of this packet (e.g. half a network upload, then the USB route) are dropped.
+
+        `last_chunk_at`: the packet's last chunk was held back (append_chunk(hold_last=True)); storing the
+        packet also moves `finished_upload` from that offset to complete, in this transaction. If another
+        writer moved it first, nothing is stored and OffsetConflict is raised (the caller asks again)."""
+        try:
+            with self._transaction():
+                if last_chunk_at is not None:
+                    moved = self._execute("UPDATE uploads SET received = size, updated_at = ? "
+                                          "WHERE upload_id = ? AND received = ?",
+                                          (record.received_at, finished_upload, last_chunk_at)).rowcount
+                    if moved != 1:
+                        raise _Rollback(OffsetConflict(-1, record.size))
+                self._execute(
+                    "INSERT INTO packets (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, packet_id) DO NOTHING",
+                    (record.packet_id, record.kit_id, record.sha256, record.size, envelope, record.received_at,
+                     record.route, record.receipt))
+                row = PacketRecord(*self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? "
+                                              "AND packet_id = ?", (record.kit_id, record.packet_id)))
+                if row.sha256 == record.sha256:
+                    if finished_upload is not None:
+                        self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (finished_upload,))
+                    self._drop_unfinished_uploads(record.kit_id, record.packet_id)
+                return row
+        except _Rollback as exc:
+            return unwrap_rollback(exc)
 
     def get_packet(self, kit_id: str, packet_id: str) -> PacketRecord | None:
         """Kit `kit_id`'s packet `packet_id` (packet ids are only unique within one kit)."""

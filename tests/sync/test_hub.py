@@ -197,6 +197,32 @@ def test_fates_answer_each_id_for_the_asking_kit_only(enrolled_kit, hub_service,
     assert fates["44444444-4444-4444-8444-444444444444"] == {"status": "unknown"}
 
 
+def test_last_chunk_sent_twice_at_once_stores_the_packet_once(enrolled_kit, hub_service):
+    """Two hub processes holding the same last chunk: the packet is verified by both but stored, and the
+    upload completed, by one transaction only; the other is told the upload is complete and gets the same
+    receipt from finalize."""
+    from sync.hub.service import HubError
+    from sync.hub.storage import FinalizeState
+
+    kit = hub_service.storage.get_kit(enrolled_kit.kit_id)
+    packet_id, data = enrolled_kit.seal()
+    opened = hub_service.open_upload(kit, {"packet_id": packet_id, "size": str(len(data)),
+                                           "sha256": sha256_hex(data)}, data[:1000])
+    upload_id, offset = opened["upload_id"], opened["offset"]
+    assert offset == 1000
+    held = hub_service.storage.append_chunk(kit.kit_id, upload_id, offset, data[offset:], 0, hold_last=True)
+    assert isinstance(held, FinalizeState) and held.data == data  # process A: whole packet in hand, nothing written
+    first = hub_service.put_chunk(kit, upload_id, str(offset), data[offset:])  # process B finishes first
+    assert first["status"] == "received"
+    assert hub_service._complete_with_last_chunk(kit, held, offset) is None  # A's store is refused, nothing signed
+    with pytest.raises(HubError) as late:  # A's fallback: the chunk is already in
+        hub_service.put_chunk(kit, upload_id, str(offset), data[offset:])
+    assert late.value.code == "offset_conflict" and late.value.extra["offset"] == len(data)
+    status, again = hub_service.finalize(kit, upload_id)
+    assert status == 200 and again["receipt"] == first["receipt"]
+    assert [p.packet_id for p in hub_service.storage.list_packets(kit.kit_id)] == [packet_id]
+
+
 def test_a_badly_signed_request_does_not_spend_its_nonce(enrolled_kit, hub_server):
     """The kit is read, the signature checked and the nonce spent in one transaction: a request refused for
     its signature writes nothing, so an attacker replaying a nonce with altered bodies cannot burn the kit's
