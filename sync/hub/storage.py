@@ -407,23 +407,15 @@ class SqlHubStorage:
                              "ON CONFLICT (kit_id, nonce) DO NOTHING", (kit_id, nonce, now)).rowcount == 1
 
     # -- resumable uploads
-    def open_upload(self, kit_id: str, packet_id: str, sha256: str, size: int, now: int,
-                    max_open: int | None = None, max_open_bytes: int | None = None) -> UploadRecord:
-        """The upload for this (kit, packet, content), created if new; an existing one keeps its bytes.
-
-        A new upload is refused (UploadLimitExceeded) when the kit already has `max_open` unfinished uploads
-        or their declared sizes plus this one would pass `max_open_bytes`: one kit cannot fill the hub."""
-        try:
-            with self._transaction():
-                return self._open_upload(kit_id, packet_id, sha256, size, now, max_open, max_open_bytes)
-        except _Rollback as exc:
-            return unwrap_rollback(exc)
-
     def open_upload_or_fate(self, kit_id: str, packet_id: str, sha256: str, size: int, now: int,
                             max_open: int | None = None,
                             max_open_bytes: int | None = None) -> PacketRecord | UploadRecord:
         """In one transaction: this kit's stored packet with this id and content if there is one (its receipt
-        answers the kit), else the upload as `open_upload` gives it."""
+        answers the kit), else the upload for this (kit, packet, content), created if new (an existing one
+        keeps its bytes).
+
+        A new upload is refused (UploadLimitExceeded) when the kit already has `max_open` unfinished uploads
+        or their declared sizes plus this one would pass `max_open_bytes`: one kit cannot fill the hub."""
         try:
             with self._transaction():
                 row = self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id = ?",
@@ -522,29 +514,13 @@ class SqlHubStorage:
             (kit_id,)).fetchall()}
         return FinalizeState(upload, packet, data, pinned)
 
-    def upload_bytes(self, upload_id: str) -> bytes:
-        with self._transaction():
-            rows = self._execute("SELECT data FROM upload_chunks WHERE upload_id = ? ORDER BY start_offset",
-                                 (upload_id,)).fetchall()
-        return b"".join(bytes(r[0]) for r in rows)
-
-    def finish_upload(self, upload_id: str) -> None:
-        """Drop a finished upload's bytes (the packet row holds them) but keep the row, so a repeated
-        finalize of this upload id still finds its packet's receipt."""
-        with self._transaction():
-            self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
-
     def delete_upload(self, upload_id: str) -> None:
         with self._transaction():
             self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
             self._execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
 
-    def drop_unfinished_uploads(self, kit_id: str, packet_id: str) -> int:
-        """Once a packet is stored (by any route), its other unfinished uploads only hold the kit's quota."""
-        with self._transaction():
-            return self._drop_unfinished_uploads(kit_id, packet_id)
-
     def _drop_unfinished_uploads(self, kit_id: str, packet_id: str) -> int:
+        """Once a packet is stored (by any route), its other unfinished uploads only hold the kit's quota."""
         ids = [r[0] for r in self._execute("SELECT upload_id FROM uploads WHERE kit_id = ? AND packet_id = ? "
                                            "AND received < size", (kit_id, packet_id)).fetchall()]
         for upload_id in ids:
