@@ -635,7 +635,8 @@ class SqlHubStorage:
                                    (kit_id, *ids)).fetchall()
             rejected = self._execute(
                 "SELECT kit_id, packet_id, sha256, reason, rejected_at, receipt FROM rejections "
-                f"WHERE kit_id = ? AND packet_id IN ({marks}) ORDER BY rejected_at, packet_id", (kit_id, *ids)).fetchall()
+                f"WHERE kit_id = ? AND packet_id IN ({marks}) ORDER BY rejected_at, packet_id",
+                (kit_id, *ids)).fetchall()
         found: dict[str, PacketRecord | RejectionRecord] = {r[1]: RejectionRecord(*r) for r in rejected}  # latest wins
         found.update({r[0]: PacketRecord(*r) for r in stored})
         return found
