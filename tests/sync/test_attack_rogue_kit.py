@@ -99,6 +99,36 @@ def test_old_hub_database_is_migrated_to_kit_scoped_packet_ids(storage_kind, tmp
         storage.close()
 
 
+def test_schema_2_database_gets_the_outcomes_table_and_packet_id_index(storage_kind, tmp_path, request):
+    """A database of the sechub hub (schema 2: no hub_outcomes, no packets_packet/packets_received index) opens
+    at the current version with them, its packets kept; opening again changes nothing."""
+    from sync.hub.storage import SCHEMA_VERSION, PacketRecord
+    from tests.sync.conftest import open_test_storage
+
+    storage = open_test_storage(storage_kind, tmp_path, request)
+    storage.store_packet(PacketRecord("p-1", "kit-a", "aa", 3, 1, "usb", '{"r":1}'), b"abc")
+    with storage._transaction():
+        storage._execute("DROP TABLE hub_outcomes")
+        storage._execute("DROP INDEX packets_packet")
+        storage._execute("DROP INDEX packets_received")
+        storage._execute("UPDATE hub_meta SET value = '2' WHERE key = 'schema_version'")
+    storage.close()
+    for _ in range(2):
+        storage = open_test_storage(storage_kind, tmp_path, request)
+        try:
+            assert storage.meta("schema_version") == str(SCHEMA_VERSION) == "3"
+            assert [p.packet_id for p in storage.find_packets("p-1")] == ["p-1"]
+            assert storage.next_outcome_seq("kit-a") == 1  # the outcomes table is there
+            with storage._transaction():
+                sql = ("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'packets'"
+                       if storage.name == "sqlite" else "SELECT indexname FROM pg_indexes WHERE tablename = 'packets' "
+                       "AND schemaname = current_schema()")
+                indexes = {r[0] for r in storage._execute(sql).fetchall()}
+            assert {"packets_kit", "packets_received", "packets_packet"} <= indexes
+        finally:
+            storage.close()
+
+
 def test_one_kit_cannot_hold_more_than_its_share_of_unfinished_uploads(hub_service, hub_server, hub_keys,
                                                                         client_for):
     from tests.sync.conftest import Kit
