@@ -6,7 +6,7 @@
     fieldkit-hub export  --data DIR [--db URL] --out DIR [--format dirs|nist]   decrypt received packets (PLAINTEXT)
     fieldkit-hub import  DRIVE --data DIR [--db URL] [--json]        ingest a kit's USB export, write receipts
     fieldkit-hub loadtest --hub URL --kits K --packets P [--link-rate BIT_S] [--json]   simulated kits (loopback only)
-    fieldkit-hub outcome PACKET_ID --status accepted|in_production|recapture [--reason R] | --csv FILE
+    fieldkit-hub outcome PACKET_ID [--kit KIT_ID] --status accepted|in_production|recapture [--reason R] | --csv FILE
     fieldkit-hub kits    --data DIR [--db URL] [--json]              enrolled kits and their pinned supervisors
     fieldkit-hub kits supervisor add KIT_ID USER_ID PUBLIC_KEY --data DIR   pin a supervisor key (administrator)
     fieldkit-hub kits supervisor add KIT_ID --from-drive DRIVE --data DIR   pin the roster a kit exported
@@ -95,7 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     outcome.add_argument("packet_id", nargs="?", metavar="PACKET_ID")
     outcome.add_argument("--status", choices=("accepted", "in_production", "recapture"))
     outcome.add_argument("--reason", default="", help="why (required for recapture)")
-    outcome.add_argument("--csv", metavar="FILE", help="import verdicts: CSV with columns packet_id,status,reason")
+    outcome.add_argument("--kit", metavar="KIT_ID", default="",
+                         help="the kit that sent PACKET_ID (needed only when two kits sent a packet with that id)")
+    outcome.add_argument("--csv", metavar="FILE",
+                         help="import verdicts: CSV with columns packet_id,status,reason and an optional kit_id")
     kits_sub = kits.add_subparsers(dest="kits_command", metavar="supervisor")
     sup = kits_sub.add_parser("supervisor", help="pin or unpin a kit's supervisor co-signing key")
     sup_sub = sup.add_subparsers(dest="supervisor_command", metavar="add|remove", required=True)
@@ -412,7 +415,7 @@ def run_outcome(args) -> int:
                   (f"; nothing recorded: {len(result.errors)} error(s) in {args.csv}" if result.errors else ""))
             return 1 if result.errors else 0
         try:
-            signed = record_outcome(service, Verdict(args.packet_id, args.status, args.reason))
+            signed = record_outcome(service, Verdict(args.packet_id, args.status, args.reason, args.kit))
         except OutcomeRefused as exc:
             raise SystemExit(f"fieldkit-hub outcome: {exc}") from None
     finally:

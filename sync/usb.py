@@ -183,6 +183,7 @@ def export_packets(drive: Path, identity: KitIdentity, outbox: Outbox, limit: in
     `roster` (a sync.roster.RosterUpdate, from sync.client.roster.roster_update_for_drive) goes on the drive
     as roster.json for the hub to apply before the packets; without one, an old roster.json is removed.
     A folder on the drive that is a symbolic link is refused (UnsafeDriveFile) before anything is written."""
+    Path(drive).mkdir(exist_ok=True)  # the folder the operator named, on a drive that is there; inside it, checked
     target = ensure_dir(Path(drive), USB_ROOT, identity.kit_id)
     result = ExportResult(target)
     waiting = {p.packet_id: p for p in outbox.summaries(limit=limit)}

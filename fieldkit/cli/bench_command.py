@@ -53,7 +53,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               "the link rate itself; each request idles the link one round trip (~2 requests per packet)"),
     Benchmark("hub_load", "sync.hub.bench_load:bench_hub_load",
               "200 kits, 2 hub processes on PostgreSQL: >= 100 packets/s, p99 <= 2 s; a worker killed: 0 lost, 0 duplicated",
-              "2 shared cores: HPKE open + 3 Ed25519 checks per packet and ~12 SQL transactions, beside the load generator"),
+              "2 shared cores: HPKE open + 3 Ed25519 checks over each packet and 6 SQL transactions, beside the load generator"),
     Benchmark("hub_packets", "sync.hub.bench_load:bench_hub_packets",
               "1 000 000 stored packets: lookups and one kit's list <= 50 ms, export pages by index, 0 whole-table scans",
               "an index range scan per page; the export walk is bound by reading ~600 B of metadata per row"),

@@ -174,7 +174,9 @@ def fresh_database(dsn: str, tag: str) -> Iterator[str]:
 # The statements the hub runs against `packets` while serving and exporting, each of which must use an index
 # (the index each one is served by: INDEXES_USED, checked by tests/sync/test_hub_scale.py).
 PACKET_QUERIES = {
-    "get_packet": ("SELECT packet_id, receipt FROM packets WHERE packet_id = %s", ("p-500000",)),
+    "get_packet": ("SELECT packet_id, receipt FROM packets WHERE kit_id = %s AND packet_id = %s",
+                   ("kit-0000", "p-500000")),
+    "find_packet": ("SELECT packet_id, kit_id, receipt FROM packets WHERE packet_id = %s", ("p-500000",)),
     "list_kit": ("SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets WHERE kit_id = %s "
                  "ORDER BY received_at, packet_id", ("kit-0042",)),
     "export_page": ("SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets "
@@ -182,7 +184,9 @@ PACKET_QUERIES = {
                     "LIMIT 1000", (1_700_050_000, "kit-0000", "")),
 }
 
-INDEXES_USED = {"get_packet": "packets_pkey", "list_kit": "packets_kit", "export_page": "packets_received"}
+# (a one-row look-up by (kit, packet id) may be served by the key or by the packet id index: both are fine)
+INDEXES_USED = {"get_packet": ("packets_pkey", "packets_packet"), "find_packet": ("packets_packet",),
+                "list_kit": ("packets_kit",), "export_page": ("packets_received",)}
 
 
 def seq_scans(conn, sql: str, params: tuple) -> list[str]:
@@ -194,7 +198,15 @@ def explain(conn, sql: str, params: tuple) -> list[str]:
     return [r[0] for r in conn.execute("EXPLAIN " + sql, params).fetchall()]
 
 
-def fill_packets(conn, rows: int, kits: int = 1000) -> None:
+FILL_KITS = 1000
+
+
+def _kit_of(i: int) -> str:
+    """The kit fill_packets gave synthetic packet p-<i>."""
+    return f"kit-{i % FILL_KITS:04d}"
+
+
+def fill_packets(conn, rows: int, kits: int = FILL_KITS) -> None:
     """`rows` synthetic packet rows (no real envelopes: the metadata and a receipt-sized text each)."""
     conn.execute(
         "INSERT INTO packets (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt) "
@@ -222,9 +234,11 @@ def bench_hub_packets(rows: int = 1_000_000, dsn: str | None = None) -> dict:
                 fill_packets(conn, rows)
                 figures: dict = {"rows": rows, "fill_s": round(time.perf_counter() - started, 1)}
                 figures["seq_scans"] = sum(len(seq_scans(conn, sql, p)) for sql, p in PACKET_QUERIES.values())
-            for name, call in (("get_packet", lambda: storage.get_packet(f"p-{rows // 2}")),
+            for name, call in (("get_packet", lambda: storage.get_packet(_kit_of(rows // 2), f"p-{rows // 2}")),
+                               ("find_packet", lambda: storage.find_packets(f"p-{rows // 2}")),
                                ("list_kit", lambda: storage.list_packets("kit-0042")),
-                               ("fates_500", lambda: [storage.get_packet(f"p-{i}") for i in range(1, 501)])):
+                               ("fates_500", lambda: storage.fates("kit-0042", [
+                                   f"p-{i}" for i in range(42, 42 + 500 * FILL_KITS, FILL_KITS)]))):
                 times = []
                 for _ in range(5):
                     started = time.perf_counter()

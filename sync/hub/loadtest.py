@@ -188,23 +188,32 @@ class SimulatedKit:
     errors: list[str] = field(default_factory=list)
 
 
-def provision_kit(hub_url: str, token: str) -> tuple[DeviceIdentity, bytes, bytes]:
-    """Enrol one new kit; (identity, hub signing key, hub x25519 HPKE key)."""
+SUPERVISOR_ID = "sup-load"
+
+
+def provision_kit(hub_url: str, token: str) -> tuple[DeviceIdentity, bytes, bytes, Ed25519PrivateKey]:
+    """Enrol one new kit with one supervisor, whose co-signing key the hub pins at enrolment as for a real
+    kit; (identity, hub signing key, hub x25519 HPKE key, the supervisor's co-signing key)."""
+    from fieldkit.packets.seal import certify_supervisor
     from sync.client.provisioning import enrol
+    from sync.roster import SupervisorKey
 
     identity = DeviceIdentity(str(uuid.uuid4()), Ed25519PrivateKey.generate())
-    hub = enrol(hub_url, token, identity)
-    return identity, hub.signing_public_key, hub.hpke_public_keys["x25519"]
+    supervisor = Ed25519PrivateKey.generate()
+    public = supervisor.public_key().public_bytes_raw()
+    cert = certify_supervisor(identity.device_key, identity.kit_id, SUPERVISOR_ID, public)
+    hub = enrol(hub_url, token, identity, supervisors=[SupervisorKey(SUPERVISOR_ID, public, cert)])
+    return identity, hub.signing_public_key, hub.hpke_public_keys["x25519"], supervisor
 
 
-def seal_packets(identity: DeviceIdentity, hub_hpke_key: bytes, count: int) -> list[OutgoingPacket]:
-    """`count` sealed packets of ~240 KB from this kit (a synthetic person each, a certified supervisor)."""
+def seal_packets(identity: DeviceIdentity, hub_hpke_key: bytes, count: int,
+                 supervisor: Ed25519PrivateKey) -> list[OutgoingPacket]:
+    """`count` sealed packets of ~240 KB from this kit (a synthetic person each, co-signed by `supervisor`)."""
     from fieldkit.packets.seal import SealInput, Signers, certify_supervisor, seal_packet
 
-    supervisor = Ed25519PrivateKey.generate()
-    cert = certify_supervisor(identity.device_key, identity.kit_id, "sup-load",
+    cert = certify_supervisor(identity.device_key, identity.kit_id, SUPERVISOR_ID,
                               supervisor.public_key().public_bytes_raw())
-    signers = Signers(identity.kit_id, identity.device_key, "sup-load", supervisor, cert)
+    signers = Signers(identity.kit_id, identity.device_key, SUPERVISOR_ID, supervisor, cert)
     packets = []
     for i in range(count):
         blobs = {"face.jpg": secrets.token_bytes(FACE_BYTES)}
@@ -252,13 +261,13 @@ def run_loadtest(plan: LoadPlan, issue_token: Callable[[], str],
     started = time.monotonic()
     kits = []
     for _ in range(plan.kits):
-        identity, signing_key, hpke_key = provision_kit(plan.hub_url, issue_token())
-        kits.append((identity, signing_key, hpke_key))
+        kits.append(provision_kit(plan.hub_url, issue_token()))
     report.provisioning_s = round(time.monotonic() - started, 2)
     progress(f"{plan.kits} kits provisioned in {report.provisioning_s} s")
     started = time.monotonic()
-    sims = [SimulatedKit(identity, signing_key, TimedOutbox(seal_packets(identity, hpke_key, plan.packets)))
-            for identity, signing_key, hpke_key in kits]
+    sims = [SimulatedKit(identity, signing_key,
+                         TimedOutbox(seal_packets(identity, hpke_key, plan.packets, supervisor)))
+            for identity, signing_key, hpke_key, supervisor in kits]
     report.sealing_s = round(time.monotonic() - started, 2)
     progress(f"{report.packets_planned} packets sealed in {report.sealing_s} s")
 

@@ -4,9 +4,12 @@ Each verdict is about one received packet. The hub opens that packet once (its k
 record id and who the citizen is, seals the person block to the kit's device key, numbers the outcome in
 the kit's own sequence and signs it (format: sync/outcome_format.py). Kits fetch theirs with
 `POST /v1/outcomes {"after": seq}` on every sync pass, or find them on the USB drive after
-`fieldkit-hub import` (`fieldkit-usb/<kit>/outcomes/<seq>.json`). The table `hub_outcomes` is created here
-(IF NOT EXISTS, like the rest of the hub schema); a seq is taken under the (kit_id, seq) primary key, so two
-hub processes recording at once cannot hand out one number twice.
+`fieldkit-hub import` (`fieldkit-usb/<kit>/outcomes/<seq>.json`). The table `hub_outcomes` is part of the
+hub schema (sync/hub/storage.py, schema version 3); a seq is taken under the (kit_id, seq) primary key, so
+two hub processes recording at once cannot hand out one number twice.
+
+Packet ids are unique within one kit only: a verdict names its packet by id and, when two kits sent a
+packet under that id, by kit too (`--kit`, or a `kit_id` column in the CSV).
 """
 
 from __future__ import annotations
@@ -21,34 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from sync.hub.service import HubError, HubService
+from sync.hub.storage import PacketRecord
 from sync.outcome_format import OUTCOME_VERSION, STATUSES, Person, seal_person, sign_outcome
 from sync.protocol import canonical_json
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS hub_outcomes (
-    kit_id TEXT NOT NULL, seq {bigint} NOT NULL, outcome_id TEXT NOT NULL UNIQUE, packet_id TEXT NOT NULL,
-    status TEXT NOT NULL, decided_at {bigint} NOT NULL, signed TEXT NOT NULL, PRIMARY KEY (kit_id, seq));
-CREATE INDEX IF NOT EXISTS hub_outcomes_packet ON hub_outcomes (packet_id)
-"""
 MAX_FETCH = 200
 MAX_REASON = 300
-CSV_COLUMNS = ("packet_id", "status", "reason")
+CSV_COLUMNS = ("packet_id", "status", "reason")  # and an optional kit_id
 
 
 class OutcomeRefused(ValueError):
     """A verdict that cannot be recorded (unknown packet, bad status, missing reason)."""
-
-
-def ensure_schema(storage) -> None:
-    """Create the table once per storage object (every fetch would otherwise run the DDL again)."""
-    if getattr(storage, "_outcomes_schema_ready", False):
-        return
-    with storage._transaction():
-        if storage.name == "postgresql":  # hub processes starting together must not race on CREATE TABLE
-            storage._execute("SELECT pg_advisory_xact_lock(6006)")
-        for statement in filter(str.strip, SCHEMA.format(bigint=storage.bigint_type).split(";")):
-            storage._execute(statement)
-    storage._outcomes_schema_ready = True
 
 
 @dataclass(frozen=True)
@@ -56,6 +42,7 @@ class Verdict:
     packet_id: str
     status: str
     reason: str = ""
+    kit_id: str = ""  # needed only when several kits sent a packet with this id
 
     def check(self) -> "Verdict":
         if self.status not in STATUSES:
@@ -67,7 +54,25 @@ class Verdict:
         return self
 
 
-def _person_of(service: HubService, packet_id: str, kit) -> tuple[str, Person]:
+def find_packet(service: HubService, packet_id: str, kit_id: str = "") -> PacketRecord:
+    """The received packet a verdict is about: by (kit, id) when the kit is given, else by id across kits,
+    refusing an id that two kits used (the administrator must say which kit)."""
+    if kit_id:
+        stored = service.storage.get_packet(kit_id, packet_id)
+        if stored is None:
+            raise OutcomeRefused(f"no received packet {packet_id} from kit {kit_id} at this hub")
+        return stored
+    found = service.storage.find_packets(packet_id)
+    if not found:
+        raise OutcomeRefused(f"no received packet {packet_id} at this hub")
+    if len(found) > 1:
+        raise OutcomeRefused(f"packet id {packet_id} was sent by {len(found)} kits "
+                             f"({', '.join(p.kit_id for p in found)}): say which with --kit KIT_ID "
+                             "(a kit_id column in a CSV)")
+    return found[0]
+
+
+def _person_of(service: HubService, stored: PacketRecord, kit) -> tuple[str, Person]:
     """(record id, who) from the stored packet, opened in memory."""
     from fieldkit.domain.jsonread import RecordFormatError
     from fieldkit.domain.record import EnrolmentRecord
@@ -75,11 +80,11 @@ def _person_of(service: HubService, packet_id: str, kit) -> tuple[str, Person]:
     from fieldkit.packets.errors import PacketError
 
     try:
-        env = parse_envelope(service.storage.packet_envelope(packet_id))
+        env = parse_envelope(service.storage.packet_envelope(stored.kit_id, stored.packet_id))
         contents = open_envelope(env, service.keys.hpke_private[env.suite], kit.device_public_key)
         record = EnrolmentRecord.from_dict(contents.record)
     except (PacketError, RecordFormatError, KeyError) as exc:
-        raise OutcomeRefused(f"packet {packet_id} cannot be read for its outcome: {exc}") from None
+        raise OutcomeRefused(f"packet {stored.packet_id} cannot be read for its outcome: {exc}") from None
     d = record.demographics
     guardian = d.guardian.name if d.guardian else ""
     person = Person(d.birth_name, d.date_of_birth.isoformat() if d.date_of_birth else "",
@@ -91,41 +96,25 @@ def _person_of(service: HubService, packet_id: str, kit) -> tuple[str, Person]:
 def record_outcome(service: HubService, verdict: Verdict) -> dict[str, Any]:
     """Sign and store one verdict; the signed outcome as the kit will receive it."""
     verdict.check()
-    stored = service.storage.get_packet(verdict.packet_id)
-    if stored is None:
-        raise OutcomeRefused(f"no received packet {verdict.packet_id} at this hub")
+    stored = find_packet(service, verdict.packet_id, verdict.kit_id)
     kit = service.storage.get_kit(stored.kit_id)
-    record_id, person = _person_of(service, verdict.packet_id, kit)
-    ensure_schema(service.storage)
+    record_id, person = _person_of(service, stored, kit)
     outcome_id = str(uuid.uuid4())
     for _ in range(20):  # a parallel writer may take the next seq first: take the one after
-        with service.storage._transaction():
-            row = service.storage._execute("SELECT COALESCE(MAX(seq), 0) FROM hub_outcomes WHERE kit_id = ?",
-                                           (kit.kit_id,)).fetchone()
-        seq = int(row[0]) + 1
+        seq = service.storage.next_outcome_seq(kit.kit_id)
         body = {"version": OUTCOME_VERSION, "hub_id": service.keys.hub_id, "kit_id": kit.kit_id, "seq": seq,
                 "outcome_id": outcome_id, "packet_id": verdict.packet_id, "record_id": record_id,
                 "status": verdict.status, "reason": verdict.reason.strip(), "decided_at": _iso(service.now()),
                 "person": seal_person(person, kit.device_public_key, outcome_id, kit.kit_id)}
         signed = sign_outcome(body, service.keys).to_json_obj()
-        with service.storage._transaction():
-            inserted = service.storage._execute(
-                "INSERT INTO hub_outcomes (kit_id, seq, outcome_id, packet_id, status, decided_at, signed) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, seq) DO NOTHING",
-                (kit.kit_id, seq, outcome_id, verdict.packet_id, verdict.status, service.now(),
-                 canonical_json(signed).decode("utf-8"))).rowcount
-        if inserted == 1:
+        if service.storage.add_outcome(kit.kit_id, seq, outcome_id, verdict.packet_id, verdict.status,
+                                       service.now(), canonical_json(signed).decode("utf-8")):
             return signed
     raise OutcomeRefused("could not number the outcome (too many concurrent writers); try again")
 
 
 def outcomes_for_kit(service: HubService, kit_id: str, after: int = 0, limit: int = MAX_FETCH) -> list[dict]:
-    ensure_schema(service.storage)
-    with service.storage._transaction():
-        rows = service.storage._execute(
-            "SELECT signed FROM hub_outcomes WHERE kit_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-            (kit_id, after, limit)).fetchall()
-    return [json.loads(r[0]) for r in rows]
+    return [json.loads(text) for text in service.storage.outcomes_after(kit_id, after, limit)]
 
 
 def outcomes_answer(service: HubService, kit, body: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +134,7 @@ class CsvImport:
 
 
 def read_verdicts_csv(text: str) -> tuple[list[Verdict], list[str]]:
-    """Verdicts from CSV text with header packet_id,status,reason; (verdicts, errors by line)."""
+    """Verdicts from CSV text with header packet_id,status,reason[,kit_id]; (verdicts, errors by line)."""
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or not set(CSV_COLUMNS[:2]) <= {f.strip() for f in reader.fieldnames}:
         return [], [f"line 1: the header must name the columns {', '.join(CSV_COLUMNS)}"]
@@ -153,7 +142,8 @@ def read_verdicts_csv(text: str) -> tuple[list[Verdict], list[str]]:
     for line, row in enumerate(reader, start=2):
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
         try:
-            verdicts.append(Verdict(row.get("packet_id", ""), row.get("status", ""), row.get("reason", "")).check())
+            verdicts.append(Verdict(row.get("packet_id", ""), row.get("status", ""), row.get("reason", ""),
+                                    row.get("kit_id", "")).check())
         except OutcomeRefused as exc:
             errors.append(f"line {line}: {exc}")
     return verdicts, errors
@@ -168,8 +158,11 @@ def import_verdicts_csv(service: HubService, path: Path) -> CsvImport:
         result.errors.append(f"{path}: {exc}")
         return result
     verdicts, result.errors = read_verdicts_csv(text)
-    missing = [v.packet_id for v in verdicts if service.storage.get_packet(v.packet_id) is None]
-    result.errors += [f"packet {p}: not received at this hub" for p in missing]
+    for verdict in verdicts:
+        try:
+            find_packet(service, verdict.packet_id, verdict.kit_id)
+        except OutcomeRefused as exc:
+            result.errors.append(str(exc))
     if result.errors:
         return result
     for verdict in verdicts:
@@ -182,22 +175,24 @@ def import_verdicts_csv(service: HubService, path: Path) -> CsvImport:
 def write_outcomes_to_drive(service: HubService, drive: Path) -> dict[str, int]:
     """Every outcome of each kit found on the drive, as `fieldkit-usb/<kit>/outcomes/<seq>.json` (signed, the
     person block sealed to the kit). Returns kit id -> outcomes written."""
-    from sync.usb import USB_ROOT, write_atomic
+    from sync.usb import USB_ROOT, ensure_dir, write_atomic
 
     written: dict[str, int] = {}
     root = Path(drive) / USB_ROOT
-    if not root.is_dir():
+    if root.is_symlink() or not root.is_dir():
         return written
-    for directory in sorted(p for p in root.iterdir() if p.is_dir()):
+    for directory in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()):
         kit = service.storage.get_kit(directory.name)
         if kit is None or kit.revoked:
             continue
         count, after = 0, 0
         while True:
             batch = outcomes_for_kit(service, kit.kit_id, after)
+            # created only when there is something to write; refused if the drive planted a link there
+            folder = ensure_dir(root, directory.name, "outcomes") if batch else None
             for signed in batch:
                 seq = signed["outcome"]["seq"]
-                write_atomic(directory / "outcomes" / f"{seq:08d}.json", canonical_json(signed))
+                write_atomic(folder / f"{seq:08d}.json", canonical_json(signed))
                 count, after = count + 1, seq
             if len(batch) < MAX_FETCH:
                 break

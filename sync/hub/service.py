@@ -13,12 +13,12 @@ import logging
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from sync.hub.keys import HubKeys
-from sync.hub.storage import (KitRecord, OffsetConflict, PacketRecord, RejectionRecord, SqlHubStorage, StaleRoster,
-                              UploadLimitExceeded)
+from sync.hub.storage import (FinalizeState, KitRecord, OffsetConflict, PacketRecord, RejectionRecord,
+                              SqlHubStorage, StaleRoster, UploadLimitExceeded)
 from sync.hub.verify import PacketRejected, PacketVerifier
 from sync.roster import MAX_SUPERVISORS, RosterUpdate, SupervisorKey, verify_signature
 from sync.protocol import (MAX_CHUNK_BYTES, MAX_PACKET_BYTES, REPLAY_WINDOW_S, ROUTE_NETWORK, STATUS_RECEIVED,
@@ -32,6 +32,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 TOKEN_TTL_S = 7 * 86400
 # An upload untouched this long is dropped (a kit that comes back later simply starts that packet again).
 UPLOAD_TTL_S = 14 * 86400
+_NOT_READ = object()  # ingest(): the caller did not read the stored packet row
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class HubService:
     verifier: PacketVerifier
     clock: Callable[[], float] = time.time
     limits: HubLimits = HubLimits()
+    _next_upload_purge: float = field(default=0.0, repr=False)
 
     def now(self) -> int:
         return int(self.clock())
@@ -171,17 +173,21 @@ class HubService:
             auth = parse_auth_headers(headers)
         except ProtocolError as exc:
             raise HubError(401, exc.code, exc.message) from None
-        kit = self.storage.get_kit(auth.kit_id)
-        if kit is None:
-            raise HubError(401, "unknown_kit", "this kit is not enrolled at this hub")
-        if kit.revoked:
-            raise HubError(401, "kit_revoked", "this kit has been revoked (lost or stolen)")
-        try:
-            verify_request(auth, kit.device_public_key, method, path, body, now=self.clock())
-        except ProtocolError as exc:
-            raise HubError(401, exc.code, exc.message) from None
-        # Only a correctly signed request spends its nonce, so junk cannot fill the store.
-        if not self.storage.remember_nonce(kit.kit_id, auth.nonce, self.now(), REPLAY_WINDOW_S):
+
+        def check(kit: KitRecord | None) -> None:
+            if kit is None:
+                raise HubError(401, "unknown_kit", "this kit is not enrolled at this hub")
+            if kit.revoked:
+                raise HubError(401, "kit_revoked", "this kit has been revoked (lost or stolen)")
+            try:
+                verify_request(auth, kit.device_public_key, method, path, body, now=self.clock())
+            except ProtocolError as exc:
+                raise HubError(401, exc.code, exc.message) from None
+
+        # One transaction: the kit read, checked, and (only for a correctly signed request, so junk cannot fill
+        # the store) the nonce spent.
+        kit, fresh = self.storage.authenticate(auth.kit_id, auth.nonce, self.now(), REPLAY_WINDOW_S, check)
+        if not fresh:
             raise HubError(401, "replayed_request", "this request (nonce) was already seen")
         return kit
 
@@ -203,17 +209,16 @@ class HubService:
             raise HubError(413, "too_large", f"packets are at most {MAX_PACKET_BYTES} bytes")
         if len(first_chunk) > size:
             raise HubError(400, "bad_request", "more first bytes than the declared size")
-        done = self._known_fate(kit, packet_id, sha256)
-        if done is not None:
-            return done
-        self.storage.purge_stale_uploads(self.now() - UPLOAD_TTL_S)
+        self._purge_stale_uploads()
         try:
-            upload = self.storage.open_upload(kit.kit_id, packet_id, sha256, size, self.now(),
-                                              self.limits.max_open_uploads_per_kit,
-                                              self.limits.max_open_upload_bytes_per_kit)
+            upload = self.storage.open_upload_or_fate(kit.kit_id, packet_id, sha256, size, self.now(),
+                                                      self.limits.max_open_uploads_per_kit,
+                                                      self.limits.max_open_upload_bytes_per_kit)
         except UploadLimitExceeded as exc:
             raise HubError(429, "upload_limit", f"this kit already has the most unfinished uploads the hub allows "
                            f"({exc.what}: {exc.limit}); finish or let them expire first", limit=exc.limit) from None
+        if isinstance(upload, PacketRecord):  # already stored: no upload needed, its receipt straight away
+            return {"status": STATUS_RECEIVED, "receipt": json.loads(upload.receipt)}
         if upload.size != size:
             raise HubError(409, "size_mismatch", "an upload of this packet exists with another size")
         if first_chunk and upload.received == 0:
@@ -224,6 +229,12 @@ class HubService:
                     raise
                 upload = self.storage.get_upload(upload.upload_id) or upload
         return {"upload_id": upload.upload_id, "offset": upload.received, "size": upload.size}
+
+    def _purge_stale_uploads(self) -> None:
+        """Drop uploads untouched for UPLOAD_TTL_S; at most once a minute per process (not once per upload)."""
+        if self.clock() >= self._next_upload_purge:
+            self._next_upload_purge = self.clock() + 60
+            self.storage.purge_stale_uploads(self.now() - UPLOAD_TTL_S)
 
     def _known_fate(self, kit: KitRecord, packet_id: str, sha256: str) -> dict[str, Any] | None:
         """A packet already stored needs no upload: answer with its receipt straight away."""
@@ -253,32 +264,72 @@ class HubService:
             raise HubError(400, "empty_chunk", "a chunk carries at least one byte")
         if len(data) > MAX_CHUNK_BYTES:
             raise HubError(413, "too_large", f"chunks are at most {MAX_CHUNK_BYTES} bytes")
-        upload = self._own_upload(kit, upload_id)
+        if not _ID.match(upload_id or ""):
+            raise HubError(404, "unknown_upload", "no such upload for this kit (finished or expired?)")
+        # One transaction: the kit's own upload, at the confirmed offset. The last chunk is held back (not
+        # written) and comes with the stored bytes, so that verifying and storing the packet finishes the upload.
+        appended = self._append(kit, upload_id, offset, data, hold_last=True)
+        if isinstance(appended, FinalizeState):
+            answer = self._complete_with_last_chunk(kit, appended, offset)
+            if answer is not None:
+                return answer
+            appended = self._append(kit, upload_id, offset, data, hold_last=False)  # the general way
+            if isinstance(appended, FinalizeState):  # pragma: no cover - hold_last=False never holds
+                raise AssertionError("chunk held back")
+        confirmed, size = appended
+        if confirmed == size:
+            # The last byte is in: finalise now and answer with the receipt, saving the kit a round trip.
+            status, answer = self.finalize(kit, upload_id)
+            if status != 200:
+                raise HubError(status, "rejected", answer["receipt"]["receipt"]["reason"], receipt=answer["receipt"])
+            return {"upload_id": upload_id, "offset": confirmed, "size": size, **answer}
+        return {"upload_id": upload_id, "offset": confirmed, "size": size}
+
+    def _append(self, kit: KitRecord, upload_id: str, offset: int, data: bytes, hold_last: bool):
         try:
-            confirmed = self.storage.append_chunk(upload.upload_id, offset, data, self.now())
+            return self.storage.append_chunk(kit.kit_id, upload_id, offset, data, self.now(), hold_last=hold_last)
         except OffsetConflict as exc:
             raise HubError(409, "offset_conflict", f"resume from offset {exc.confirmed}",
                            offset=exc.confirmed, size=exc.size) from None
         except KeyError:
-            raise HubError(404, "unknown_upload", "no such upload for this kit") from None
-        if confirmed == upload.size:
-            # The last byte is in: finalise now and answer with the receipt, saving the kit a round trip.
-            status, answer = self.finalize(kit, upload.upload_id)
-            if status != 200:
-                raise HubError(status, "rejected", answer["receipt"]["receipt"]["reason"], receipt=answer["receipt"])
-            return {"upload_id": upload.upload_id, "offset": confirmed, "size": upload.size, **answer}
-        return {"upload_id": upload.upload_id, "offset": confirmed, "size": upload.size}
+            raise HubError(404, "unknown_upload", "no such upload for this kit (finished or expired?)") from None
+
+    def _complete_with_last_chunk(self, kit: KitRecord, state: FinalizeState, offset: int) -> dict[str, Any] | None:
+        """The common case of a packet's last chunk: the whole packet is in `state.data`, nothing stored under
+        its id yet. Verify, then store it and complete the upload in one transaction. None when this case does
+        not apply (already stored, wrong bytes, or another writer moved the upload meanwhile): the caller then
+        writes the chunk and finalises the general way, which answers each of those."""
+        upload = state.upload
+        if state.packet is not None or len(state.data) != upload.size or sha256_hex(state.data) != upload.sha256:
+            return None
+        try:
+            signed = self.ingest(kit, upload.packet_id, state.data, ROUTE_NETWORK, stored=None, pinned=state.pinned,
+                                 upload_id=upload.upload_id, digest=upload.sha256, last_chunk_at=offset)
+        except OffsetConflict:
+            return None
+        status = signed["receipt"]["status"]
+        if status != STATUS_RECEIVED:
+            self.storage.delete_upload(upload.upload_id)  # as finalize does: a new try starts afresh
+            raise HubError(422, "rejected", signed["receipt"]["reason"], receipt=signed)
+        return {"upload_id": upload.upload_id, "offset": upload.size, "size": upload.size, "status": status,
+                "receipt": signed}
 
     def finalize(self, kit: KitRecord, upload_id: str) -> tuple[int, dict[str, Any]]:
-        """Check the whole upload, verify the packet, store it and answer with the signed receipt."""
-        upload = self._own_upload(kit, upload_id)
-        done = self._known_fate(kit, upload.packet_id, upload.sha256)
-        if done is not None:  # finalised already (a retry, or another hub process): the same receipt
-            return 200, done
+        """Check the whole upload, verify the packet, store it and answer with the signed receipt.
+
+        Two transactions on the way to a receipt: one reads everything (upload, stored packet, bytes, pinned
+        keys), one stores the packet and drops the upload's bytes; the signature checks run between them."""
+        state = self.storage.finalize_state(kit.kit_id, upload_id) if _ID.match(upload_id or "") else None
+        if state is None:
+            raise HubError(404, "unknown_upload", "no such upload for this kit (finished or expired?)")
+        upload = state.upload
+        if state.packet is not None and state.packet.sha256 == upload.sha256:
+            # finalised already (a retry, or another hub process): the same receipt
+            return 200, {"status": STATUS_RECEIVED, "receipt": json.loads(state.packet.receipt)}
         if upload.received != upload.size:
             raise HubError(409, "incomplete", f"{upload.received} of {upload.size} bytes received",
                            offset=upload.received, size=upload.size)
-        data = self.storage.upload_bytes(upload.upload_id)
+        data = state.data
         if len(data) != upload.size or sha256_hex(data) != upload.sha256:
             done = self._known_fate(kit, upload.packet_id, upload.sha256)
             if done is not None:  # another hub process finished this upload a moment ago
@@ -286,27 +337,35 @@ class HubService:
             # The bytes are wrong, not the packet: start over, and say so.
             self.storage.delete_upload(upload.upload_id)
             raise HubError(422, "hash_mismatch", "received bytes do not match the declared sha256; upload again")
-        signed = self.ingest(kit, upload.packet_id, data, ROUTE_NETWORK)
-        if signed["receipt"]["status"] == STATUS_RECEIVED:
-            self.storage.finish_upload(upload.upload_id)
-        else:
+        signed = self.ingest(kit, upload.packet_id, data, ROUTE_NETWORK, stored=state.packet, pinned=state.pinned,
+                             upload_id=upload.upload_id, digest=upload.sha256)  # the bytes' hash, checked above
+        if signed["receipt"]["status"] != STATUS_RECEIVED:
             self.storage.delete_upload(upload.upload_id)  # a new try of the same bytes starts afresh
         status = 200 if signed["receipt"]["status"] == STATUS_RECEIVED else 422
         return status, {"status": signed["receipt"]["status"], "receipt": signed}
 
     # ---------------------------------------------------------------------------------------- ingest
-    def ingest(self, kit: KitRecord, packet_id: str, data: bytes, route: str) -> dict[str, Any]:
-        """Verify and store one packet exactly once; return the signed receipt (received or rejected)."""
-        digest = sha256_hex(data)
+    def ingest(self, kit: KitRecord, packet_id: str, data: bytes, route: str, *, stored: Any = _NOT_READ,
+               pinned: Mapping[str, bytes] | None = None, upload_id: str | None = None,
+               digest: str | None = None, last_chunk_at: int | None = None) -> dict[str, Any]:
+        """Verify and store one packet exactly once; return the signed receipt (received or rejected).
+
+        `stored` (the packet row already under this (kit, packet id), or None) and `pinned` may come from the
+        caller's own read (finalize); `upload_id` is the upload whose bytes are dropped once stored; `digest`
+        the SHA-256 of `data` when the caller has just checked it; `last_chunk_at` see store_packet (raises
+        OffsetConflict when another writer completed the upload first: nothing stored, nothing signed away)."""
+        digest = digest or sha256_hex(data)
         # Packet ids are unique per kit: another kit's packet under the same id is another packet.
-        stored = self.storage.get_packet(kit.kit_id, packet_id)
+        if stored is _NOT_READ:
+            stored = self.storage.get_packet(kit.kit_id, packet_id)
         if stored is not None:
             if stored.sha256 == digest:
                 return json.loads(stored.receipt)  # the same packet again (retry, other route): same receipt
             return self._reject(kit, packet_id, digest, len(data), route, "duplicate_packet_id",
                                 "a different packet with this id was already received from this kit")
         try:
-            verified = self.verifier.verify(data, kit.device_public_key, self.pinned_keys(kit.kit_id))
+            verified = self.verifier.verify(data, kit.device_public_key,
+                                            pinned if pinned is not None else self.pinned_keys(kit.kit_id))
         except PacketRejected as exc:
             return self._reject(kit, packet_id, digest, len(data), route, exc.code, exc.message)
         if verified.packet_id != packet_id:
@@ -318,13 +377,15 @@ class HubService:
         receipt = Receipt(packet_id=packet_id, kit_id=kit.kit_id, sha256=digest, size=len(data),
                           status=STATUS_RECEIVED, received_at=_iso(self.now()), hub_id=self.keys.hub_id, route=route)
         signed = sign_receipt(receipt, self.keys).to_json_obj()
+        # One transaction: the packet stored once, and (once it is) the upload's bytes and the kit's other
+        # unfinished uploads of it (e.g. a half network upload, then USB) dropped.
         row = self.storage.store_packet(
             PacketRecord(packet_id, kit.kit_id, digest, len(data), self.now(), route,
-                         canonical_json(signed).decode("utf-8")), data)
+                         canonical_json(signed).decode("utf-8")), data, finished_upload=upload_id,
+            last_chunk_at=last_chunk_at)
         if row.sha256 != digest:  # another process stored other bytes of this kit first
             return self._reject(kit, packet_id, digest, len(data), route, "duplicate_packet_id",
                                 "a different packet with this id was already received from this kit")
-        self.storage.drop_unfinished_uploads(kit.kit_id, packet_id)  # e.g. a half network upload, then USB
         log.info("packet %s from kit %s stored (%s)", packet_id, kit.kit_id, route)
         return json.loads(row.receipt)
 
@@ -345,17 +406,15 @@ class HubService:
         ids = body.get("packet_ids")
         if not isinstance(ids, list) or len(ids) > 500 or not all(isinstance(i, str) and _ID.match(i) for i in ids):
             raise HubError(400, "bad_request", "packet_ids must be a list of at most 500 packet ids")
+        known = self.storage.fates(kit.kit_id, ids)  # one transaction for the whole list
         answer: dict[str, Any] = {}
         for packet_id in ids:
-            stored = self.storage.get_packet(kit.kit_id, packet_id)
-            if stored is not None:
-                answer[packet_id] = {"status": STATUS_RECEIVED, "receipt": json.loads(stored.receipt)}
-                continue
-            rejections = self.storage.list_rejections(kit.kit_id, packet_id)
-            if rejections:
-                latest = rejections[-1]
-                answer[packet_id] = {"status": STATUS_REJECTED, "reason": latest.reason,
-                                     "receipt": json.loads(latest.receipt)}
+            fate = known.get(packet_id)
+            if isinstance(fate, PacketRecord):
+                answer[packet_id] = {"status": STATUS_RECEIVED, "receipt": json.loads(fate.receipt)}
+            elif fate is not None:
+                answer[packet_id] = {"status": STATUS_REJECTED, "reason": fate.reason,
+                                     "receipt": json.loads(fate.receipt)}
             else:
                 answer[packet_id] = {"status": "unknown"}
         return {"fates": answer}

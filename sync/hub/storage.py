@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import secrets
 from dataclasses import dataclass
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence
 
+# The tables in their current shape. Each hub process runs this at start (IF NOT EXISTS), then the migrations
+# a database from an older hub still needs, then INDEXES (after the migrations, so a rebuilt table gets them).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS enrol_tokens (
@@ -29,12 +31,10 @@ CREATE TABLE IF NOT EXISTS kits (
     revoked_at {bigint});
 CREATE TABLE IF NOT EXISTS nonces (
     kit_id TEXT NOT NULL, nonce TEXT NOT NULL, seen_at {bigint} NOT NULL, PRIMARY KEY (kit_id, nonce));
-CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen_at);
 CREATE TABLE IF NOT EXISTS uploads (
     upload_id TEXT PRIMARY KEY, kit_id TEXT NOT NULL, packet_id TEXT NOT NULL, sha256 TEXT NOT NULL,
     size {bigint} NOT NULL, received {bigint} NOT NULL DEFAULT 0, created_at {bigint} NOT NULL,
     updated_at {bigint} NOT NULL, UNIQUE (kit_id, packet_id, sha256));
-CREATE INDEX IF NOT EXISTS uploads_updated ON uploads (updated_at);
 CREATE TABLE IF NOT EXISTS upload_chunks (
     upload_id TEXT NOT NULL, start_offset {bigint} NOT NULL, data {blob} NOT NULL,
     PRIMARY KEY (upload_id, start_offset));
@@ -42,8 +42,6 @@ CREATE TABLE IF NOT EXISTS packets (
     packet_id TEXT NOT NULL, kit_id TEXT NOT NULL, sha256 TEXT NOT NULL, size {bigint} NOT NULL,
     envelope {blob} NOT NULL, received_at {bigint} NOT NULL, route TEXT NOT NULL, receipt TEXT NOT NULL,
     PRIMARY KEY (kit_id, packet_id));
-CREATE INDEX IF NOT EXISTS packets_kit ON packets (kit_id, received_at);
-CREATE INDEX IF NOT EXISTS packets_received ON packets (received_at, kit_id, packet_id);
 CREATE TABLE IF NOT EXISTS rejections (
     kit_id TEXT NOT NULL, packet_id TEXT NOT NULL, sha256 TEXT NOT NULL, reason TEXT NOT NULL,
     rejected_at {bigint} NOT NULL, receipt TEXT NOT NULL, PRIMARY KEY (kit_id, packet_id, sha256));
@@ -53,9 +51,26 @@ CREATE TABLE IF NOT EXISTS kit_supervisors (
     PRIMARY KEY (kit_id, user_id));
 CREATE TABLE IF NOT EXISTS kit_rosters (
     kit_id TEXT PRIMARY KEY, sequence {bigint} NOT NULL, digest TEXT NOT NULL, applied_at {bigint} NOT NULL);
+CREATE TABLE IF NOT EXISTS hub_outcomes (
+    kit_id TEXT NOT NULL, seq {bigint} NOT NULL, outcome_id TEXT NOT NULL UNIQUE, packet_id TEXT NOT NULL,
+    status TEXT NOT NULL, decided_at {bigint} NOT NULL, signed TEXT NOT NULL, PRIMARY KEY (kit_id, seq));
 """
 
-SCHEMA_VERSION = 2
+INDEXES = """
+CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen_at);
+CREATE INDEX IF NOT EXISTS uploads_updated ON uploads (updated_at);
+CREATE INDEX IF NOT EXISTS packets_kit ON packets (kit_id, received_at);
+CREATE INDEX IF NOT EXISTS packets_received ON packets (received_at, kit_id, packet_id);
+CREATE INDEX IF NOT EXISTS packets_packet ON packets (packet_id);
+CREATE INDEX IF NOT EXISTS hub_outcomes_packet ON hub_outcomes (packet_id)
+"""
+
+# Schema history (hub_meta.schema_version):
+#   1  packets keyed by packet id alone (no version row was written)
+#   2  packets keyed by (kit id, packet id): MIGRATE_PACKETS_TO_KIT_KEY (issue #11 attack 5)
+#   3  the outcomes table hub_outcomes, and the indexes packets_received (export pages) and packets_packet
+#      (`fieldkit-hub outcome PACKET_ID` finds a packet across kits); created by SCHEMA and INDEXES, no copy
+SCHEMA_VERSION = 3
 
 # Version 1 keyed packets by packet id alone, so a second kit could claim a victim kit's id (issue #11
 # attack 5). SQLite cannot change a primary key in place: the table is rebuilt (PostgreSQL alters the key).
@@ -67,8 +82,7 @@ CREATE TABLE packets_v2 (
 INSERT INTO packets_v2 (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt)
     SELECT packet_id, kit_id, sha256, size, envelope, received_at, route, receipt FROM packets;
 DROP TABLE packets;
-ALTER TABLE packets_v2 RENAME TO packets;
-CREATE INDEX IF NOT EXISTS packets_kit ON packets (kit_id, received_at)
+ALTER TABLE packets_v2 RENAME TO packets
 """
 
 
@@ -108,6 +122,19 @@ class PacketRecord:
     received_at: int
     route: str
     receipt: str
+
+
+_PACKET_COLUMNS = "packet_id, kit_id, sha256, size, received_at, route, receipt"
+
+
+@dataclass(frozen=True)
+class FinalizeState:
+    """An upload being finalised, read in one transaction (SqlHubStorage.finalize_state)."""
+
+    upload: UploadRecord
+    packet: PacketRecord | None  # already stored under the upload's (kit, packet id)
+    data: bytes  # the uploaded bytes: only when complete and not stored yet
+    pinned: dict[str, bytes]  # user id -> co-signing key of the supervisors pinned for the kit
 
 
 @dataclass(frozen=True)
@@ -196,7 +223,8 @@ class SqlHubStorage:
 
     # -- schema
     def create_schema(self) -> None:
-        """Create the tables, and bring a database from an earlier hub version up to SCHEMA_VERSION."""
+        """Create the tables, bring a database from an earlier hub version up to SCHEMA_VERSION, then the
+        indexes: one transaction under the schema lock, so hub processes starting together do it once."""
         with self._transaction():
             self._lock_schema()
             had_packets = self._table_exists("packets")
@@ -205,6 +233,7 @@ class SqlHubStorage:
             version = int(row[0]) if row else (1 if had_packets else SCHEMA_VERSION)
             if version < 2:
                 self._migrate_packets_to_kit_key()
+            self._run_ddl(INDEXES)
             if version < SCHEMA_VERSION or row is None:
                 self._execute("INSERT INTO hub_meta (key, value) VALUES ('schema_version', ?) "
                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
@@ -356,22 +385,43 @@ class SqlHubStorage:
         return [r[0] for r in rows]
 
     # -- replay protection
-    def remember_nonce(self, kit_id: str, nonce: str, now: int, window_s: int) -> bool:
-        """True the first time a (kit, nonce) is seen within the window; False for a replay."""
+    def authenticate(self, kit_id: str, nonce: str, now: int, window_s: int,
+                     check: Callable[[KitRecord | None], None]) -> tuple[KitRecord, bool]:
+        """One transaction per signed request: read the kit, let `check` refuse the request (it raises, and
+        nothing is written), then spend the nonce. (kit, False) for a nonce already seen (a replay)."""
         with self._transaction():
+            row = self._one("SELECT kit_id, device_public_key, enrolled_at, revoked_at FROM kits WHERE kit_id = ?",
+                            (kit_id,))
+            kit = KitRecord(row[0], bytes(row[1]), row[2], row[3] is not None) if row else None
+            check(kit)
+            return kit, self._remember_nonce(kit_id, nonce, now, window_s)
+
+    def _remember_nonce(self, kit_id: str, nonce: str, now: int, window_s: int) -> bool:
+        """True the first time a (kit, nonce) is seen within the window; False for a replay."""
+        # Old nonces only take space (a request that old is refused by its timestamp): purge them now and
+        # then, not on every request.
+        if now >= getattr(self, "_next_nonce_purge", 0):
             self._execute("DELETE FROM nonces WHERE seen_at < ?", (now - 2 * window_s,))
-            return self._execute("INSERT INTO nonces (kit_id, nonce, seen_at) VALUES (?, ?, ?) "
-                                 "ON CONFLICT (kit_id, nonce) DO NOTHING", (kit_id, nonce, now)).rowcount == 1
+            self._next_nonce_purge = now + max(1, window_s // 2)
+        return self._execute("INSERT INTO nonces (kit_id, nonce, seen_at) VALUES (?, ?, ?) "
+                             "ON CONFLICT (kit_id, nonce) DO NOTHING", (kit_id, nonce, now)).rowcount == 1
 
     # -- resumable uploads
-    def open_upload(self, kit_id: str, packet_id: str, sha256: str, size: int, now: int,
-                    max_open: int | None = None, max_open_bytes: int | None = None) -> UploadRecord:
-        """The upload for this (kit, packet, content), created if new; an existing one keeps its bytes.
+    def open_upload_or_fate(self, kit_id: str, packet_id: str, sha256: str, size: int, now: int,
+                            max_open: int | None = None,
+                            max_open_bytes: int | None = None) -> PacketRecord | UploadRecord:
+        """In one transaction: this kit's stored packet with this id and content if there is one (its receipt
+        answers the kit), else the upload for this (kit, packet, content), created if new (an existing one
+        keeps its bytes).
 
         A new upload is refused (UploadLimitExceeded) when the kit already has `max_open` unfinished uploads
         or their declared sizes plus this one would pass `max_open_bytes`: one kit cannot fill the hub."""
         try:
             with self._transaction():
+                row = self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id = ?",
+                                (kit_id, packet_id))
+                if row is not None and row[2] == sha256:
+                    return PacketRecord(*row)
                 return self._open_upload(kit_id, packet_id, sha256, size, now, max_open, max_open_bytes)
         except _Rollback as exc:
             return unwrap_rollback(exc)
@@ -403,52 +453,79 @@ class SqlHubStorage:
                             "WHERE upload_id = ?", (upload_id,))
         return UploadRecord(*row) if row else None
 
-    def append_chunk(self, upload_id: str, offset: int, data: bytes, now: int) -> int:
-        """Append `data` at `offset` if that is the confirmed offset; return the new confirmed offset.
+    def append_chunk(self, kit_id: str, upload_id: str, offset: int, data: bytes, now: int,
+                     hold_last: bool = False) -> "tuple[int, int] | FinalizeState":
+        """Append `data` at `offset` of kit `kit_id`'s upload if that is the confirmed offset; return (the new
+        confirmed offset, the upload's size). One transaction per chunk.
+
+        With `hold_last`, a chunk that would complete the upload is not written: the answer is instead the
+        FinalizeState with the whole packet in `data` (the stored bytes and this chunk), for the caller to
+        verify and then store with `store_packet(..., last_chunk_at=offset)` - the packet's last bytes never
+        go through upload_chunks.
 
         Raises OffsetConflict (with the confirmed offset) for any other offset or for bytes past the declared
-        size, and KeyError for an unknown upload.
+        size, and KeyError for an upload that is unknown or another kit's.
         """
         try:
             with self._transaction():
-                changed = self._execute(
+                within = "received + ? < size" if hold_last else "received + ? <= size"
+                rows = self._execute(  # fetchall: a RETURNING statement must run to its end before COMMIT
                     "UPDATE uploads SET received = received + ?, updated_at = ? "
-                    "WHERE upload_id = ? AND received = ? AND received + ? <= size",
-                    (len(data), now, upload_id, offset, len(data))).rowcount
-                if changed != 1:
-                    row = self._one("SELECT received, size FROM uploads WHERE upload_id = ?", (upload_id,))
-                    raise _Rollback(KeyError(upload_id) if row is None else OffsetConflict(row[0], row[1]))
+                    f"WHERE upload_id = ? AND kit_id = ? AND received = ? AND {within} RETURNING received, size",
+                    (len(data), now, upload_id, kit_id, offset, len(data))).fetchall()
+                if not rows:
+                    row = self._one("SELECT received, size FROM uploads WHERE upload_id = ? AND kit_id = ?",
+                                    (upload_id, kit_id))
+                    if row is None:
+                        raise _Rollback(KeyError(upload_id))
+                    if hold_last and row[0] == offset and offset + len(data) == row[1]:
+                        held = self._finalize_state(kit_id, upload_id, partial=True)
+                        return FinalizeState(held.upload, held.packet, held.data + data, held.pinned)
+                    raise _Rollback(OffsetConflict(row[0], row[1]))
                 self._execute("INSERT INTO upload_chunks (upload_id, start_offset, data) VALUES (?, ?, ?)",
                               (upload_id, offset, data))
-                return offset + len(data)
+                return int(rows[0][0]), int(rows[0][1])
         except _Rollback as exc:
             return unwrap_rollback(exc)
 
-    def upload_bytes(self, upload_id: str) -> bytes:
+    def finalize_state(self, kit_id: str, upload_id: str) -> "FinalizeState | None":
+        """What finalising kit `kit_id`'s upload needs, read in one transaction: the upload, the packet already
+        stored under its (kit, packet id) if any, the bytes (when complete and not stored yet) and the
+        supervisor keys pinned for the kit. None for an upload that is unknown or another kit's."""
         with self._transaction():
-            rows = self._execute("SELECT data FROM upload_chunks WHERE upload_id = ? ORDER BY start_offset",
-                                 (upload_id,)).fetchall()
-        return b"".join(bytes(r[0]) for r in rows)
+            return self._finalize_state(kit_id, upload_id)
 
-    def finish_upload(self, upload_id: str) -> None:
-        """Drop a finished upload's bytes (the packet row holds them) but keep the row, so a repeated
-        finalize of this upload id still finds its packet's receipt."""
-        with self._transaction():
-            self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
+    def _finalize_state(self, kit_id: str, upload_id: str, partial: bool = False) -> "FinalizeState | None":
+        """(In the caller's transaction.) `partial`: read the bytes of an upload not complete yet too."""
+        row = self._one("SELECT upload_id, kit_id, packet_id, sha256, size, received FROM uploads "
+                        "WHERE upload_id = ? AND kit_id = ?", (upload_id, kit_id))
+        if row is None:
+            return None
+        upload = UploadRecord(*row)
+        prow = self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id = ?",
+                         (kit_id, upload.packet_id))
+        packet = PacketRecord(*prow) if prow else None
+        data = b""
+        if (partial or upload.received == upload.size) and (packet is None or packet.sha256 != upload.sha256):
+            data = b"".join(bytes(r[0]) for r in self._execute(
+                "SELECT data FROM upload_chunks WHERE upload_id = ? ORDER BY start_offset", (upload_id,)).fetchall())
+        pinned = {r[0]: bytes(r[1]) for r in self._execute(
+            "SELECT user_id, public_key FROM kit_supervisors WHERE kit_id = ? AND removed_at IS NULL",
+            (kit_id,)).fetchall()}
+        return FinalizeState(upload, packet, data, pinned)
 
     def delete_upload(self, upload_id: str) -> None:
         with self._transaction():
             self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
             self._execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
 
-    def drop_unfinished_uploads(self, kit_id: str, packet_id: str) -> int:
+    def _drop_unfinished_uploads(self, kit_id: str, packet_id: str) -> int:
         """Once a packet is stored (by any route), its other unfinished uploads only hold the kit's quota."""
-        with self._transaction():
-            ids = [r[0] for r in self._execute("SELECT upload_id FROM uploads WHERE kit_id = ? AND packet_id = ? "
-                                               "AND received < size", (kit_id, packet_id)).fetchall()]
-            for upload_id in ids:
-                self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
-                self._execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
+        ids = [r[0] for r in self._execute("SELECT upload_id FROM uploads WHERE kit_id = ? AND packet_id = ? "
+                                           "AND received < size", (kit_id, packet_id)).fetchall()]
+        for upload_id in ids:
+            self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (upload_id,))
+            self._execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
         return len(ids)
 
     def purge_stale_uploads(self, older_than: int) -> int:
@@ -461,17 +538,39 @@ class SqlHubStorage:
         return len(ids)
 
     # -- packets and fates
-    def store_packet(self, record: PacketRecord, envelope: bytes) -> PacketRecord:
-        """Store a verified packet once; return the stored row (the earlier one if it was already there)."""
-        with self._transaction():
-            self._execute(
-                "INSERT INTO packets (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, packet_id) DO NOTHING",
-                (record.packet_id, record.kit_id, record.sha256, record.size, envelope, record.received_at,
-                 record.route, record.receipt))
-            row = self._one("SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets "
-                            "WHERE kit_id = ? AND packet_id = ?", (record.kit_id, record.packet_id))
-        return PacketRecord(*row)
+    def store_packet(self, record: PacketRecord, envelope: bytes, finished_upload: str | None = None,
+                     last_chunk_at: int | None = None) -> PacketRecord:
+        """Store a verified packet once; return the stored row (the earlier one if it was already there).
+
+        In the same transaction, once this content is the stored one: the bytes of `finished_upload` (the
+        upload it came by; its row stays, so a repeated finalize finds the receipt) and the kit's other
+        unfinished uploads of this packet (e.g. half a network upload, then the USB route) are dropped.
+
+        `last_chunk_at`: the packet's last chunk was held back (append_chunk(hold_last=True)); storing the
+        packet also moves `finished_upload` from that offset to complete, in this transaction. If another
+        writer moved it first, nothing is stored and OffsetConflict is raised (the caller asks again)."""
+        try:
+            with self._transaction():
+                if last_chunk_at is not None:
+                    moved = self._execute("UPDATE uploads SET received = size, updated_at = ? "
+                                          "WHERE upload_id = ? AND received = ?",
+                                          (record.received_at, finished_upload, last_chunk_at)).rowcount
+                    if moved != 1:
+                        raise _Rollback(OffsetConflict(-1, record.size))
+                self._execute(
+                    "INSERT INTO packets (packet_id, kit_id, sha256, size, envelope, received_at, route, receipt) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, packet_id) DO NOTHING",
+                    (record.packet_id, record.kit_id, record.sha256, record.size, envelope, record.received_at,
+                     record.route, record.receipt))
+                row = PacketRecord(*self._one(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? "
+                                              "AND packet_id = ?", (record.kit_id, record.packet_id)))
+                if row.sha256 == record.sha256:
+                    if finished_upload is not None:
+                        self._execute("DELETE FROM upload_chunks WHERE upload_id = ?", (finished_upload,))
+                    self._drop_unfinished_uploads(record.kit_id, record.packet_id)
+                return row
+        except _Rollback as exc:
+            return unwrap_rollback(exc)
 
     def get_packet(self, kit_id: str, packet_id: str) -> PacketRecord | None:
         """Kit `kit_id`'s packet `packet_id` (packet ids are only unique within one kit)."""
@@ -484,6 +583,14 @@ class SqlHubStorage:
         with self._transaction():
             row = self._one("SELECT envelope FROM packets WHERE kit_id = ? AND packet_id = ?", (kit_id, packet_id))
         return bytes(row[0]) if row else None
+
+    def find_packets(self, packet_id: str) -> list[PacketRecord]:
+        """Every kit's packet with this id (index packets_packet): usually one; more when two kits happened
+        to use the same id, and then the caller must ask which kit."""
+        with self._transaction():
+            rows = self._execute("SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets "
+                                 "WHERE packet_id = ? ORDER BY kit_id", (packet_id,)).fetchall()
+        return [PacketRecord(*r) for r in rows]
 
     def list_packets(self, kit_id: str | None = None) -> list[PacketRecord]:
         sql = "SELECT packet_id, kit_id, sha256, size, received_at, route, receipt FROM packets"
@@ -516,6 +623,24 @@ class SqlHubStorage:
         with self._transaction():
             return int(self._one("SELECT COUNT(*) FROM packets")[0])
 
+    def fates(self, kit_id: str, packet_ids: Sequence[str]) -> dict[str, "PacketRecord | RejectionRecord"]:
+        """One kit's stored packet, else its latest rejection, for each of `packet_ids` that has either; one
+        transaction and two indexed queries for the whole list (a kit asks about up to 500 at a time)."""
+        ids = list(dict.fromkeys(packet_ids))
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        with self._transaction():
+            stored = self._execute(f"SELECT {_PACKET_COLUMNS} FROM packets WHERE kit_id = ? AND packet_id IN ({marks})",
+                                   (kit_id, *ids)).fetchall()
+            rejected = self._execute(
+                "SELECT kit_id, packet_id, sha256, reason, rejected_at, receipt FROM rejections "
+                f"WHERE kit_id = ? AND packet_id IN ({marks}) ORDER BY rejected_at, packet_id",
+                (kit_id, *ids)).fetchall()
+        found: dict[str, PacketRecord | RejectionRecord] = {r[1]: RejectionRecord(*r) for r in rejected}  # latest wins
+        found.update({r[0]: PacketRecord(*r) for r in stored})
+        return found
+
     def record_rejection(self, record: RejectionRecord) -> RejectionRecord:
         with self._transaction():
             self._execute(
@@ -539,6 +664,27 @@ class SqlHubStorage:
         with self._transaction():
             rows = self._execute(sql + " ORDER BY rejected_at, packet_id", params).fetchall()
         return [RejectionRecord(*r) for r in rows]
+
+    # -- downstream outcomes (sync/hub/outcomes.py signs them; each kit has its own sequence)
+    def next_outcome_seq(self, kit_id: str) -> int:
+        with self._transaction():
+            return int(self._one("SELECT COALESCE(MAX(seq), 0) FROM hub_outcomes WHERE kit_id = ?", (kit_id,))[0]) + 1
+
+    def add_outcome(self, kit_id: str, seq: int, outcome_id: str, packet_id: str, status: str, decided_at: int,
+                    signed: str) -> bool:
+        """Store a signed outcome under (kit, seq); False when another writer took that seq first."""
+        with self._transaction():
+            return self._execute(
+                "INSERT INTO hub_outcomes (kit_id, seq, outcome_id, packet_id, status, decided_at, signed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kit_id, seq) DO NOTHING",
+                (kit_id, seq, outcome_id, packet_id, status, decided_at, signed)).rowcount == 1
+
+    def outcomes_after(self, kit_id: str, after: int, limit: int) -> list[str]:
+        """The signed outcomes (JSON text) of one kit numbered after `after`, in order."""
+        with self._transaction():
+            rows = self._execute("SELECT signed FROM hub_outcomes WHERE kit_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                                 (kit_id, after, limit)).fetchall()
+        return [r[0] for r in rows]
 
 
 class _Rollback(Exception):

@@ -58,11 +58,13 @@ class EnvelopeVerifier:
 
         try:
             env = parse_envelope(envelope)
-            verify_envelope(env, device_public_key)
+            private = self._hpke_private.get(env.suite)
+            if private is None:
+                verify_envelope(env, device_public_key)
             if self._hpke_private:
-                private = self._hpke_private.get(env.suite)
                 if private is None:
                     raise PacketRejected("unsupported_suite", f"this hub has no key for suite {env.suite}")
+                # open_envelope checks the outer signature first: checked once per packet, not twice
                 known = dict(supervisor_keys) if supervisor_keys is not None else None
                 policy = self.policy()
                 open_envelope(env, private, device_public_key, supervisor_keys_known=known,

@@ -24,6 +24,8 @@ def hub_service(hub_dir: Path):
 
 def enrol_kit_at_hub(hub_dir: Path, kit_dir: Path) -> None:
     """What provisioning does, without HTTP: the hub learns the kit's device key, the kit the hub's keys."""
+    from sync.client.roster import kit_supervisors
+
     service = hub_service(hub_dir)
     try:
         service.storage.add_token(token_hash("t-" + kit_dir.name), 0, 2 ** 40)

@@ -67,7 +67,7 @@ def test_another_kit_cannot_claim_a_victims_packet_id(hub_service, hub_server, h
 
 def test_old_hub_database_is_migrated_to_kit_scoped_packet_ids(storage_kind, tmp_path, request, kit, hub_keys):
     """A schema-1 database (packets keyed by packet id alone) opens migrated, its packets and receipts kept."""
-    from sync.hub.storage import PacketRecord
+    from sync.hub.storage import SCHEMA_VERSION, PacketRecord
     from tests.sync.conftest import open_test_storage
 
     storage = open_test_storage(storage_kind, tmp_path, request)
@@ -82,7 +82,14 @@ def test_old_hub_database_is_migrated_to_kit_scoped_packet_ids(storage_kind, tmp
     storage.close()
     storage = open_test_storage(storage_kind, tmp_path, request)
     try:
-        assert storage.meta("schema_version") == "2"
+        assert storage.meta("schema_version") == str(SCHEMA_VERSION)
+        # The rebuilt table has every index a fresh database has (export pages, look-up by packet id).
+        with storage._transaction():
+            sql = ("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'packets'"
+                   if storage.name == "sqlite" else
+                   "SELECT indexname FROM pg_indexes WHERE tablename = 'packets' AND schemaname = current_schema()")
+            indexes = {r[0] for r in storage._execute(sql).fetchall()}
+        assert {"packets_kit", "packets_received", "packets_packet"} <= indexes
         assert storage.get_packet("kit-a", "p-1").receipt == '{"r":1}'
         assert storage.packet_envelope("kit-a", "p-1") == b"abc"
         row = storage.store_packet(PacketRecord("p-1", "kit-b", "bb", 3, 2, "usb", '{"r":2}'), b"xyz")
@@ -90,6 +97,36 @@ def test_old_hub_database_is_migrated_to_kit_scoped_packet_ids(storage_kind, tmp
         assert [(p.kit_id, p.packet_id) for p in storage.list_packets()] == [("kit-a", "p-1"), ("kit-b", "p-1")]
     finally:
         storage.close()
+
+
+def test_schema_2_database_gets_the_outcomes_table_and_packet_id_index(storage_kind, tmp_path, request):
+    """A database of the sechub hub (schema 2: no hub_outcomes, no packets_packet/packets_received index) opens
+    at the current version with them, its packets kept; opening again changes nothing."""
+    from sync.hub.storage import SCHEMA_VERSION, PacketRecord
+    from tests.sync.conftest import open_test_storage
+
+    storage = open_test_storage(storage_kind, tmp_path, request)
+    storage.store_packet(PacketRecord("p-1", "kit-a", "aa", 3, 1, "usb", '{"r":1}'), b"abc")
+    with storage._transaction():
+        storage._execute("DROP TABLE hub_outcomes")
+        storage._execute("DROP INDEX packets_packet")
+        storage._execute("DROP INDEX packets_received")
+        storage._execute("UPDATE hub_meta SET value = '2' WHERE key = 'schema_version'")
+    storage.close()
+    for _ in range(2):
+        storage = open_test_storage(storage_kind, tmp_path, request)
+        try:
+            assert storage.meta("schema_version") == str(SCHEMA_VERSION) == "3"
+            assert [p.packet_id for p in storage.find_packets("p-1")] == ["p-1"]
+            assert storage.next_outcome_seq("kit-a") == 1  # the outcomes table is there
+            with storage._transaction():
+                sql = ("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'packets'"
+                       if storage.name == "sqlite" else "SELECT indexname FROM pg_indexes WHERE tablename = 'packets' "
+                       "AND schemaname = current_schema()")
+                indexes = {r[0] for r in storage._execute(sql).fetchall()}
+            assert {"packets_kit", "packets_received", "packets_packet"} <= indexes
+        finally:
+            storage.close()
 
 
 def test_one_kit_cannot_hold_more_than_its_share_of_unfinished_uploads(hub_service, hub_server, hub_keys,
@@ -168,3 +205,55 @@ def test_enrolment_tokens_never_look_like_a_command_line_option(hub_service, mon
     tokens = iter(["-starts-with-a-dash", "--two-dashes", "fine-token"])
     monkeypatch.setattr("sync.hub.service.secrets.token_urlsafe", lambda n: next(tokens))
     assert hub_service.issue_token() == "fine-token"
+
+
+def test_a_packet_id_two_kits_used_needs_its_kit_for_a_verdict_and_exports_twice(hub_service, hub_keys, tmp_path):
+    """Two kits' packets under one id: `outcome PACKET_ID` refuses to guess which (names both kits and --kit),
+    a CSV without a kit_id column records nothing, and the NIST export writes both (one folder per kit)."""
+    from fieldkit.domain.dates import PartialDate
+    from fieldkit.domain.record import Demographics, EnrolmentRecord, Residence, Session, Sex
+    from fieldkit.packets.seal import SealInput
+    from sync.hub.nist.export import export_nist
+    from sync.hub.outcomes import OutcomeRefused, Verdict, import_verdicts_csv, record_outcome
+    from sync.hub.service import token_hash
+    from tests.sync.conftest import Kit
+
+    shared_id = str(uuid.uuid4())
+    kits = {}
+    for name in ("Lò Văn Thật", "Kẻ Mạo Danh"):
+        k = Kit(hub_keys)
+        assert hub_service.storage.enrol_kit(token_hash(hub_service.issue_token()), k.kit_id,
+                                             k.identity.public_key_bytes(), hub_service.now(), k.supervisors) == ""
+        record = EnrolmentRecord(demographics=Demographics(birth_name=name, date_of_birth=PartialDate.parse("1980"),
+                                                           sex=Sex.MALE, residence=Residence("Sơn La", "Xã A", "")),
+                                 session=Session("Xã A", "Bản B", "Đội 1", "off"))
+        sealed = SealInput(str(record.record_id), 1, record.to_dict(), {}, {}, [{"seq": 1, "action": "seal"}])
+        _, data = seal_packet(sealed, k.signers, hub_keys.hpke_public["x25519"], "x25519", packet_id=shared_id)
+        kit_row = hub_service.storage.get_kit(k.kit_id)
+        assert hub_service.ingest(kit_row, shared_id, data, ROUTE_USB)["receipt"]["status"] == "received"
+        kits[name] = k
+    victim = kits["Lò Văn Thật"]
+
+    with pytest.raises(OutcomeRefused, match="--kit") as refused:
+        record_outcome(hub_service, Verdict(shared_id, "accepted"))
+    assert all(k.kit_id in str(refused.value) for k in kits.values())
+    csv = tmp_path / "verdicts.csv"
+    csv.write_text(f"packet_id,status,reason\n{shared_id},accepted,\n", encoding="utf-8")
+    result = import_verdicts_csv(hub_service, csv)
+    assert not result.recorded and "--kit" in result.errors[0]
+    assert hub_service.storage.outcomes_after(victim.kit_id, 0, 10) == []
+
+    csv.write_text(f"packet_id,status,reason,kit_id\n{shared_id},recapture,poor prints,{victim.kit_id}\n",
+                   encoding="utf-8")
+    assert import_verdicts_csv(hub_service, csv).recorded == [shared_id]
+    signed = record_outcome(hub_service, Verdict(shared_id, "accepted", kit_id=victim.kit_id))
+    assert (signed["outcome"]["kit_id"], signed["outcome"]["seq"]) == (victim.kit_id, 2)
+    assert [k for k in kits.values() if hub_service.storage.outcomes_after(k.kit_id, 0, 10)] == [victim]
+
+    out = tmp_path / "afis"
+    report = export_nist(hub_service, out)
+    assert report.written == [shared_id, shared_id] and not report.failed
+    files = {k.kit_id: out / k.kit_id / f"{shared_id}.an2" for k in kits.values()}
+    assert all(f.exists() for f in files.values())
+    assert "Mạo Danh".encode() in files[kits["Kẻ Mạo Danh"].kit_id].read_bytes()
+    assert "Mạo Danh".encode() not in files[victim.kit_id].read_bytes()

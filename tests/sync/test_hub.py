@@ -166,6 +166,78 @@ def test_replayed_request_is_refused(enrolled_kit, hub_server):
     assert other_path.status_code == 401 and other_path.json()["error"] == "bad_signature"
 
 
+def test_fates_answer_each_id_for_the_asking_kit_only(enrolled_kit, hub_service, hub_server, client_for, hub_keys):
+    """`POST /fates` (one transaction for the whole list): received with its receipt, rejected with the latest
+    rejection, unknown; another kit's packet under the same id is not this kit's fate."""
+    from sync.hub.storage import PacketRecord
+
+    kit = enrolled_kit
+    received_id, data = kit.seal()
+    kit_row = hub_service.storage.get_kit(kit.kit_id)
+    assert hub_service.ingest(kit_row, received_id, data, "usb")["receipt"]["status"] == "received"
+    rejected_id = "22222222-2222-4222-8222-222222222222"
+    for delay in (0, 5):  # two different wrong packets under one id, 5 s apart: the latest is the answer
+        _, other = kit.seal()
+        hub_service.clock = lambda: time.time() + delay
+        hub_service.ingest(kit_row, rejected_id, other, "usb")
+    hub_service.clock = time.time
+    elsewhere_id = "33333333-3333-4333-8333-333333333333"
+    hub_service.storage.store_packet(PacketRecord(elsewhere_id, "another-kit", "0" * 64, 1, 1, "usb", "{}"), b"x")
+    ids = [received_id, rejected_id, elsewhere_id, "44444444-4444-4444-8444-444444444444", received_id]
+    _, answer = client_for(hub_server.url, kit.identity).request("POST", f"{API}/fates", json_body={"packet_ids": ids})
+    fates = answer["fates"]
+    assert fates[received_id]["status"] == "received"
+    assert fates[received_id]["receipt"]["receipt"]["sha256"] == sha256_hex(data)
+    rejections = hub_service.storage.list_rejections(kit.kit_id, rejected_id)
+    assert len(rejections) == 2 and rejections[0].rejected_at < rejections[1].rejected_at
+    latest = rejections[-1]
+    assert fates[rejected_id] == {"status": "rejected", "reason": latest.reason, "receipt": json.loads(latest.receipt)}
+    assert fates[rejected_id]["reason"].startswith("packet_id_mismatch")
+    assert fates[elsewhere_id] == {"status": "unknown"}
+    assert fates["44444444-4444-4444-8444-444444444444"] == {"status": "unknown"}
+
+
+def test_last_chunk_sent_twice_at_once_stores_the_packet_once(enrolled_kit, hub_service):
+    """Two hub processes holding the same last chunk: the packet is verified by both but stored, and the
+    upload completed, by one transaction only; the other is told the upload is complete and gets the same
+    receipt from finalize."""
+    from sync.hub.service import HubError
+    from sync.hub.storage import FinalizeState
+
+    kit = hub_service.storage.get_kit(enrolled_kit.kit_id)
+    packet_id, data = enrolled_kit.seal()
+    opened = hub_service.open_upload(kit, {"packet_id": packet_id, "size": str(len(data)),
+                                           "sha256": sha256_hex(data)}, data[:1000])
+    upload_id, offset = opened["upload_id"], opened["offset"]
+    assert offset == 1000
+    held = hub_service.storage.append_chunk(kit.kit_id, upload_id, offset, data[offset:], 0, hold_last=True)
+    assert isinstance(held, FinalizeState) and held.data == data  # process A: whole packet in hand, nothing written
+    first = hub_service.put_chunk(kit, upload_id, str(offset), data[offset:])  # process B finishes first
+    assert first["status"] == "received"
+    assert hub_service._complete_with_last_chunk(kit, held, offset) is None  # A's store is refused, nothing signed
+    with pytest.raises(HubError) as late:  # A's fallback: the chunk is already in
+        hub_service.put_chunk(kit, upload_id, str(offset), data[offset:])
+    assert late.value.code == "offset_conflict" and late.value.extra["offset"] == len(data)
+    status, again = hub_service.finalize(kit, upload_id)
+    assert status == 200 and again["receipt"] == first["receipt"]
+    assert [p.packet_id for p in hub_service.storage.list_packets(kit.kit_id)] == [packet_id]
+
+
+def test_a_badly_signed_request_does_not_spend_its_nonce(enrolled_kit, hub_server):
+    """The kit is read, the signature checked and the nonce spent in one transaction: a request refused for
+    its signature writes nothing, so an attacker replaying a nonce with altered bodies cannot burn the kit's
+    real request (which still goes through once, and once only)."""
+    body = canonical_json({"packet_ids": []})
+    headers = sign_request(enrolled_kit.identity, enrolled_kit.kit_id, "POST", f"{API}/fates", body)
+    with httpx.Client(base_url=hub_server.url) as http:
+        forged = http.post(f"{API}/fates", content=canonical_json({"packet_ids": ["x"]}), headers=headers)
+        genuine = http.post(f"{API}/fates", content=body, headers=headers)
+        again = http.post(f"{API}/fates", content=body, headers=headers)
+    assert forged.status_code == 401 and forged.json()["error"] == "bad_signature"
+    assert genuine.status_code == 200
+    assert again.status_code == 401 and again.json()["error"] == "replayed_request"
+
+
 def test_revoked_kit_is_refused(enrolled_kit, hub_service, hub_server, client_for):
     assert hub_service.storage.revoke_kit(enrolled_kit.kit_id, int(time.time()))
     client = client_for(hub_server.url, enrolled_kit.identity)

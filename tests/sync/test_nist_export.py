@@ -167,7 +167,8 @@ def hub_with_enrolments(tmp_path):
     from sync.hub.service import token_hash
 
     token = service.issue_token()
-    storage.enrol_kit(token_hash(token), kit.kit_id, kit.identity.public_key_bytes(), service.now())
+    storage.enrol_kit(token_hash(token), kit.kit_id, kit.identity.public_key_bytes(), service.now(),
+                      kit.supervisors)
     kit_record = storage.get_kit(kit.kit_id)
     cases = {}
     for label, (record, blobs) in {
@@ -194,9 +195,13 @@ def test_every_transaction_reads_back_field_by_field(hub_with_enrolments, tmp_pa
     out = tmp_path / "afis"
     code, stdout, _ = run_export(capsys, data, out)
     assert code == 0 and "exported 3 packet(s)" in stdout
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{c[0]}.an2" for c in cases.values())
+    # One folder per kit, as in the default export: packet ids are unique within one kit only.
+    assert [p.name for p in out.iterdir()] == [kit.kit_id]
+    kit_out = out / kit.kit_id
+    assert sorted(p.name for p in kit_out.iterdir()) == sorted(f"{c[0]}.an2" for c in cases.values())
+    assert stat.S_IMODE(kit_out.stat().st_mode) == 0o700
     for packet_id, record, blobs in cases.values():
-        path = out / f"{packet_id}.an2"
+        path = kit_out / f"{packet_id}.an2"
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         records = read_transaction(path.read_bytes())
         check_type1(records, packet_id)
@@ -293,19 +298,19 @@ def test_export_again_keeps_files_and_reports_them(hub_with_enrolments, tmp_path
     data, _, cases = hub_with_enrolments
     out = tmp_path / "afis"
     assert run_export(capsys, data, out)[0] == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     code, stdout, _ = run_export(capsys, data, out)
     assert code == 0 and "exported 0 packet(s)" in stdout and "3 already there" in stdout
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert len(before) == 3 and not [p for p in out.rglob("*") if p.name.startswith(".")]
 
 
 def test_default_export_format_is_unchanged(hub_with_enrolments, tmp_path, capsys):
-    data, _, cases = hub_with_enrolments
+    data, kit, cases = hub_with_enrolments
     out = tmp_path / "dirs"
     assert hub_main(["export", "--data", str(data), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(c[0] for c in cases.values())
-    assert all((out / c[0] / "record.json").exists() for c in cases.values())
+    assert sorted(p.name for p in (out / kit.kit_id).iterdir()) == sorted(c[0] for c in cases.values())
+    assert all((out / kit.kit_id / c[0] / "record.json").exists() for c in cases.values())
 
 
 def test_a_packet_that_is_not_an_enrolment_record_fails_clearly(tmp_path, capsys):
@@ -318,7 +323,8 @@ def test_a_packet_that_is_not_an_enrolment_record_fails_clearly(tmp_path, capsys
     from sync.hub.service import token_hash
 
     token = service.issue_token()
-    storage.enrol_kit(token_hash(token), kit.kit_id, kit.identity.public_key_bytes(), service.now())
+    storage.enrol_kit(token_hash(token), kit.kit_id, kit.identity.public_key_bytes(), service.now(),
+                      kit.supervisors)
     packet_id, raw = kit.seal()  # the fixture's free-form record, not an EnrolmentRecord
     service.ingest(storage.get_kit(kit.kit_id), packet_id, raw, "network")
     storage.set_meta_once("hub_id", keys.hub_id)

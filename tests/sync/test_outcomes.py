@@ -145,7 +145,9 @@ def test_usb_route_and_crafted_drives(provisioned, kit_cli, hub_process, data_di
     assert kit_cli("export", str(drive), passphrase="tech-pass-123")[0] == 0
     assert hub_cli(capsys, "import", str(drive), *hub_process["args"])[0] == 0  # packets in, nothing to say yet
     assert hub_cli(capsys, "outcome", one, "--status", "recapture", "--reason", "data conflict", *hub_process["args"])[0] == 0
-    assert hub_cli(capsys, "outcome", two, "--status", "in_production", *hub_process["args"])[0] == 0
+    with pytest.raises(SystemExit, match="from kit not-this-kit"):  # --kit names the sender: another kit's is refused
+        hub_cli(capsys, "outcome", two, "--kit", "not-this-kit", "--status", "in_production", *hub_process["args"])
+    assert hub_cli(capsys, "outcome", two, "--kit", kit_id, "--status", "in_production", *hub_process["args"])[0] == 0
     code, out, _ = hub_cli(capsys, "import", str(drive), *hub_process["args"])
     assert code == 0 and "2 outcome(s) written to the drive" in out
     files = _drive_outcomes(drive, kit_id)

@@ -47,6 +47,20 @@ def test_token_approval_through_the_commands(kit_cli, hub_process, data_dir, tmp
     assert kit_cli("provision", "--hub", hub_process["url"], "--token", token.strip(), passphrase=TECH)[0] == 0
     code, out, err = kit_cli("user", "add", "tsup", "--role", "supervisor", "--token", passphrase=TECH, new=SUP)
     assert code == 0 and "Giám sát sup-ec" in out, err
+    # A token supervisor has no kit-held co-signing key: provisioning (again, with a new token from the
+    # administrator) sends none for them and still works; the hub checks their packets by certificate chain.
+    from fieldkit.security import keystore
+    from sync.client.roster import kit_supervisors
+
+    slots = {s["name"]: s for s in keystore.load_kit_file(data_dir)["slots"]}
+    assert "token_certificate" in slots["tsup"] and "cosign_public" not in slots["tsup"]
+    assert slots["tsup"]["user_id"] not in [s.user_id for s in kit_supervisors(data_dir)]
+    _, token, _ = hub_cli(capsys, "token", *hub_process["args"])
+    code, _out, err = kit_cli("provision", "--hub", hub_process["url"], f"--token={token.strip()}", passphrase=TECH)
+    assert code == 0, err
+    code, out, _ = hub_cli(capsys, "kits", "--json", *hub_process["args"])
+    (kit_entry,) = json.loads(out)
+    assert slots["tsup"]["user_id"] not in json.dumps(kit_entry)
 
     pin = tmp_path / "pin"
     pin.write_text("999999\n")
@@ -66,7 +80,9 @@ def test_token_approval_through_the_commands(kit_cli, hub_process, data_dir, tmp
     assert json.loads(out)["delivered_total"] == 1, out + err
     code, out, err = hub_cli(capsys, "export", "--out", str(tmp_path / "downstream"), *hub_process["args"])
     assert code == 0 and "approved with token certificate CN=Giám sát sup-ec" in out
-    record = json.loads(next((tmp_path / "downstream").iterdir()).joinpath("record.json").read_text())
+    # <out>/<kit id>/<packet id>/record.json: packet ids are unique within one kit only
+    (packet_dir,) = [p for kit_dir in (tmp_path / "downstream").iterdir() for p in kit_dir.iterdir()]
+    record = json.loads(packet_dir.joinpath("record.json").read_text())
     assert record["supervisor_certificate_subject"].startswith("CN=Giám sát sup-ec")
 
     # A second supervisor's certificate is revoked at the hub: their next packet is refused with its own code.

@@ -1,6 +1,7 @@
 """`fieldkit-hub export --format nist`: one ANSI/NIST-ITL transaction file per received enrolment.
 
-`<out>/<packet id>.an2`, 0600 in a 0700 directory, written under a temporary name then renamed, so the
+`<out>/<kit id>/<packet id>.an2` (packet ids are unique within one kit only, as in the default export), 0600
+in 0700 directories, written under a temporary name then renamed, so the
 AFIS never picks up half a file and an interrupted export can simply be run again (existing files are
 left alone). Like the default export, the output is PLAINTEXT personal data.
 """
@@ -28,17 +29,20 @@ def export_nist(service: HubService, out: Path, kit_id: str | None = None,
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(out, 0o700)
     for row in service.storage.iter_packets(kit_id):
-        final = out / f"{row.packet_id}{SUFFIX}"
+        kit_out = out / row.kit_id
+        final = kit_out / f"{row.packet_id}{SUFFIX}"
         if final.exists():
             report.already.append(row.packet_id)
             continue
         try:
             kit = service.storage.get_kit(row.kit_id)
-            env = parse_envelope(service.storage.packet_envelope(row.packet_id))
+            env = parse_envelope(service.storage.packet_envelope(row.kit_id, row.packet_id))
             contents = open_envelope(env, service.keys.hpke_private[env.suite], kit.device_public_key)
             packet = EnrolmentPacket(contents.packet_id, contents.kit_id, contents.supervisor_id,
                                      contents.created_at, EnrolmentRecord.from_dict(contents.record), contents.blobs)
-            _write_atomic(final, build_transaction(packet, options))
+            transaction = build_transaction(packet, options)
+            kit_out.mkdir(exist_ok=True, mode=0o700)
+            _write_atomic(final, transaction)
         except (PacketError, RecordFormatError, KeyError, ValueError, OSError) as exc:
             report.failed.append((row.packet_id, f"{type(exc).__name__}: {exc}"))
             continue
