@@ -41,8 +41,9 @@ ALLOWED: dict[str, set[str] | None] = {
     # sync: the client over the kit's store and keys; the hub over the packet format only
     "sync": {"sync.client", "sync.hub", "fieldkit.packets", "fieldkit.security", "fieldkit.store",
              "fieldkit.domain", "fieldkit.settings"},
-    "sync.client": {"sync", "fieldkit.domain", "fieldkit.packets", "fieldkit.security", "fieldkit.store",
-                    "fieldkit.settings"},
+    # (the enrolment layer for a recapture: a downstream verdict starts a new draft linked to the old record)
+    "sync.client": {"sync", "fieldkit.domain", "fieldkit.enrolment", "fieldkit.packets", "fieldkit.security",
+                    "fieldkit.store", "fieldkit.settings"},
     # the hub over the packet format; records and population data for the NIST export, registry and report;
     # its load generator is a fleet of real sync clients; the synthetic registry reuses the demo's villagers
     # (fieldkit/demo/population.py, which imports only the domain)

@@ -82,9 +82,29 @@ class DuplicateHit:
                    float(data.get("threshold", 0.0)), str(data.get("detail", "")))
 
 
+@dataclass(frozen=True)
+class RecaptureLink:
+    """The earlier enrolment a recapture answers (sync.client.outcomes.start_recapture): the hub's verdict."""
+
+    record_id: str
+    packet_id: str
+    outcome_id: str
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        return {"record_id": self.record_id, "packet_id": self.packet_id, "outcome_id": self.outcome_id,
+                "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RecaptureLink":
+        return cls(str(data.get("record_id", "")), str(data.get("packet_id", "")), str(data.get("outcome_id", "")),
+                   str(data.get("reason", "")))
+
+
 @dataclass
 class CaptureMetadata:
     devices: dict[str, str] = field(default_factory=dict)   # role -> device spec without options
+    recapture_of: RecaptureLink | None = None     # a new enrolment for a downstream "needs recapture" verdict
     face: FaceMeta | None = None
     fingers: dict[str, StepMeta] = field(default_factory=dict)
     duplicates: list[DuplicateHit] | None = None   # None: the search has not run (not submitted yet, no gallery)
@@ -99,6 +119,8 @@ class CaptureMetadata:
             out["duplicates"] = [d.to_dict() for d in self.duplicates]
         if self.duplicates_error:
             out["duplicates_error"] = self.duplicates_error
+        if self.recapture_of is not None:
+            out["recapture_of"] = self.recapture_of.to_dict()
         return out
 
     @classmethod
@@ -112,4 +134,6 @@ class CaptureMetadata:
                    duplicates=[DuplicateHit.from_dict(d) for d in data["duplicates"]]
                    if data.get("duplicates") is not None else None,
                    duplicates_error=str(data.get("duplicates_error") or ""),
-                   validation_warnings=[str(w) for w in data.get("validation_warnings") or []])
+                   validation_warnings=[str(w) for w in data.get("validation_warnings") or []],
+                   recapture_of=RecaptureLink.from_dict(data["recapture_of"])
+                   if isinstance(data.get("recapture_of"), dict) else None)

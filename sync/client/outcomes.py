@@ -166,8 +166,10 @@ def start_recapture(session, store, hub_signing_key: bytes, outcome_id: str) -> 
                                   sex=Sex(person.sex) if person.sex else None,
                                   residence=Residence(commune=person.commune, street=person.household)),
         session=Session(commune=person.commune, village=person.village))
-    link = {"record_id": row.record_id, "packet_id": row.packet_id, "outcome_id": outcome_id, "reason": row.reason}
-    ref = session.save_draft(record.to_dict(), {}, capture={"recapture_of": link})
+    from fieldkit.enrolment.capture_meta import CaptureMetadata, RecaptureLink
+
+    link = RecaptureLink(row.record_id, row.packet_id, outcome_id, row.reason)
+    ref = session.save_draft(record.to_dict(), {}, capture=CaptureMetadata(recapture_of=link))
     outcomes.link_recapture(outcome_id, ref.record_id)
     return ref.record_id
 
