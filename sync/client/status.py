@@ -65,6 +65,9 @@ class SyncStatus:
             if self._in_flight and self._in_flight["packet_id"] == packet_id:
                 self._in_flight["confirmed_bytes"] = confirmed
             self._bytes_sent_total += sent_now
+            if self._state == "probing":
+                self._state = "uploading"  # the hub confirmed bytes: the link is up and moving
+                self._last_attempt_at = self._clock()
         self._changed()
 
     def packet_delivered(self, packet_id: str) -> None:

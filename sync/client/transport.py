@@ -45,6 +45,7 @@ class HubClient:
         self.base_url = base_url.rstrip("/")
         self.identity = identity
         self.requests_sent = 0
+        self.answers_received = 0  # any HTTP answer, even a refusal: the hub is reachable
         timeout = httpx.Timeout(connect=timeouts.connect_s, read=timeouts.read_s, write=timeouts.write_s,
                                 pool=timeouts.connect_s)
         # Plain http:// (a hub on the office LAN, or tests) needs no certificate store; loading one costs ~80 ms.
@@ -80,6 +81,7 @@ class HubClient:
             raw = response.content
         except httpx.HTTPError as exc:  # connect/read/write errors, timeouts, cut-short answers
             raise HubUnreachable(f"{type(exc).__name__}: {exc}") from None
+        self.answers_received += 1
         answer = _decode(raw)
         if response.status_code >= 500 or answer is None:
             raise HubUnreachable(f"hub answered {response.status_code} without a usable body")
