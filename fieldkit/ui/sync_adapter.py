@@ -13,9 +13,9 @@ def hub_configured(data_dir) -> bool:
         return False
 
 
-def packet_rows(service, limit: int = 200) -> list[tuple[str, str, int, str]]:
-    """(packet id, status, size, last error) of the newest packets in the kit's queue."""
-    rows = service.store.reader().execute(
-        "SELECT packet_id, status, size, COALESCE(last_error, '') FROM packets ORDER BY created_at DESC LIMIT ?",
-        (limit,)).fetchall()
-    return [tuple(r) for r in rows]
+def packet_rows(service, limit: int = 200):
+    """The newest packets in the kit's queue (fieldkit.store.queue.PacketRow: id, status, size, last error,
+    the hub's refusal reason)."""
+    from fieldkit.store.queue import recent_packets
+
+    return recent_packets(service.store.reader(), limit)

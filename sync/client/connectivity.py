@@ -23,8 +23,8 @@ class Backoff:
     floor_s: float = 1.0  # never retry faster than this after a failure that moved nothing
     # After a cut that followed progress: retry after a uniform draw in this range (below the 1-2 s that an
     # up-time of a few seconds can afford to lose, jittered so a fleet does not reconnect in lockstep).
-    quick_min_s: float = 0.2
-    quick_max_s: float = 0.8
+    quick_min_s: float = 0.1
+    quick_max_s: float = 0.5
     rng: random.Random = field(default_factory=random.Random)
     failures: int = 0
 

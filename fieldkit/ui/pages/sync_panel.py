@@ -116,12 +116,17 @@ class SyncPanel(QWidget):
                 self.link.setText(self.tr("Not tried yet."))
         rows = sync_adapter.packet_rows(service)
         self.table.setRowCount(len(rows))
-        for r, (pid, status, size, err) in enumerate(rows):
-            for c, text in enumerate((pid[:12], record_status_name(status), f"{size / 1024:.0f} KB", err)):
+        for r, row in enumerate(rows):
+            if row.refused_reason is not None:   # the hub's signed refusal, kept with the packet
+                status = self.tr("refused by the hub")
+                problem = self.tr("Refused by the hub: %1").replace("%1", row.refused_reason)
+            else:
+                status, problem = record_status_name(row.status), row.last_error
+            for c, text in enumerate((row.packet_id[:12], status, f"{row.size / 1024:.0f} KB", problem)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()   # ids and Vietnamese status names are not cut off
-        waiting = sum(1 for row in rows if row[1] in ("sealed", "uploading"))
-        done = sum(1 for row in rows if row[1] == "acknowledged")
+        waiting = sum(1 for row in rows if row.status in ("sealed", "uploading") and row.refused_reason is None)
+        done = sum(1 for row in rows if row.status == "acknowledged")
         self.packets_bar.setRange(0, max(waiting + done, 1))
         self.packets_bar.setValue(done)
         self.packets_bar.setFormat(self.tr("%1 received by the hub, %2 waiting").replace("%1", str(done))
@@ -223,8 +228,8 @@ class SyncPanel(QWidget):
         self.refresh()
         self.usb_finished.emit(kind, result)
 
-    def table_rows(self) -> list[tuple[str, str, int, str]]:
-        """The queue rows behind the table (packet id, status, size, error)."""
+    def table_rows(self) -> list:
+        """The queue rows behind the table (fieldkit.store.queue.PacketRow)."""
         return sync_adapter.packet_rows(self.ctx.service) if self.ctx.service else []
 
     def close_worker(self) -> None:
