@@ -3,7 +3,7 @@ queue, its device identity and the HTTP client together.
 
     with for_kit(data_dir, settings, service, session) as kit_sync:   # or kit_sync.close() when done
         result = kit_sync.run_once()              # one pass, audited as a `sync` entry
-        kit_sync.worker.start() ... .stop()       # or the background thread (the app)
+        kit_sync.start(); kit_sync.wake()         # or the background thread (the app); close() stops it
 
 `service` is the kit's EnrolmentService and `session` an unlocked KitSession (its device key signs every
 request). `hub_url` overrides the provisioned address (e.g. a local proxy in front of the hub).
@@ -33,15 +33,34 @@ class KitSync:
     def status(self) -> SyncStatus:
         return self.worker.status
 
+    def __post_init__(self) -> None:
+        # Packets refused earlier stay on the kit: people see them (with the hub's reason) from the start.
+        for packet_id, reason in self.outbox.refused():
+            self.status.packet_refused(packet_id, reason)
+        # The background thread's passes are audited when they changed something (a dropping link makes a
+        # pass every second or two; an entry for each would flood the log with nothing).
+        self.worker.on_pass = lambda result: self._audit(result) if (
+            result.delivered or result.rejected or result.purged) else None
+
     def run_once(self) -> PassResult:
         """One delivery pass, then an audited `sync` entry with the counts (never packet contents)."""
-        for packet_id, reason in self.outbox.refused():
-            self.status.packet_stuck(packet_id, f"rejected by the hub: {reason}")
         result = self.worker.run_once()
+        self._audit(result)
+        return result
+
+    def start(self) -> "KitSync":
+        """The background worker thread: waits for the link, delivers, and tries again at once on wake()."""
+        self.worker.start()
+        return self
+
+    def wake(self) -> None:
+        """Try now: a packet was just sealed, or someone pressed "send now"."""
+        self.worker.wake()
+
+    def _audit(self, result: PassResult) -> None:
         self.outbox.queue.record_sync({"route": "network", "delivered": result.delivered,
                                        "rejected": result.rejected, "purged": result.purged,
                                        "reached_hub": result.reached_hub})
-        return result
 
     def close(self) -> None:
         self.worker.stop()

@@ -28,6 +28,7 @@ class SyncStatus:
         self._last_error = ""
         self._next_attempt_at: float | None = None
         self._stuck: dict[str, dict[str, Any]] = {}
+        self._refused: set[str] = set()  # packets the hub refused for good (signed reason kept on the kit)
 
     # -- writers (worker thread)
     def _changed(self) -> None:
@@ -93,6 +94,12 @@ class SyncStatus:
                 self._in_flight = None
         self._changed()
 
+    def packet_refused(self, packet_id: str, reason: str) -> None:
+        """The hub refused this packet for good: counted as refused, and listed as stuck with its reason."""
+        with self._lock:
+            self._refused.add(packet_id)
+        self.packet_stuck(packet_id, f"rejected by the hub: {reason}")
+
     def contact_succeeded(self) -> None:
         with self._lock:
             self._last_success_at = self._clock()
@@ -113,6 +120,7 @@ class SyncStatus:
                 "next_attempt_at": _iso(self._next_attempt_at),
                 "last_error": self._last_error,
                 "stuck": [dict(s, since=_iso(s["since"])) for s in self._stuck.values()],
+                "refused": len(self._refused),
             }
 
 

@@ -136,10 +136,14 @@ class PacketUploader:
         self.sizer = sizer or ChunkSizer(chunk_bytes,
                                          max_bytes=max_chunk_bytes or max(chunk_bytes, ChunkSizer.max_bytes))
         self._uploads: dict[str, tuple[str, int]] = {}  # packet id -> (upload id, offset the hub confirmed)
+        self._on_contact: Callable[[], None] | None = None
         self.confirmed_bytes = 0  # new bytes the hub confirmed (progress: the worker's back-off resets on it)
 
-    def deliver(self, packet: OutgoingPacket) -> Delivery:
-        """Upload until the hub's verified receipt (received or rejected). Network faults propagate."""
+    def deliver(self, packet: OutgoingPacket, on_contact: Callable[[], None] | None = None) -> Delivery:
+        """Upload until the hub's verified receipt (received or rejected). Network faults propagate.
+        `on_contact` runs once, when the hub first answers about this packet (the queue marks it uploading
+        then: a kit that cannot reach the hub leaves its packets sealed, as they were)."""
+        self._on_contact = on_contact
         for _ in range(MAX_RESTARTS):
             known = self._uploads.get(packet.packet_id)
             if known is None:
@@ -172,10 +176,16 @@ class PacketUploader:
             self.sizer.cut()
             raise
         except HubRefused:
-            self.sizer.answered(started)
+            self._answered(started)
             raise
-        self.sizer.answered(started)
+        self._answered(started)
         return self.sizer.clock() - started, answer
+
+    def _answered(self, started: float) -> None:
+        self.sizer.answered(started)
+        contact, self._on_contact = self._on_contact, None
+        if contact is not None:
+            contact()
 
     def _open(self, packet: OutgoingPacket) -> dict[str, Any]:
         """Open (or find) the upload, carrying the packet's first chunk."""

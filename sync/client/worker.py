@@ -59,6 +59,7 @@ class SyncWorker:
     # How the thread waits between passes; None = on the wake event (tests inject a recorder: no sleeps).
     sleep: Callable[[float], None] | None = None
     sizer: ChunkSizer | None = None  # None: sized from chunk_bytes / max_chunk_bytes
+    on_pass: Callable[[PassResult], None] | None = None  # after each pass of the thread (e.g. audit it)
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -125,11 +126,11 @@ class SyncWorker:
 
     def _deliver(self, packet: OutgoingPacket, result: PassResult) -> bool:
         """Deliver one packet; False if it stays in the queue for this pass (stuck). Network errors propagate."""
-        # The state turns "uploading" with the first bytes the hub confirms (SyncStatus.packet_progress): until
-        # then this request is the probe, and the kit may well be offline.
-        self.outbox.mark_uploading(packet.packet_id)
+        # The state turns "uploading" with the first bytes the hub confirms (SyncStatus.packet_progress), and the
+        # queue marks the packet uploading when the hub first answers about it: until then this request is the
+        # probe, and the kit may well be offline.
         try:
-            delivery = self._uploader.deliver(packet)
+            delivery = self._uploader.deliver(packet, on_contact=lambda: self.outbox.mark_uploading(packet.packet_id))
         except (ReceiptInvalid, UploadStuck) as exc:
             return self._stuck(packet, str(exc), result)
         except HubRefused as exc:
@@ -157,7 +158,7 @@ class SyncWorker:
             result.delivered += 1
         else:
             self.outbox.mark_rejected(packet.packet_id, reason, receipt)
-            self.status.packet_stuck(packet.packet_id, f"rejected by the hub: {reason}")
+            self.status.packet_refused(packet.packet_id, reason)
             result.rejected += 1
 
     def _stuck(self, packet: OutgoingPacket, reason: str, result: PassResult) -> bool:
@@ -204,6 +205,11 @@ class SyncWorker:
         except Exception as exc:  # a bug must not kill the worker for the rest of the week
             log.exception("sync pass failed")
             result = PassResult(error=f"{type(exc).__name__}: {exc}")
+        if self.on_pass is not None:
+            try:
+                self.on_pass(result)
+            except Exception:
+                log.exception("sync pass hook failed")
         delay = self.next_delay(result)
         self.status.set_state(self.status.snapshot()["state"], next_attempt_at=self.clock() + delay)
         (self.sleep or self._wait)(delay)
