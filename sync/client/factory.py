@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from sync.client.kit import DeviceIdentity
 from sync.client.queue_outbox import QueueOutbox
@@ -37,10 +38,8 @@ class KitSync:
         # Packets refused earlier stay on the kit: people see them (with the hub's reason) from the start.
         for packet_id, reason in self.outbox.refused():
             self.status.packet_refused(packet_id, reason)
-        # The background thread's passes are audited when they changed something (a dropping link makes a
-        # pass every second or two; an entry for each would flood the log with nothing).
-        self.worker.on_pass = lambda result: self._audit(result) if (
-            result.delivered or result.rejected or result.purged) else None
+        self._pass_listeners: list[Callable[[PassResult], None]] = []
+        self.worker.on_pass = self._after_background_pass
 
     def run_once(self) -> PassResult:
         """One delivery pass, then an audited `sync` entry with the counts (never packet contents)."""
@@ -56,6 +55,18 @@ class KitSync:
     def wake(self) -> None:
         """Try now: a packet was just sealed, or someone pressed "send now"."""
         self.worker.wake()
+
+    def add_pass_listener(self, listener: Callable[[PassResult], None]) -> None:
+        """Called (on the worker thread) after each pass of the background thread."""
+        self._pass_listeners.append(listener)
+
+    def _after_background_pass(self, result: PassResult) -> None:
+        # Audited when the pass changed something: a dropping link makes a pass every second or two, and an
+        # entry for each would flood the log with nothing.
+        if result.delivered or result.rejected or result.purged:
+            self._audit(result)
+        for listener in list(self._pass_listeners):
+            listener(result)
 
     def _audit(self, result: PassResult) -> None:
         self.outbox.queue.record_sync({"route": "network", "delivered": result.delivered,

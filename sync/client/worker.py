@@ -179,9 +179,13 @@ class SyncWorker:
         """Try now (a packet was sealed, or the user pressed 'sync')."""
         self._wake.set()
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def request_stop(self) -> None:
+        """Ask the thread to stop after the request in progress, without waiting (stop() then joins)."""
         self._stop.set()
         self._wake.set()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self.request_stop()
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
