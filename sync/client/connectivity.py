@@ -32,11 +32,18 @@ class Backoff:
         """The wait before the next try after one more failure that moved nothing."""
         ceiling = min(self.cap_s, self.base_s * (2 ** min(self.failures, 30)))
         self.failures += 1
+        if ceiling < self.floor_s:  # the first rungs after progress: short waits, still jittered
+            return self.rng.uniform(ceiling / 2, ceiling)
         return max(self.floor_s, self.rng.uniform(0, ceiling))
 
     def after_progress(self) -> float:
-        """The wait after a cut that followed confirmed progress: short, and the ladder starts again."""
-        self.failures = 0
+        """The wait after a cut that followed confirmed progress: short. The ladder then restarts a few
+        rungs below the base (about `quick_max_s`, doubling), because a link that moved bytes a moment ago
+        is likely back within seconds; one that stays silent climbs to the usual ceilings within a minute."""
+        rungs = 0
+        while self.base_s * 2.0 ** -(rungs + 1) >= self.quick_max_s:
+            rungs += 1
+        self.failures = -rungs
         return self.rng.uniform(self.quick_min_s, self.quick_max_s)
 
     def reset(self) -> None:

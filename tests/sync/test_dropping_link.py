@@ -88,7 +88,7 @@ def test_backoff_resets_on_progress_and_grows_when_nothing_moves(enrolled_kit, h
             result, delay = worker.step()
             assert result.error and result.progressed  # cut, but after the hub confirmed bytes
             assert backoff.quick_min_s <= delay <= backoff.quick_max_s <= 2.0  # retried within a second or two
-            assert backoff.failures == 0
+            assert backoff.failures < 0  # the ladder restarts below its base
             cut_put = client.puts[-1]
 
             result, delay = worker.step()  # the link is back: resume from the confirmed offset
@@ -105,13 +105,28 @@ def test_backoff_resets_on_progress_and_grows_when_nothing_moves(enrolled_kit, h
                 result, delay = worker.step()
                 assert not result.progressed and not result.reached_hub
                 no_progress.append(delay)
-            assert backoff.failures == 6
             expected = Backoff(base_s=5, cap_s=900, floor_s=1, rng=random.Random(4))
-            expected.after_progress()  # the same draws as the worker's back-off
+            expected.after_progress()  # the same draws as the worker's back-off (then a clean pass reset it)
+            expected.reset()
             assert no_progress == [expected.next_delay() for _ in range(6)]
+            assert backoff.failures == 6 and min(no_progress) >= 1
             assert max(no_progress[3:]) > 5  # later ceilings are 40-160 s, not the 5 s of the first
     assert kit.outbox.state[packet_id] == "acknowledged"
     assert_exactly_once(kit, hub_service.storage, hub_keys, [packet_id])
+
+
+def test_after_progress_the_ladder_restarts_low_and_climbs(storage_kind):
+    """A link that moved bytes a moment ago is retried within a second; if it then stays silent the waits
+    climb back to the usual ceilings (full jitter, capped)."""
+    backoff = Backoff(base_s=5, cap_s=900, floor_s=1, rng=random.Random(2))
+    assert backoff.quick_min_s <= backoff.after_progress() <= backoff.quick_max_s
+    silent = [backoff.next_delay() for _ in range(12)]
+    assert silent[0] <= 0.625 and silent[1] <= 1.25  # the first rungs stay short ...
+    assert max(silent[-4:]) > 60 and all(d <= 900 for d in silent)  # ... then minutes, as for no link at all
+    backoff.after_progress()
+    assert backoff.next_delay() <= 0.625  # progress again: back to the bottom
+
+
 
 
 def test_packets_left_after_a_cut_are_not_marked_uploading_before_the_hub_answers(enrolled_kit, hub_keys,
