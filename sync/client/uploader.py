@@ -77,6 +77,7 @@ class ChunkSizer:
         self.rate: float | None = None  # bytes/s of the last full chunk, round trip included
         self.uptime_s: float | None = None  # None until the first cut: assume the link holds
         self.up_since: float | None = None  # start of the first request answered since the last cut
+        self.tried_since: float | None = None  # start of the first request tried since the last cut
         self.cuts = 0
 
     def next_size(self, remaining: int) -> int:
@@ -89,6 +90,11 @@ class ChunkSizer:
             return self.target_s
         holding = self.clock() - self.up_since if self.up_since is not None else 0.0
         return min(self.target_s, self.uptime_share * max(self.uptime_s, holding))
+
+    def trying(self, started: float) -> None:
+        """A request starts: if the link drops before any answer, it was up at most since then."""
+        if self.tried_since is None:
+            self.tried_since = started
 
     def answered(self, started: float) -> None:
         """A request started at `started` got an answer: the link is up (since then, if it was down)."""
@@ -105,11 +111,14 @@ class ChunkSizer:
     def cut(self) -> None:
         """The link failed mid-request: learn its up-time and shrink the next chunk."""
         self.cuts += 1
-        if self.up_since is not None:
-            up = max(0.0, self.clock() - self.up_since)
+        # Up since the first answer after the last cut; if none came, since the first try (short up-times
+        # must count too, or the estimate only ever sees the long ones).
+        since = self.up_since if self.up_since is not None else self.tried_since
+        if since is not None:
+            up = max(0.0, self.clock() - since)
             self.uptime_s = up if self.uptime_s is None else (
                 self.uptime_weight * up + (1 - self.uptime_weight) * self.uptime_s)
-            self.up_since = None
+        self.up_since = self.tried_since = None
         wanted = self.current // 2
         if self.rate is not None and self.uptime_s is not None:
             wanted = min(wanted, int(self.rate * self.uptime_share * self.uptime_s))
@@ -170,10 +179,14 @@ class PacketUploader:
     def _call(self, method: str, path: str, body: bytes = b"", **kwargs) -> tuple[float, dict[str, Any]]:
         """One request; (seconds it took, answer). Tells the sizer when the link answered or was cut."""
         started = self.sizer.clock()
+        self.sizer.trying(started)
         try:
             _, answer = self.client.request(method, path, body=body, **kwargs)
-        except HubUnreachable:
-            self.sizer.cut()
+        except HubUnreachable as exc:
+            if exc.connected:  # a link that was up and dropped; no connection at all says nothing of up-times
+                self.sizer.cut()
+            else:
+                self.sizer.tried_since = None
             raise
         except HubRefused:
             self._answered(started)

@@ -163,7 +163,7 @@ def test_dropping_link_benchmark_reports_both_strategies(storage_kind, capsys):
     """The benchmark at a tiny size (CI): both strategies deliver everything once, figures are flat."""
     from sync.bench import bench_dropping_link
 
-    figures = bench_dropping_link(mean_up_s=(0.5,), packets=1, rate_bps=4_000_000, latency_s=0.0,
+    figures = bench_dropping_link(mean_up_s=(0.5,), packets=1, rate_bps=4_000_000, latency_s=0.0, seeds=(1,),
                                   face_bytes=20_000, print_bytes=2_000, timeout_s=60)
     for key in ("fieldkit_s_up0.5s", "reference_s_up0.5s", "floor_s_up0.5s", "speedup_up0.5s"):
         assert isinstance(figures[key], (int, float)) and figures[key] > 0
