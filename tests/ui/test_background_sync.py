@@ -76,3 +76,25 @@ def test_header_counts_waiting_packets_while_the_hub_is_away_and_send_now_stays(
         panel.sync_button.click()   # "send now" wakes the worker at once instead of waiting out the back-off
     assert not done.args[0].reached_hub
     assert [row.status for row in panel.table_rows()] == ["sealed", "sealed"]
+
+
+def test_a_packet_the_hub_refuses_shows_the_hubs_reason_in_the_app(qtbot, window, provisioned_hub, kit_dir):
+    """Attack from the files: hub.json edited so packets are sealed to a key the hub does not hold. The hub
+    refuses with a signed reason; the app keeps the packet and shows the refusal with the hub's reason."""
+    from fieldkit.security.hub_keys import load_hub_keys, store_hub_keys
+    from sync.hub.keys import generate_hub_keys
+
+    real = load_hub_keys(kit_dir)
+    store_hub_keys(kit_dir, hub_url=real.hub_url, signing_public_key=real.signing_public_key,
+                   hpke_public_keys=generate_hub_keys().hpke_public, hub_id=real.hub_id)
+    seal(window, 1)
+    log_in(qtbot, window, "sup")
+    header = window.sync_status
+    refused = words("All delivered") + " · " + words("%1 refused").replace("%1", "1")
+    qtbot.waitUntil(lambda: header.text() == refused, timeout=WAIT)
+    assert provisioned_hub.storage.count_packets() == 0   # nothing stored at the hub ...
+    [row] = window.sync_panel.table_rows()                 # ... and the kit keeps the packet, with the reason
+    assert row.status == "sealed" and row.refused_reason.startswith("decrypt_failed")
+    window.show_page("sync")
+    problem = window.sync_panel.table.item(0, 3).text()
+    assert problem.endswith(": decrypt_failed")   # the hub's code, not its English message

@@ -122,7 +122,10 @@ class SyncPanel(QWidget):
         for r, row in enumerate(rows):
             if row.refused_reason is not None:   # the hub's signed refusal, kept with the packet
                 status = self.tr("refused by the hub")
-                problem = self.tr("Refused by the hub: %1").replace("%1", row.refused_reason)
+                # The hub's stable code only: its message is English (`fieldkit queue list --status refused`
+                # shows it whole, with the signed receipt).
+                code = row.refused_reason.split(":", 1)[0].strip()
+                problem = self.tr("Refused by the hub: %1").replace("%1", code)
             else:
                 status, problem = record_status_name(row.status), row.last_error
             for c, text in enumerate((row.packet_id[:12], status, f"{row.size / 1024:.0f} KB", problem)):
