@@ -47,11 +47,20 @@ class BackgroundSync(QObject):
     status_changed = Signal(dict)   # sync.client.status.SyncStatus.snapshot()
     pass_done = Signal(object)      # sync.client.worker.PassResult of each background pass
     paused = Signal(str)
+    _from_worker = Signal(object, str, object)   # (its KitSync, "status" | "pass", payload): queued to the UI
 
     def __init__(self, ctx, parent: QObject | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.kit_sync = None
+        self._from_worker.connect(self._relay)
+
+    def _relay(self, kit_sync, kind: str, payload) -> None:
+        """On the UI thread: pass on what the current worker said; a stopped one's last words are dropped
+        (they would overwrite "paused while locked")."""
+        if kit_sync is not self.kit_sync:
+            return
+        (self.status_changed if kind == "status" else self.pass_done).emit(payload)
 
     @property
     def running(self) -> bool:
@@ -70,8 +79,9 @@ class BackgroundSync(QObject):
         from sync.client.factory import for_kit
 
         kit_sync = for_kit(self.ctx.data_dir, self.ctx.settings, self.ctx.service, self.ctx.kit_session)
-        kit_sync.status.add_listener(self.status_changed.emit)     # worker thread -> queued to the UI thread
-        kit_sync.add_pass_listener(self.pass_done.emit)
+        # Worker thread -> queued to the UI thread.
+        kit_sync.status.add_listener(lambda snap, ks=kit_sync: self._from_worker.emit(ks, "status", snap))
+        kit_sync.add_pass_listener(lambda result, ks=kit_sync: self._from_worker.emit(ks, "pass", result))
         self.kit_sync = kit_sync.start()
         self.status_changed.emit(kit_sync.status.snapshot())
         return True
