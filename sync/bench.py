@@ -9,7 +9,12 @@ a face JPEG and ten fingerprint images) and delivers them with the real sync wor
   answers, signatures, receipts; TCP/IP headers not counted), divided by the packets delivered;
 - bytes of the kit's enrolment (provisioning) exchange with the hub.
 
-Run: `python -m sync.bench` (about a minute at the default rates); `fieldkit bench` can call bench_goodput().
+`bench_dropping_link()` (issue 17) runs FieldKit's worker and a restart-from-zero reference uploader on the
+same packets through the proxy cutting the link after random up-times, and reports both times, the
+link-time floor and the ratio.
+
+Run: `python -m sync.bench` (about a minute at the default rates) or `python -m sync.bench dropping`
+(several minutes: use `nice -n 10`); `fieldkit bench --only sync_goodput` / `--only sync_dropping_link`.
 """
 
 from __future__ import annotations
@@ -86,7 +91,8 @@ def _bench_supervisor(kit_id: str, device: Ed25519PrivateKey):
     return supervisor, SupervisorKey("sup-bench", pub, certify_supervisor(device, kit_id, "sup-bench", pub))
 
 
-def _seal_packets(n: int, kit_id: str, device: Ed25519PrivateKey, hub_public: bytes, supervisor, pinned):
+def _seal_packets(n: int, kit_id: str, device: Ed25519PrivateKey, hub_public: bytes, supervisor, pinned,
+                  face_bytes: int = FACE_BYTES, print_bytes: int = PRINT_BYTES):
     from fieldkit.packets.seal import SealInput, Signers, seal_packet
     from sync.client.kit import OutgoingPacket
     from sync.protocol import sha256_hex
@@ -94,8 +100,8 @@ def _seal_packets(n: int, kit_id: str, device: Ed25519PrivateKey, hub_public: by
     signers = Signers(kit_id, device, "sup-bench", supervisor, pinned.certificate)
     packets = []
     for i in range(n):
-        blobs = {"face.jpg": secrets.token_bytes(FACE_BYTES)}
-        blobs.update({f"print/{f:02d}.wsq": secrets.token_bytes(PRINT_BYTES) for f in range(1, FINGERS + 1)})
+        blobs = {"face.jpg": secrets.token_bytes(face_bytes)}
+        blobs.update({f"print/{f:02d}.wsq": secrets.token_bytes(print_bytes) for f in range(1, FINGERS + 1)})
         content = SealInput(str(uuid.uuid4()), 1, {"full_name": "Bench Person", "id_number": "000000000000"}, blobs,
                             {"camera": "camera:sim:studio"}, [{"seq": 1, "action": "seal"}])
         packet_id, data = seal_packet(content, signers, hub_public, "x25519")
@@ -172,5 +178,174 @@ def bench_goodput(links: tuple[tuple[int, float, int], ...] = DEFAULT_LINKS) -> 
     return figures
 
 
+# ------------------------------------------------------------------------------ a link that keeps dropping
+class RestartFromZeroUploader:
+    """The reference strategy (what ODK Collect and MOSIP's client do): POST each packet whole, and after a
+    cut start that packet again from byte zero, at once. It uses the same signed HTTP client and the same hub
+    endpoint (the open request carrying the whole packet completes it in one request), so the only
+    difference from FieldKit's worker is the strategy."""
+
+    def __init__(self, client: HubClient, hub_signing_key: bytes):
+        self.client, self.hub_signing_key = client, hub_signing_key
+        self.restarts = 0
+
+    def deliver_all(self, packets, deadline: float) -> int:
+        from sync.client.transport import HubUnreachable
+        from sync.client.uploader import verify_receipt
+        from sync.protocol import API
+
+        delivered = 0
+        for packet in packets:
+            while True:
+                if time.monotonic() > deadline:
+                    return delivered
+                try:
+                    _, answer = self.client.request(
+                        "POST", f"{API}/uploads?packet_id={packet.packet_id}&size={packet.size}"
+                        f"&sha256={packet.sha256}", body=packet.data, content_type="application/octet-stream")
+                except HubUnreachable:
+                    self.restarts += 1
+                    continue
+                verify_receipt(answer["receipt"], packet, self.client.identity.kit_id, self.hub_signing_key)
+                delivered += 1
+                break
+        return delivered
+
+
+class _LinkRun:
+    """One strategy's run: its own hub database (same hub keys) behind its own proxy with the same cuts."""
+
+    def __init__(self, tmp: Path, name: str, keys, identity, rate_bps: int, latency_s: float, pinned):
+        from sync.client.provisioning import enrol
+
+        self.storage = SqliteHubStorage(tmp / f"hub-{name}.sqlite3")
+        self.service = HubService(self.storage, keys, EnvelopeVerifier(keys.hpke_private))
+        self.server = HubServer(build_app(self.service)).start()
+        # provisioning (with the supervisor the hub pins) is not what is measured
+        enrol(self.server.url, self.service.issue_token(), identity, supervisors=[pinned])
+        self.proxy = FaultProxy(self.server.host, self.server.port, rate_bps=rate_bps, latency_s=latency_s).start()
+
+    def stored_packets(self) -> int:
+        return self.storage.count_packets()
+
+    def close(self) -> None:
+        self.proxy.stop()
+        self.server.stop()
+        self.storage.close()
+
+
+def _run_fieldkit(run: _LinkRun, identity, keys, packets, deadline: float, seed: int) -> tuple[float, int, int]:
+    import random
+
+    from sync.client.connectivity import Backoff
+
+    outbox = _BenchOutbox(packets)
+    with HubClient(run.proxy.url, identity) as client:
+        # The worker's own waits between passes, except the idle wait once all is delivered (the run ends).
+        worker = SyncWorker(client, outbox, keys.signing_public, backoff=Backoff(rng=random.Random(seed)),
+                            sleep=lambda s: time.sleep(s) if outbox.queued_count() else None)
+        started = time.monotonic()
+        while outbox.queued_count() and time.monotonic() < deadline:
+            worker.step()
+        return time.monotonic() - started, len(outbox.acknowledged), client.requests_sent
+
+
+def _run_reference(run: _LinkRun, identity, keys, packets, deadline: float) -> tuple[float, int, int]:
+    with HubClient(run.proxy.url, identity) as client:
+        uploader = RestartFromZeroUploader(client, keys.signing_public)
+        started = time.monotonic()
+        delivered = uploader.deliver_all(packets, deadline)
+        return time.monotonic() - started, delivered, uploader.restarts
+
+
+def _dropping_once(mean_up_s: float, packets_n: int, rate_bps: int, latency_s: float, seed: int,
+                   face_bytes: int, print_bytes: int, timeout_s: float) -> dict:
+    keys = generate_hub_keys()
+    kit_id, device = str(uuid.uuid4()), Ed25519PrivateKey.generate()
+    identity = DeviceIdentity(kit_id, device)
+    supervisor, pinned = _bench_supervisor(kit_id, device)
+    packets = _seal_packets(packets_n, kit_id, device, keys.hpke_public["x25519"], supervisor, pinned, face_bytes,
+                            print_bytes)
+    payload = sum(p.size for p in packets)
+    out = {"mean_up_s": mean_up_s, "packets": packets_n, "packet_bytes_mean": round(payload / packets_n),
+           "floor_s": round(payload * 8 / rate_bps, 2)}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("fieldkit", "reference"):
+            run = _LinkRun(Path(tmp), name, keys, identity, rate_bps, latency_s, pinned)
+            try:
+                run.proxy.cut_randomly(mean_up_s, seed)  # the same cuts at the same times for both strategies
+                deadline = time.monotonic() + timeout_s
+                if name == "fieldkit":
+                    seconds, delivered, requests = _run_fieldkit(run, identity, keys, packets, deadline, seed)
+                    out["fieldkit_requests"] = requests
+                else:
+                    seconds, delivered, restarts = _run_reference(run, identity, keys, packets, deadline)
+                    out["reference_restarts"] = restarts
+                run.proxy.stop_cuts()
+                stored = run.stored_packets()
+                if delivered != packets_n or stored != packets_n:  # exactly once, or the figure means nothing
+                    raise RuntimeError(f"{name}: {delivered} delivered, hub holds {stored}, of {packets_n} packets"
+                                       f" within {timeout_s} s")
+                out[f"{name}_s"] = round(seconds, 2)
+                out[f"{name}_cuts"] = run.proxy.cuts
+                out[f"{name}_wire_bytes"] = run.proxy.bytes[UP] + run.proxy.bytes[DOWN]
+            finally:
+                run.close()
+    out["speedup"] = round(out["reference_s"] / out["fieldkit_s"], 2)
+    out["fieldkit_vs_floor"] = round(out["fieldkit_s"] / out["floor_s"], 2)
+    out["reference_vs_floor"] = round(out["reference_s"] / out["floor_s"], 2)
+    return out
+
+
+SPEEDUP_GOAL = 1.5  # FieldKit vs restart-from-zero at a mean up-time of 6 s
+FLOOR_GOAL = 1.3  # FieldKit vs the link-time floor at a mean up-time of 30 s
+DROPPING_FACE_BYTES = 38_000  # with ten 20 KB prints: ~239 KB sealed, the packets of issue 17
+
+
+def bench_dropping_link(mean_up_s: tuple[float, ...] = (6.0, 30.0), packets: int = 6, rate_bps: int = 256_000,
+                        latency_s: float = 0.05, seeds: tuple[int, ...] = (1, 2, 3),
+                        face_bytes: int = DROPPING_FACE_BYTES, print_bytes: int = PRINT_BYTES,
+                        timeout_s: float = 900.0) -> dict:
+    """FieldKit's worker and the restart-from-zero reference, in one run, through the same proxy model
+    (32 kB/s = 256 kbit/s, `latency_s` one way, cut after exponential up-times of mean S), on the same sealed
+    packets, once per seed (each seed: the same cut schedule for both strategies). A single schedule decides
+    a lot (a lucky one lets restart-from-zero through in 5 cuts), so the figures are means over the seeds,
+    with each seed's ratio printed. Prints and returns both times, the link-time floor and the ratios."""
+    figures: dict = {"goal_speedup_at_6s": SPEEDUP_GOAL, "goal_fieldkit_vs_floor_at_30s": FLOOR_GOAL,
+                     "rate_kbit_s": rate_bps / 1000, "one_way_latency_ms": latency_s * 1000,
+                     "seeds": ",".join(str(s) for s in seeds)}
+    for s in mean_up_s:
+        runs = [_dropping_once(s, packets, rate_bps, latency_s, seed, face_bytes, print_bytes, timeout_s)
+                for seed in seeds]
+        for seed, r in zip(seeds, runs):
+            print(f"sync on a dropping link (mean up-time {s:g} s, seed {seed}, {rate_bps / 8000:g} kB/s, "
+                  f"{r['packets']} x {r['packet_bytes_mean']} B): FieldKit {r['fieldkit_s']} s "
+                  f"({r['fieldkit_cuts']} cuts), restart-from-zero {r['reference_s']} s ({r['reference_cuts']} cuts, "
+                  f"{r['reference_restarts']} restarts), floor {r['floor_s']} s: {r['speedup']}x faster, "
+                  f"{r['fieldkit_vs_floor']}x the floor", flush=True)
+        fk = sum(r["fieldkit_s"] for r in runs) / len(runs)
+        ref = sum(r["reference_s"] for r in runs) / len(runs)
+        floor = runs[0]["floor_s"]
+        tag = f"up{s:g}s"
+        figures.update({
+            f"fieldkit_s_{tag}": round(fk, 2), f"reference_s_{tag}": round(ref, 2), f"floor_s_{tag}": floor,
+            f"speedup_{tag}": round(ref / fk, 2), f"fieldkit_vs_floor_{tag}": round(fk / floor, 2),
+            f"reference_vs_floor_{tag}": round(ref / floor, 2),
+            f"speedup_min_{tag}": min(r["speedup"] for r in runs), f"speedup_max_{tag}": max(r["speedup"] for r in runs),
+            f"fieldkit_vs_floor_max_{tag}": max(r["fieldkit_vs_floor"] for r in runs),
+            f"fieldkit_cuts_{tag}": sum(r["fieldkit_cuts"] for r in runs),
+            f"reference_cuts_{tag}": sum(r["reference_cuts"] for r in runs),
+            f"fieldkit_requests_{tag}": sum(r["fieldkit_requests"] for r in runs),
+            f"packets_{tag}": packets, f"packet_bytes_mean_{tag}": runs[0]["packet_bytes_mean"]})
+        print(f"mean up-time {s:g} s over seeds {figures['seeds']}: FieldKit {fk:.1f} s, restart-from-zero "
+              f"{ref:.1f} s, floor {floor} s: {ref / fk:.2f}x faster, {fk / floor:.2f}x the floor", flush=True)
+    return figures
+
+
 if __name__ == "__main__":
-    print(json.dumps(bench_goodput(), indent=2))
+    import sys
+
+    if sys.argv[1:] == ["dropping"]:
+        print(json.dumps(bench_dropping_link(), indent=2))
+    else:
+        print(json.dumps(bench_goodput(), indent=2))

@@ -6,7 +6,10 @@ It forwards bytes between a client and a target, and can make the link behave li
 - latency: a one-way delay added to every piece, pipelined (a slow link, not a stop-and-wait one);
 - one-shot faults, taken in order by new connections: reset (RST) or truncate (clean close) after N
   bytes in one direction, or stall (stop forwarding for a while) after N bytes;
-- counters: bytes forwarded each way and connections seen (bytes on the wire for the benchmark).
+- a link that comes and goes (`cut_randomly(mean_up_s, seed)`): the link stays up for an exponentially
+  distributed time (mean S, seeded RNG, so two runs face the same cuts), then every open connection is
+  reset, optionally stays down for `down_s` (new connections die at once), and comes up again;
+- counters: bytes forwarded each way, connections seen and cuts made (bytes on the wire for the benchmark).
 
 Runs its own asyncio loop in one thread; `stop()` closes every connection and joins the thread.
 """
@@ -14,6 +17,7 @@ Runs its own asyncio loop in one thread; `stop()` closes every connection and jo
 from __future__ import annotations
 
 import asyncio
+import random
 import socket
 import struct
 import threading
@@ -64,7 +68,10 @@ class FaultProxy:
         self._lock = threading.Lock()
         self.bytes = {UP: 0, DOWN: 0}
         self.connections = 0
+        self.cuts = 0
         self.faults_fired: list[Fault] = []
+        self._link_down = False
+        self._cutter: asyncio.Task | None = None
         self._links = {UP: _Link(), DOWN: _Link()}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
@@ -95,6 +102,20 @@ class FaultProxy:
         with self._lock:
             self.bytes = {UP: 0, DOWN: 0}
             self.connections = 0
+            self.cuts = 0
+
+    def cut_randomly(self, mean_up_s: float, seed: int, down_s: float = 0.0) -> None:
+        """From now on, cut the link after exponentially distributed up-times (mean `mean_up_s`, drawn from
+        `random.Random(seed)`), each cut followed by `down_s` of no link. Calling it again restarts the
+        schedule (same seed: the same cuts at the same times from now)."""
+        if mean_up_s <= 0 or down_s < 0:
+            raise ValueError("mean_up_s must be > 0 and down_s >= 0")
+        asyncio.run_coroutine_threadsafe(self._start_cutter(mean_up_s, random.Random(seed), down_s),
+                                         self._loop).result(5)
+
+    def stop_cuts(self) -> None:
+        """The link holds again from now on."""
+        asyncio.run_coroutine_threadsafe(self._start_cutter(None, None, 0.0), self._loop).result(5)
 
     def drop_connections(self) -> None:
         """Reset every open connection now (a link that vanishes)."""
@@ -144,6 +165,9 @@ class FaultProxy:
 
     async def _shutdown(self) -> None:
         self._server.close()
+        if self._cutter is not None:
+            self._cutter.cancel()
+            await asyncio.gather(self._cutter, return_exceptions=True)
         await self._drop_all()
         # Let each connection's task see its sockets die and end by itself (cancelling them makes asyncio's
         # stream machinery log a spurious CancelledError).
@@ -151,6 +175,28 @@ class FaultProxy:
             await asyncio.wait(set(self._tasks), timeout=2)
         await self._server.wait_closed()
         self._stopped.set()
+
+    async def _start_cutter(self, mean_up_s, rng, down_s) -> None:
+        if self._cutter is not None:
+            self._cutter.cancel()
+            await asyncio.gather(self._cutter, return_exceptions=True)
+            self._cutter = None
+        self._link_down = False
+        if mean_up_s is not None:
+            self._cutter = asyncio.ensure_future(self._cut_forever(mean_up_s, rng, down_s))
+
+    async def _cut_forever(self, mean_up_s: float, rng: random.Random, down_s: float) -> None:
+        while True:
+            await asyncio.sleep(rng.expovariate(1.0 / mean_up_s))
+            with self._lock:
+                self.cuts += 1
+            await self._drop_all()
+            for link in self._links.values():
+                link.free_at = 0.0  # what was queued on the radio is gone: the link is free for new bytes
+            if down_s:
+                self._link_down = True
+                await asyncio.sleep(down_s)
+                self._link_down = False
 
     async def _drop_all(self) -> None:
         for writer in list(self._conns):
@@ -163,6 +209,9 @@ class FaultProxy:
         with self._lock:
             self.connections += 1
             fault = self._faults.popleft() if self._faults else None
+        if self._link_down:
+            _abort(client_writer)  # no link: the connection dies at once
+            return
         try:
             target_reader, target_writer = await asyncio.open_connection(*self.target)
         except OSError:
@@ -194,8 +243,8 @@ class FaultProxy:
                     data = await reader.read(PIECE)
                 except (ConnectionError, OSError):
                     data = b""
-                if not data:
-                    break
+                if not data or writer.is_closing():
+                    break  # EOF, or the link was cut: what this end still had buffered is gone with it
                 if fire is not None and seen + len(data) >= fire.after_bytes:
                     keep = fire.after_bytes - seen
                     if keep > 0:
@@ -236,6 +285,8 @@ class FaultProxy:
         while True:
             read_at, data = await pipe.get()
             try:
+                if writer.is_closing():
+                    continue  # a cut connection's queued bytes never reach the link: they take no link time
                 now = time.monotonic()
                 due = self._links[direction].reserve(len(data), self.rate_bps, max(now, read_at + self.latency_s))
                 if due > now:

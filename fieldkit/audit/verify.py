@@ -149,9 +149,11 @@ def _moved_by_sync(audited: str | None, status: str) -> bool:
 
 
 def _check_packets(conn, last_state) -> list[Problem]:
+    from fieldkit.store.queue import packet_hashes  # the queue owns the packets table's SQL
+
     out = []
     sealed = {d.get("packet_id"): (seq, d) for seq, d in last_state.values() if d.get("packet_id")}
-    for pid, sha, data in conn.execute("SELECT packet_id, sha256, data FROM packets"):
+    for pid, sha, data in packet_hashes(conn):
         if pid not in sealed:
             out.append(Problem(None, f"packet {pid} has no seal entry in the log (inserted)"))
             continue

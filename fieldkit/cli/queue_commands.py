@@ -10,13 +10,17 @@ from fieldkit.cli.unlock_options import add_token_pin_option, add_unlock_options
 from fieldkit.domain.status import Status
 from fieldkit.enrolment.service import EnrolmentService, ReviewFilter
 
+# Not a record status: a sealed record whose packet the hub refused (signed reason kept with the packet).
+REFUSED = "refused"
+
 
 def register(sub) -> None:
     q = sub.add_parser("queue", help="list, show, approve or reject records").add_subparsers(
         dest="queue_cmd", metavar="ACTION", required=True)
     ls = q.add_parser("list", help="records, newest first (default: awaiting review)")
-    ls.add_argument("--status", action="append", choices=[s.value for s in Status],
-                    help="filter by status (repeatable; default pending_review)")
+    ls.add_argument("--status", action="append", choices=[s.value for s in Status] + [REFUSED],
+                    help="filter by status (repeatable; default pending_review); 'refused': sealed packets the "
+                         "hub refused, with its reason")
     ls.add_argument("--all", action="store_true", help="every status")
     ls.add_argument("--session", metavar="ID", help="filter by enrolment session id")
     ls.add_argument("--since", metavar="YYYY-MM-DD", help="created on or after this day (UTC)")
@@ -61,19 +65,39 @@ def _open(args, ctx):
 def run_list(args, ctx) -> int:
     service, session = _open(args, ctx)
     try:
-        statuses = () if args.all else tuple(args.status or (Status.PENDING_REVIEW.value,))
-        f = ReviewFilter(statuses, args.session, None, _day_ms(args.since), _day_ms(args.until), args.search,
-                         args.limit, args.offset)
-        items = session.list_for_review(f)
+        wanted = tuple(args.status or (Status.PENDING_REVIEW.value,))
+        statuses = () if args.all else tuple(s for s in wanted if s != REFUSED)
+        items = []
+        if args.all or statuses:
+            f = ReviewFilter(statuses, args.session, None, _day_ms(args.since), _day_ms(args.until), args.search,
+                             args.limit, args.offset)
+            items = [asdict(i) for i in session.list_for_review(f)]
+        refused = [_refused_item(p) for p in service.queue(session).refused_packets()] if REFUSED in wanted else []
     finally:
         service.close()
     if args.json:
-        print(json.dumps([asdict(i) for i in items], ensure_ascii=False))
+        print(json.dumps(items + refused, ensure_ascii=False))
     else:
         for i in items:
-            when = datetime.fromtimestamp(i.created_at / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M")
-            print(f"{i.record_id}  {i.status:<14} v{i.version}  {when}  {i.name}")
+            print(f"{i['record_id']}  {i['status']:<14} v{i['version']}  {_when(i['created_at'])}  {i['name']}")
+        for r in refused:
+            print(f"{r['record_id']}  {REFUSED:<14} packet {r['packet_id']}  {_when(r['refused_at'])}"
+                  f"  hub: {r['reason']}")
     return 0
+
+
+def _when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def _refused_item(packet) -> dict:
+    """A refused packet as `queue list` shows it: the hub's reason and its signed receipt, verbatim."""
+    try:
+        receipt = json.loads(packet.receipt.decode("utf-8")) if packet.receipt else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        receipt = None
+    return {"record_id": packet.record_id, "status": REFUSED, "packet_id": packet.packet_id,
+            "reason": packet.reason, "refused_at": packet.refused_at, "hub_receipt": receipt}
 
 
 @kit_errors

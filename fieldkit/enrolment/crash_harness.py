@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fieldkit.store.queue import packet_records
+
 RANK = {"draft": 0, "captured": 0, "pending_review": 1, "approved": 2, "sealed": 3}
 PASSPHRASES = {"off": "officer-crash-1", "sup": "supervisor-crash-1", "tech": "technician-crash-1"}
 
@@ -128,7 +130,7 @@ def check_database(db: Path, ledger: Ledger) -> list[str]:
             problems.append(f"integrity_check: {res}")
         rows = {rid: (st, v, pid, payload is None) for rid, st, v, pid, payload in
                 conn.execute("SELECT id, status, version, packet_id, payload FROM records")}
-        packets = conn.execute("SELECT packet_id, record_id FROM packets").fetchall()
+        packets = packet_records(conn)
     finally:
         conn.close()
     for rid, (status, version) in ledger.states.items():

@@ -390,10 +390,9 @@ class KitSession:
                                 capture, audit.excerpt(conn, record_id))
             packet_id, packet = seal_packet(content, signers, hub_key, suite)
             digest = hashlib.sha256(packet).hexdigest()
-            conn.execute("INSERT INTO packets (packet_id, record_id, kit_id, created_at, priority, status, size,"
-                         " sha256, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (packet_id, record_id, self.kit.kit_id, _now(), priority, sealed.value, len(packet),
-                          digest, packet))
+            PacketQueue.enqueue_in(conn, packet_id=packet_id, record_id=record_id, kit_id=self.kit.kit_id,
+                                   priority=priority, status=sealed.value, data=packet, sha256=digest,
+                                   created_at=_now())
             rows.update_record(conn, record_id, status=sealed.value, updated_at=_now(), payload=None, summary=None,
                                note=None, packet_id=packet_id, reviewer_id=self.user.user_id)
             rows.clear_tokens(conn, record_id)

@@ -14,6 +14,10 @@ sealed → uploading → acknowledged (fieldkit.domain.status), always in one tr
 - `purge_acknowledged(older_than_ms)`: drop the packet bytes of packets acknowledged before that time (the
   row, receipt and hash stay as the record's history).
 Every call is one durable writer transaction and appends its audit entry (sync, acknowledge, purge).
+
+This module owns every SQL statement on the `packets` table: approve inserts with `enqueue_in` (inside its
+seal transaction), the sync client reads the waiting packets through `waiting_*`, the UI and `fieldkit
+doctor` read `recent_packets` / `status_counts`, and the audit check reads `packet_hashes`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from fieldkit.audit import log as audit
 from fieldkit.domain.status import Status, transition
@@ -42,8 +47,69 @@ class QueuedPacket:
     data: bytes = field(repr=False)
 
 
+@dataclass(frozen=True)
+class PacketSummaryRow:
+    """A waiting packet without its bytes."""
+    packet_id: str
+    sha256: str
+    size: int
+    priority: int
+    created_at: int
+
+
+@dataclass(frozen=True)
+class RefusedPacket:
+    """A packet the hub refused for good: its signed reason and the hub's receipt (canonical JSON bytes)."""
+    packet_id: str
+    record_id: str
+    reason: str
+    refused_at: int
+    receipt: bytes = field(repr=False)
+
+
+class PacketRow(NamedTuple):
+    """One line of the kit's packet list (sync panel): status, size, last error, and the hub's refusal.
+    A named tuple: typed fields, and callers that unpack (id, status, size, error) keep working."""
+    packet_id: str
+    status: str
+    size: int
+    last_error: str
+    refused_reason: str | None
+
+
 class UnknownPacket(KeyError):
     pass
+
+
+# Packets still to deliver: sealed or left uploading, bytes present, not refused by the hub.
+_WAITING = "FROM packets WHERE status IN (?, ?) AND refused_at IS NULL AND data IS NOT NULL"
+_SEND_ORDER = " ORDER BY priority DESC, created_at, packet_id"
+
+
+def status_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Packets per status, and refused ones under "refused" (they are also counted as sealed)."""
+    counts = {status: n for status, n in conn.execute("SELECT status, count(*) FROM packets GROUP BY status")}
+    refused = conn.execute("SELECT count(*) FROM packets WHERE refused_at IS NOT NULL").fetchone()[0]
+    if refused:
+        counts["refused"] = refused
+    return counts
+
+
+def recent_packets(conn: sqlite3.Connection, limit: int = 200) -> list[PacketRow]:
+    """The newest packets, for the sync panel's list."""
+    return [PacketRow(pid, status, size, err, reason) for pid, status, size, err, reason in conn.execute(
+        "SELECT packet_id, status, size, COALESCE(last_error, ''), refused_reason FROM packets"
+        " ORDER BY created_at DESC, packet_id LIMIT ?", (limit,))]
+
+
+def packet_hashes(conn: sqlite3.Connection):
+    """(packet id, sha256, bytes or None once purged) of every packet: the audit check compares them."""
+    return conn.execute("SELECT packet_id, sha256, data FROM packets")
+
+
+def packet_records(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(packet id, record id) of every packet: the crash harness checks one packet per sealed record."""
+    return [tuple(r) for r in conn.execute("SELECT packet_id, record_id FROM packets")]
 
 
 def _now() -> int:
@@ -57,13 +123,50 @@ class PacketQueue:
     def __init__(self, store, kit_id: str, actor: str | None = None, signer=None):
         self.store, self.kit_id, self.actor, self.signer = store, kit_id, actor, signer
 
+    @staticmethod
+    def enqueue_in(conn: sqlite3.Connection, *, packet_id: str, record_id: str, kit_id: str, priority: int,
+                   status: str, data: bytes, sha256: str, created_at: int | None = None) -> None:
+        """Insert a freshly sealed packet inside the caller's transaction (approve seals and enqueues in one
+        commit: the record turns sealed only together with its packet)."""
+        conn.execute("INSERT INTO packets (packet_id, record_id, kit_id, created_at, priority, status, size,"
+                     " sha256, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (packet_id, record_id, kit_id, _now() if created_at is None else created_at, priority, status,
+                      len(data), sha256, data))
+
+    _COLUMNS = "SELECT packet_id, record_id, created_at, priority, status, size, sha256, attempts, last_error, data "
+
     def next_packets_to_send(self, limit: int = 10) -> list[QueuedPacket]:
-        rows = self.store.reader().execute(
-            "SELECT packet_id, record_id, created_at, priority, status, size, sha256, attempts, last_error, data"
-            " FROM packets WHERE status IN (?, ?) AND refused_at IS NULL AND data IS NOT NULL"
-            " ORDER BY priority DESC, created_at, packet_id LIMIT ?",
-            (*SEND_STATUSES, limit)).fetchall()
+        rows = self.store.reader().execute(self._COLUMNS + _WAITING + _SEND_ORDER + " LIMIT ?",
+                                           (*SEND_STATUSES, limit)).fetchall()
         return [QueuedPacket(*row) for row in rows]
+
+    def waiting_summaries(self, limit: int = 100_000) -> list[PacketSummaryRow]:
+        """The packets next_packets_to_send would give, in the same order, without their bytes."""
+        rows = self.store.reader().execute("SELECT packet_id, sha256, size, priority, created_at " + _WAITING
+                                           + _SEND_ORDER + " LIMIT ?", (*SEND_STATUSES, limit)).fetchall()
+        return [PacketSummaryRow(*row) for row in rows]
+
+    def waiting_packet(self, packet_id: str) -> QueuedPacket | None:
+        """This packet if it is still to deliver (not acknowledged, purged or refused)."""
+        row = self.store.reader().execute(self._COLUMNS + _WAITING + " AND packet_id = ?",
+                                          (*SEND_STATUSES, packet_id)).fetchone()
+        return QueuedPacket(*row) if row else None
+
+    def in_flight_ids(self) -> list[str]:
+        """Packets left `uploading` (an earlier pass or process was interrupted): ask the hub their fate."""
+        return [r[0] for r in self.store.reader().execute(
+            "SELECT packet_id " + _WAITING + " AND status = ?" + _SEND_ORDER,
+            (*SEND_STATUSES, Status.UPLOADING.value))]
+
+    def waiting_count(self) -> int:
+        return int(self.store.reader().execute("SELECT count(*) " + _WAITING, SEND_STATUSES).fetchone()[0])
+
+    def refused_packets(self) -> list[RefusedPacket]:
+        """Packets the hub refused, oldest first, with its reason and signed receipt."""
+        return [RefusedPacket(pid, rid, reason or "", at, bytes(receipt or b"")) for pid, rid, reason, at, receipt in
+                self.store.reader().execute(
+                    "SELECT packet_id, record_id, refused_reason, refused_at, refused_receipt FROM packets"
+                    " WHERE refused_at IS NOT NULL ORDER BY created_at, packet_id")]
 
     def read_packet(self, packet_id: str) -> bytes:
         row = self.store.reader().execute("SELECT data FROM packets WHERE packet_id = ?", (packet_id,)).fetchone()
@@ -138,6 +241,9 @@ class PacketQueue:
         if action not in ("sync", "export"):
             raise ValueError("action must be sync or export")
         self.store.write(lambda conn: audit.append(conn, self.kit_id, self.actor, action, None, detail, self.signer))
+
+    def recent(self, limit: int = 200) -> list[PacketRow]:
+        return recent_packets(self.store.reader(), limit)
 
     def stats(self) -> dict:
         rows = self.store.reader().execute(

@@ -26,6 +26,7 @@ from fieldkit.ui.pages.review.detail import ReviewDetailPage
 from fieldkit.ui.pages.review.list_page import ReviewListPage
 from fieldkit.ui.pages.session_setup import SessionSetupPage, SessionSummaryPage
 from fieldkit.ui.pages.sync_panel import SyncPanel
+from fieldkit.ui.widgets.sync_status import SyncStatusWidget
 from fieldkit.ui.work_session_store import load_work_session, save_work_session
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.brand)
         row.addWidget(self.user_label)
         row.addStretch(1)
+        self.sync_status = SyncStatusWidget()   # the sync state in words, on every page (lock screen too)
+        row.addWidget(self.sync_status)
         row.addWidget(self.home_button)
         row.addWidget(self.lock_button)
         row.addWidget(self.language_label)
@@ -110,6 +113,8 @@ class MainWindow(QMainWindow):
         self.ctx.user_changed.connect(self.review_list.forget_opened)
         self.review_detail.acted.connect(lambda _r, _a: self.show_page("review"))
         self.review_detail.back_requested.connect(lambda: self.show_page("review"))
+        self.sync_panel.attach_header(self.sync_status)   # sends by itself while someone is logged in
+        self.review_detail.acted.connect(lambda _r, action: self.sync_panel.wake() if action == "approve" else None)
         self.home_button.clicked.connect(lambda: self.show_page("home"))
         self.lock_button.clicked.connect(lambda: self.lock())
         self.ctx.user_changed.connect(self._user_changed)
@@ -188,7 +193,7 @@ class MainWindow(QMainWindow):
         if self.current_key() == "enrol":
             self.wizard.leave()
         self.lab.leave()
-        self.sync_panel.close_worker()
+        self.sync_panel.close_worker(wait=False)   # sending pauses: the device key is forgotten on lock
         self.ctx.log_out()
         self.show_page("login")
         if inactive:

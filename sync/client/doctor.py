@@ -22,19 +22,20 @@ def sync_section(ctx) -> tuple[str, list[str]]:
 
 def _queue_line(data_dir) -> str:
     from fieldkit.store.db import connect, db_path
+    from fieldkit.store.queue import status_counts
 
     path = db_path(data_dir)
     if not path.exists():
         return "queue: no database yet"
     conn = connect(path, readonly=True)
     try:
-        rows = conn.execute("SELECT status, count(*) FROM packets GROUP BY status").fetchall()
-        refused = conn.execute("SELECT count(*) FROM packets WHERE status = 'sealed'"
-                               " AND last_error LIKE 'rejected by hub: %'").fetchone()[0]
+        counts = status_counts(conn)
     finally:
         conn.close()
-    counts = ", ".join(f"{n} {status}" for status, n in sorted(rows)) or "empty"
-    return f"queue: {counts}" + (f"; {refused} rejected by the hub (see `fieldkit sync --once`)" if refused else "")
+    refused = counts.pop("refused", 0)
+    listed = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "empty"
+    return f"queue: {listed}" + (
+        f"; {refused} refused by the hub (see `fieldkit queue list --status refused`)" if refused else "")
 
 
 def _reach_line(hub_url: str, timeout_s: float = 3.0) -> str:

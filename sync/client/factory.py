@@ -3,7 +3,7 @@ queue, its device identity and the HTTP client together.
 
     with for_kit(data_dir, settings, service, session) as kit_sync:   # or kit_sync.close() when done
         result = kit_sync.run_once()              # one pass, audited as a `sync` entry
-        kit_sync.worker.start() ... .stop()       # or the background thread (the app)
+        kit_sync.start(); kit_sync.wake()         # or the background thread (the app); close() stops it
 
 `service` is the kit's EnrolmentService and `session` an unlocked KitSession (its device key signs every
 request). `hub_url` overrides the provisioned address (e.g. a local proxy in front of the hub).
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from sync.client.kit import DeviceIdentity
 from sync.client.queue_outbox import QueueOutbox
@@ -33,15 +34,44 @@ class KitSync:
     def status(self) -> SyncStatus:
         return self.worker.status
 
+    def __post_init__(self) -> None:
+        # Packets refused earlier stay on the kit: people see them (with the hub's reason) from the start.
+        for packet_id, reason in self.outbox.refused():
+            self.status.packet_refused(packet_id, reason)
+        self._pass_listeners: list[Callable[[PassResult], None]] = []
+        self.worker.on_pass = self._after_background_pass
+
     def run_once(self) -> PassResult:
         """One delivery pass, then an audited `sync` entry with the counts (never packet contents)."""
-        for packet_id, reason in self.outbox.refused():
-            self.status.packet_stuck(packet_id, f"rejected by the hub: {reason}")
         result = self.worker.run_once()
+        self._audit(result)
+        return result
+
+    def start(self) -> "KitSync":
+        """The background worker thread: waits for the link, delivers, and tries again at once on wake()."""
+        self.worker.start()
+        return self
+
+    def wake(self) -> None:
+        """Try now: a packet was just sealed, or someone pressed "send now"."""
+        self.worker.wake()
+
+    def add_pass_listener(self, listener: Callable[[PassResult], None]) -> None:
+        """Called (on the worker thread) after each pass of the background thread."""
+        self._pass_listeners.append(listener)
+
+    def _after_background_pass(self, result: PassResult) -> None:
+        # Audited when the pass changed something: a dropping link makes a pass every second or two, and an
+        # entry for each would flood the log with nothing.
+        if result.delivered or result.rejected or result.purged:
+            self._audit(result)
+        for listener in list(self._pass_listeners):
+            listener(result)
+
+    def _audit(self, result: PassResult) -> None:
         self.outbox.queue.record_sync({"route": "network", "delivered": result.delivered,
                                        "rejected": result.rejected, "purged": result.purged,
                                        "reached_hub": result.reached_hub})
-        return result
 
     def close(self) -> None:
         self.worker.stop()
@@ -65,7 +95,15 @@ def for_kit(data_dir: Path, settings, service, session, *, hub_url: str | None =
     outbox = QueueOutbox(service.queue(session))
     worker = SyncWorker(client, outbox, hub.signing_public_key, status or SyncStatus(),
                         retention_days=settings.sync_retention_days, **worker_options)
+    worker.before_packets = lambda: _send_roster(client, Path(data_dir), session.kit)
     return KitSync(worker, client, outbox)
+
+
+def _send_roster(client, data_dir: Path, kit):
+    """The roster update at the start of a pass; a refusal is logged and the packets go on (sync/client/roster.py)."""
+    from sync.client.roster import send_roster_update
+
+    return send_roster_update(client, data_dir, kit)
 
 
 def export_for_kit(service, session, drive: Path):

@@ -1,8 +1,8 @@
 """The kit's SQLite packet queue (fieldkit.store.queue.PacketQueue) seen through the sync `Outbox` interface.
 
-The queue has no "rejected" status: a packet the hub refused goes back to sealed with the hub's signed
-reason as its last error, and this adapter stops offering it (it shows as stuck with the reason). It is
-kept, never purged: only a packet with a verified receipt ever reaches `acknowledged`.
+A packet the hub refused is marked with `PacketQueue.mark_refused`: its signed refusal receipt (verified by
+the worker) and reason are stored with the packet, it stays sealed on the kit (never purged) and is no
+longer offered. Every read and write goes through PacketQueue: the queue owns its SQL.
 """
 
 from __future__ import annotations
@@ -10,40 +10,28 @@ from __future__ import annotations
 from sync.client.kit import OutgoingPacket, PacketSummary
 from sync.protocol import canonical_json
 
-REJECTED_PREFIX = "rejected by hub: "
+
+def _outgoing(row) -> OutgoingPacket:
+    return OutgoingPacket(row.packet_id, bytes(row.data), row.sha256, row.priority, row.created_at / 1000)
 
 
 class QueueOutbox:
     def __init__(self, queue):
         self.queue = queue
 
-    # The queue's own `next_packets_to_send` would hand refused packets back first, forever; these reads use
-    # the same table and order (fieldkit.store.queue) with refused packets left out.
-    _WAITING = ("FROM packets WHERE status IN ('sealed', 'uploading') AND data IS NOT NULL"
-                " AND (last_error IS NULL OR last_error NOT LIKE 'rejected by hub: %')")
-
     def next_packets_to_send(self, limit: int = 50) -> list[OutgoingPacket]:
-        rows = self.queue.store.reader().execute(
-            f"SELECT packet_id, data, sha256, priority, created_at {self._WAITING}"
-            " ORDER BY priority DESC, created_at, packet_id LIMIT ?", (limit,)).fetchall()
-        return [OutgoingPacket(pid, bytes(data), sha, prio, created / 1000) for pid, data, sha, prio, created in rows]
+        return [_outgoing(row) for row in self.queue.next_packets_to_send(limit)]
 
     def summaries(self, limit: int = 100_000) -> list[PacketSummary]:
-        rows = self.queue.store.reader().execute(
-            f"SELECT packet_id, sha256, size, priority, created_at {self._WAITING}"
-            " ORDER BY priority DESC, created_at, packet_id LIMIT ?", (limit,)).fetchall()
-        return [PacketSummary(pid, sha, size, prio, created / 1000) for pid, sha, size, prio, created in rows]
+        return [PacketSummary(r.packet_id, r.sha256, r.size, r.priority, r.created_at / 1000)
+                for r in self.queue.waiting_summaries(limit)]
 
     def packet(self, packet_id: str) -> OutgoingPacket | None:
-        row = self.queue.store.reader().execute(
-            f"SELECT packet_id, data, sha256, priority, created_at {self._WAITING} AND packet_id = ?",
-            (packet_id,)).fetchone()
-        return OutgoingPacket(row[0], bytes(row[1]), row[2], row[3], row[4] / 1000) if row else None
+        row = self.queue.waiting_packet(packet_id)
+        return _outgoing(row) if row else None
 
     def in_flight_packet_ids(self) -> list[str]:
-        rows = self.queue.store.reader().execute(
-            f"SELECT packet_id {self._WAITING} AND status = 'uploading' ORDER BY priority DESC, created_at").fetchall()
-        return [r[0] for r in rows]
+        return self.queue.in_flight_ids()
 
     def mark_uploading(self, packet_id: str) -> None:
         self.queue.mark_uploading(packet_id)
@@ -55,17 +43,15 @@ class QueueOutbox:
         self.queue.mark_acknowledged(packet_id, canonical_json(receipt))
 
     def mark_rejected(self, packet_id: str, reason: str, receipt: dict) -> None:
-        self.queue.mark_upload_failed(packet_id, REJECTED_PREFIX + reason)
+        """The hub's verified refusal receipt: stored with the packet, which is kept and no longer offered."""
+        self.queue.mark_refused(packet_id, reason, canonical_json(receipt))
 
     def purge_acknowledged(self, older_than: float) -> int:
         return self.queue.purge_acknowledged(int(older_than * 1000))
 
     def queued_count(self) -> int:
-        return int(self.queue.store.reader().execute(f"SELECT count(*) {self._WAITING}").fetchone()[0])
+        return self.queue.waiting_count()
 
     def refused(self) -> list[tuple[str, str]]:
         """(packet id, the hub's reason) of packets the hub refused: they stay on the kit."""
-        rows = self.queue.store.reader().execute(
-            "SELECT packet_id, last_error FROM packets WHERE status = 'sealed' AND last_error LIKE 'rejected by hub: %'"
-            " ORDER BY created_at").fetchall()
-        return [(pid, err.removeprefix(REJECTED_PREFIX)) for pid, err in rows]
+        return [(p.packet_id, p.reason) for p in self.queue.refused_packets()]

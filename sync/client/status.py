@@ -28,6 +28,7 @@ class SyncStatus:
         self._last_error = ""
         self._next_attempt_at: float | None = None
         self._stuck: dict[str, dict[str, Any]] = {}
+        self._refused: set[str] = set()  # packets the hub refused for good (signed reason kept on the kit)
 
     # -- writers (worker thread)
     def _changed(self) -> None:
@@ -65,6 +66,9 @@ class SyncStatus:
             if self._in_flight and self._in_flight["packet_id"] == packet_id:
                 self._in_flight["confirmed_bytes"] = confirmed
             self._bytes_sent_total += sent_now
+            if self._state == "probing":
+                self._state = "uploading"  # the hub confirmed bytes: the link is up and moving
+                self._last_attempt_at = self._clock()
         self._changed()
 
     def packet_delivered(self, packet_id: str) -> None:
@@ -90,6 +94,12 @@ class SyncStatus:
                 self._in_flight = None
         self._changed()
 
+    def packet_refused(self, packet_id: str, reason: str) -> None:
+        """The hub refused this packet for good: counted as refused, and listed as stuck with its reason."""
+        with self._lock:
+            self._refused.add(packet_id)
+        self.packet_stuck(packet_id, f"rejected by the hub: {reason}")
+
     def contact_succeeded(self) -> None:
         with self._lock:
             self._last_success_at = self._clock()
@@ -110,6 +120,7 @@ class SyncStatus:
                 "next_attempt_at": _iso(self._next_attempt_at),
                 "last_error": self._last_error,
                 "stuck": [dict(s, since=_iso(s["since"])) for s in self._stuck.values()],
+                "refused": len(self._refused),
             }
 
 

@@ -18,7 +18,12 @@ from sync.protocol import API, sign_request
 
 
 class HubUnreachable(Exception):
-    """No usable answer from the hub (network fault, timeout, truncated answer, server error)."""
+    """No usable answer from the hub (network fault, timeout, truncated answer, server error).
+    `connected` is False when no connection could even be made (no link at all, or the hub is down)."""
+
+    def __init__(self, message: str, connected: bool = True):
+        super().__init__(message)
+        self.connected = connected
 
 
 class HubRefused(Exception):
@@ -45,6 +50,7 @@ class HubClient:
         self.base_url = base_url.rstrip("/")
         self.identity = identity
         self.requests_sent = 0
+        self.answers_received = 0  # any HTTP answer, even a refusal: the hub is reachable
         timeout = httpx.Timeout(connect=timeouts.connect_s, read=timeouts.read_s, write=timeouts.write_s,
                                 pool=timeouts.connect_s)
         # Plain http:// (a hub on the office LAN, or tests) needs no certificate store; loading one costs ~80 ms.
@@ -79,7 +85,9 @@ class HubClient:
             response = self._http.request(method, path, content=body or None, headers=headers)
             raw = response.content
         except httpx.HTTPError as exc:  # connect/read/write errors, timeouts, cut-short answers
-            raise HubUnreachable(f"{type(exc).__name__}: {exc}") from None
+            raise HubUnreachable(f"{type(exc).__name__}: {exc}",
+                                 connected=not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))) from None
+        self.answers_received += 1
         answer = _decode(raw)
         if response.status_code >= 500 or answer is None:
             raise HubUnreachable(f"hub answered {response.status_code} without a usable body")

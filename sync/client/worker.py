@@ -1,10 +1,13 @@
 """The background sync worker: one thread that waits for the link, delivers the outbox and tidies up.
 
-A pass (`run_once`) is: probe the hub; ask the fate of packets left in flight by an earlier pass; upload
-the rest (highest priority, then oldest first); acknowledge each packet only after its receipt verified;
-purge packets acknowledged more than `retention_days` ago. Between passes the thread sleeps on an Event:
-the back-off delay after a failure, `idle_s` after a clean pass, or until `wake()` (a new packet was
-sealed) or `stop()`. No loop ever spins: every retry goes through the back-off.
+A pass (`run_once`) is: ask the fate of packets left in flight by an earlier pass; upload the rest
+(highest priority, then oldest first); acknowledge each packet only after its receipt verified; purge
+packets acknowledged more than `retention_days` ago. The first request of a pass is the connectivity probe
+(no separate round trip); only a pass with nothing to send probes `GET /v1/health`, to tell online from
+offline. Between passes the thread sleeps (`sleep`, injectable: tests use none): `idle_s` after a clean
+pass, about a second after a cut that followed progress (a link that drops every few seconds is used while
+it is up), the capped jittered back-off after a pass that moved nothing, or until `wake()` (a new packet
+was sealed) or `stop()`. No loop ever spins: every retry goes through one of these waits.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sync.client.connectivity import Backoff
 from sync.client.kit import OutgoingPacket, Outbox
 from sync.client.status import SyncStatus
 from sync.client.transport import HubClient, HubRefused, HubUnreachable
-from sync.client.uploader import PacketUploader, ReceiptInvalid, UploadStuck, verify_receipt
+from sync.client.uploader import ChunkSizer, PacketUploader, ReceiptInvalid, UploadStuck, verify_receipt
 from sync.protocol import API, DEFAULT_CHUNK_BYTES, STATUS_RECEIVED, STATUS_REJECTED
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class PassResult:
     reached_hub: bool = False
+    progressed: bool = False  # the hub confirmed new bytes (or a fate) during the pass
     delivered: int = 0
     rejected: int = 0
     stuck: int = 0
@@ -53,23 +57,34 @@ class SyncWorker:
     max_chunk_bytes: int | None = None
     batch: int = 10  # packets read from the queue at a time (~3 MB of sealed bytes)
     clock: Callable[[], float] = time.time
+    # How the thread waits between passes; None = on the wake event (tests inject a recorder: no sleeps).
+    sleep: Callable[[float], None] | None = None
+    sizer: ChunkSizer | None = None  # None: sized from chunk_bytes / max_chunk_bytes
+    on_pass: Callable[[PassResult], None] | None = None  # after each pass of the thread (e.g. audit it)
+    # Before the packets of each pass (the kit's signed supervisor roster: a new supervisor's packets are
+    # refused until the hub pins their key); it may raise HubUnreachable like any request.
+    before_packets: Callable[[], object] | None = None
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._uploader = PacketUploader(self.client, self.hub_signing_key, self.status, self.chunk_bytes,
-                                        self.max_chunk_bytes)
+                                        self.max_chunk_bytes, self.sizer)
+        self.sizer = self._uploader.sizer
 
     # ------------------------------------------------------------------------------------------ a pass
     def run_once(self) -> PassResult:
         result = PassResult()
-        self.status.set_queued(self.outbox.queued_count())
+        queued = self.outbox.queued_count()
+        self.status.set_queued(queued)
         self.status.set_state("probing")
+        answers, confirmed = self.client.answers_received, self._uploader.confirmed_bytes
         try:
-            self.client.health()
-            result.reached_hub = True
-            self.status.contact_succeeded()
+            if not queued and not self.outbox.in_flight_packet_ids():
+                self.client.health()  # nothing to send: the probe alone tells online from offline
+            if self.before_packets is not None and (queued or self.outbox.in_flight_packet_ids()):
+                self.before_packets()
             self._settle_in_flight(result)
             self._deliver_queue(result)
             outcomes.after_pass(self)  # downstream verdicts for this kit (sync/client/outcomes.py)
@@ -79,6 +94,11 @@ class SyncWorker:
         except HubRefused as exc:  # e.g. the kit was revoked or its clock is far off: say so, retry later
             result.error = str(exc)
             self.status.packet_interrupted(result.error)
+        result.reached_hub = self.client.answers_received > answers
+        result.progressed = (self._uploader.confirmed_bytes > confirmed or result.delivered > 0
+                             or result.rejected > 0)
+        if result.reached_hub and not result.error:
+            self.status.contact_succeeded()
         result.purged = self.outbox.purge_acknowledged(self.clock() - self.retention_days * 86400)
         self.status.set_queued(self.outbox.queued_count())
         self.status.set_state("idle" if result.clean else "offline", error=result.error)
@@ -113,10 +133,11 @@ class SyncWorker:
 
     def _deliver(self, packet: OutgoingPacket, result: PassResult) -> bool:
         """Deliver one packet; False if it stays in the queue for this pass (stuck). Network errors propagate."""
-        self.status.set_state("uploading")
-        self.outbox.mark_uploading(packet.packet_id)
+        # The state turns "uploading" with the first bytes the hub confirms (SyncStatus.packet_progress), and the
+        # queue marks the packet uploading when the hub first answers about it: until then this request is the
+        # probe, and the kit may well be offline.
         try:
-            delivery = self._uploader.deliver(packet)
+            delivery = self._uploader.deliver(packet, on_contact=lambda: self.outbox.mark_uploading(packet.packet_id))
         except (ReceiptInvalid, UploadStuck) as exc:
             return self._stuck(packet, str(exc), result)
         except HubRefused as exc:
@@ -144,7 +165,7 @@ class SyncWorker:
             result.delivered += 1
         else:
             self.outbox.mark_rejected(packet.packet_id, reason, receipt)
-            self.status.packet_stuck(packet.packet_id, f"rejected by the hub: {reason}")
+            self.status.packet_refused(packet.packet_id, reason)
             result.rejected += 1
 
     def _stuck(self, packet: OutgoingPacket, reason: str, result: PassResult) -> bool:
@@ -165,9 +186,13 @@ class SyncWorker:
         """Try now (a packet was sealed, or the user pressed 'sync')."""
         self._wake.set()
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def request_stop(self) -> None:
+        """Ask the thread to stop after the request in progress, without waiting (stop() then joins)."""
         self._stop.set()
         self._wake.set()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self.request_stop()
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
@@ -175,18 +200,36 @@ class SyncWorker:
             self._thread = None
         self.status.set_state("stopped")
 
+    def next_delay(self, result: PassResult) -> float:
+        """How long to wait after this pass. Progress is success: it resets the back-off."""
+        if result.clean and not result.stuck:
+            self.backoff.reset()
+            return self.idle_s
+        if result.progressed:
+            return self.backoff.after_progress()  # cut after progress: the link works, use it again soon
+        return self.backoff.next_delay()  # nothing moved: exponential, jittered, capped
+
+    def step(self) -> tuple[PassResult, float]:
+        """One pass, then the wait before the next (the thread's loop body)."""
+        try:
+            result = self.run_once()
+        except Exception as exc:  # a bug must not kill the worker for the rest of the week
+            log.exception("sync pass failed")
+            result = PassResult(error=f"{type(exc).__name__}: {exc}")
+        if self.on_pass is not None:
+            try:
+                self.on_pass(result)
+            except Exception:
+                log.exception("sync pass hook failed")
+        delay = self.next_delay(result)
+        self.status.set_state(self.status.snapshot()["state"], next_attempt_at=self.clock() + delay)
+        (self.sleep or self._wait)(delay)
+        return result, delay
+
+    def _wait(self, delay: float) -> None:
+        self._wake.wait(delay)
+        self._wake.clear()
+
     def _loop(self) -> None:
         while not self._stop.is_set():
-            try:
-                result = self.run_once()
-            except Exception as exc:  # a bug must not kill the worker for the rest of the week
-                log.exception("sync pass failed")
-                result = PassResult(error=f"{type(exc).__name__}: {exc}")
-            if result.clean and not result.stuck:
-                self.backoff.reset()
-                delay = self.idle_s
-            else:
-                delay = self.backoff.next_delay()
-            self.status.set_state(self.status.snapshot()["state"], next_attempt_at=self.clock() + delay)
-            self._wake.wait(delay)
-            self._wake.clear()
+            self.step()

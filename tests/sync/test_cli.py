@@ -160,3 +160,48 @@ def test_doctor_shows_hub_queue_and_reachability(kit_cli, hub_process, data_dir,
     assert kit_cli("provision", "--hub", hub_process["url"], "--token", token.strip(), passphrase="tech-pass-123")[0] == 0
     code, out, _ = kit_cli("doctor")
     assert f"at {hub_process['url']}" in out and "hub reachable now" in out and "queue:" in out
+
+
+def test_a_packet_the_hub_refuses_is_kept_with_its_signed_receipt_and_listed(kit_cli, hub_process, data_dir,
+                                                                              capsys):
+    """Attack from the files: the kit's hub.json is edited to seal packets to a key the hub does not hold.
+    The hub refuses the packet with a signed reason; the kit keeps it (never purged, no longer offered), stores
+    the receipt with it, and `fieldkit queue list --status refused --json` shows the hub's reason."""
+    from fieldkit.security.hub_keys import load_hub_keys, store_hub_keys
+    from sync.hub.keys import generate_hub_keys
+    from sync.protocol import parse_signed_receipt
+
+    assert kit_cli("init", "--user", "tech", passphrase="tech-pass-123")[0] == 0
+    assert kit_cli("user", "add", "sup", "--role", "supervisor", passphrase="tech-pass-123", new="sup-pass-123")[0] == 0
+    assert kit_cli("user", "add", "off", "--role", "officer", passphrase="tech-pass-123", new="off-pass-123")[0] == 0
+    code, token, _ = hub_cli(capsys, "token", *hub_process["args"])
+    assert kit_cli("provision", "--hub", hub_process["url"], "--token", token.strip(),
+                   passphrase="tech-pass-123")[0] == 0
+    real = load_hub_keys(data_dir)
+    store_hub_keys(data_dir, hub_url=real.hub_url, signing_public_key=real.signing_public_key,
+                   hpke_public_keys=generate_hub_keys().hpke_public, hub_id=real.hub_id)
+    record_id = approve_one(kit_cli, data_dir, "Lê Văn Từ Chối")
+
+    code, out, err = kit_cli("sync", "--once", "--json", passphrase="tech-pass-123")
+    status = json.loads(out)
+    assert status["queued"] == 0 and status["delivered_total"] == 0
+    [stuck] = status["stuck"]
+    assert stuck["reason"].startswith("rejected by the hub: decrypt_failed")
+
+    code, out, err = kit_cli("queue", "list", "--status", "refused", "--json", passphrase="sup-pass-123")
+    assert code == 0, err
+    [refused] = json.loads(out)
+    assert refused["record_id"] == record_id and refused["status"] == "refused"
+    assert refused["reason"].startswith("decrypt_failed")
+    receipt = parse_signed_receipt(refused["hub_receipt"], real.signing_public_key)  # the hub's, verbatim
+    assert receipt.receipt.status == "rejected" and receipt.receipt.packet_id == refused["packet_id"]
+    # Still on the kit, not offered again: a second pass sends nothing and the packet stays refused.
+    code, out, _ = kit_cli("sync", "--once", "--json", passphrase="tech-pass-123")
+    assert json.loads(out)["queued"] == 0
+    code, out, _ = kit_cli("queue", "list", "--status", "refused", "--json", passphrase="sup-pass-123")
+    assert [r["packet_id"] for r in json.loads(out)] == [refused["packet_id"]]
+    # The default listing and the other statuses work as before.
+    code, out, _ = kit_cli("queue", "list", "--status", "sealed", "--json", passphrase="sup-pass-123")
+    assert code == 0 and [r["record_id"] for r in json.loads(out)] == [record_id]
+    code, out, _ = kit_cli("doctor", passphrase="tech-pass-123")
+    assert "1 refused by the hub" in out

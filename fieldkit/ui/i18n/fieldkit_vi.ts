@@ -723,27 +723,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="195"/>
+        <location filename="../main_window.py" line="200"/>
         <source>The kit locked itself after %1 minutes without use. Log in again to continue.</source>
         <translation>Máy đã tự khóa sau %1 phút không dùng. Đăng nhập lại để làm tiếp.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="204"/>
+        <location filename="../main_window.py" line="209"/>
         <source>FieldKit — ID enrolment</source>
         <translation>FieldKit — Thu nhận hồ sơ căn cước</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="205"/>
+        <location filename="../main_window.py" line="210"/>
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="206"/>
+        <location filename="../main_window.py" line="211"/>
         <source>Home</source>
         <translation>Trang chính</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="207"/>
+        <location filename="../main_window.py" line="212"/>
         <source>Lock</source>
         <translation>Khóa máy</translation>
     </message>
@@ -1937,149 +1937,227 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../pages/sync_panel.py" line="85"/>
+        <location filename="../pages/sync_panel.py" line="88"/>
         <source>Sending to the hub</source>
         <translation>Gửi dữ liệu về trung tâm</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="86"/>
+        <location filename="../pages/sync_panel.py" line="89"/>
         <source>Packets</source>
         <translation>Gói dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="87"/>
+        <location filename="../pages/sync_panel.py" line="90"/>
         <source>Current packet</source>
         <translation>Gói đang gửi</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="88"/>
-        <source>Sync now</source>
-        <translation>Đồng bộ ngay</translation>
+        <location filename="../pages/sync_panel.py" line="91"/>
+        <source>Send now</source>
+        <translation>Gửi ngay</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="89"/>
+        <location filename="../pages/sync_panel.py" line="92"/>
         <source>Export to USB…</source>
         <translation>Xuất ra USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="90"/>
+        <location filename="../pages/sync_panel.py" line="93"/>
         <source>Import receipts from USB…</source>
         <translation>Nhập biên nhận từ USB…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="91"/>
+        <location filename="../pages/sync_panel.py" line="94"/>
         <source>Packet</source>
         <translation>Gói</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="91"/>
+        <location filename="../pages/sync_panel.py" line="94"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="91"/>
+        <location filename="../pages/sync_panel.py" line="94"/>
         <source>Size</source>
         <translation>Dung lượng</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="91"/>
+        <location filename="../pages/sync_panel.py" line="94"/>
         <source>Problem</source>
         <translation>Sự cố</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="108"/>
+        <location filename="../pages/sync_panel.py" line="111"/>
         <source>Log in to see the queue.</source>
         <translation>Đăng nhập để xem hàng đợi.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="111"/>
+        <location filename="../pages/sync_panel.py" line="114"/>
         <source>This kit is not provisioned: run `fieldkit provision` with the hub&apos;s token.</source>
         <translation>Máy chưa được đăng ký với trung tâm: chạy `fieldkit provision` với mã của trung tâm.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="116"/>
+        <location filename="../pages/sync_panel.py" line="119"/>
         <source>Not tried yet.</source>
         <translation>Chưa thử kết nối.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="127"/>
+        <location filename="../pages/sync_panel.py" line="124"/>
+        <source>refused by the hub</source>
+        <translation>bị máy chủ từ chối</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="128"/>
+        <source>Refused by the hub: %1</source>
+        <translation>Máy chủ từ chối: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="138"/>
         <source>%1 received by the hub, %2 waiting</source>
         <translation>Trung tâm đã nhận %1, còn chờ %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="141"/>
+        <location filename="../pages/sync_panel.py" line="168"/>
         <source>Contacting the hub…</source>
         <translation>Đang kết nối trung tâm…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="147"/>
+        <location filename="../pages/sync_panel.py" line="187"/>
         <source>Hub reached: %1 delivered, %2 refused, %3 stuck.</source>
         <translation>Đã kết nối: gửi được %1, bị từ chối %2, vướng %3.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="151"/>
-        <source>No connection to the hub: %1</source>
-        <translation>Không kết nối được trung tâm: %1</translation>
+        <location filename="../pages/sync_panel.py" line="191"/>
+        <source>No connection to the hub. The kit keeps trying by itself.</source>
+        <translation>Chưa kết nối được máy chủ. Bộ thiết bị sẽ tự thử lại.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="157"/>
-        <source>Sync failed: %1</source>
-        <translation>Đồng bộ lỗi: %1</translation>
+        <location filename="../pages/sync_panel.py" line="204"/>
+        <source>waiting for new packets</source>
+        <translation>đang chờ gói mới</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="167"/>
+        <location filename="../pages/sync_panel.py" line="204"/>
+        <source>no connection</source>
+        <translation>không có kết nối</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="205"/>
+        <source>looking for the hub</source>
+        <translation>đang tìm máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="205"/>
+        <source>sending</source>
+        <translation>đang gửi</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="206"/>
+        <source>paused</source>
+        <translation>tạm dừng</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="210"/>
+        <source>The last attempt failed; the kit tries again by itself.</source>
+        <translation>Lần gửi gần nhất không thành công; bộ thiết bị sẽ tự thử lại.</translation>
+    </message>
+    <message>
+        <location filename="../pages/sync_panel.py" line="207"/>
         <source>State: %1</source>
         <translation>Trạng thái: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="168"/>
+        <location filename="../pages/sync_panel.py" line="208"/>
         <source>Last success: %1</source>
         <translation>Lần thành công gần nhất: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="170"/>
-        <source>Last error: %1</source>
-        <translation>Lỗi gần nhất: %1</translation>
-    </message>
-    <message>
-        <location filename="../pages/sync_panel.py" line="172"/>
+        <location filename="../pages/sync_panel.py" line="212"/>
         <source>Stuck %1: %2</source>
         <translation>Vướng %1: %2</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="184"/>
+        <location filename="../pages/sync_panel.py" line="224"/>
         <source>Choose the USB drive to export to</source>
         <translation>Chọn ổ USB để xuất dữ liệu</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="187"/>
+        <location filename="../pages/sync_panel.py" line="227"/>
         <source>Writing packets to %1…</source>
         <translation>Đang ghi các gói vào %1…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="191"/>
+        <location filename="../pages/sync_panel.py" line="231"/>
         <source>Choose the USB drive with the hub&apos;s receipts</source>
         <translation>Chọn ổ USB có biên nhận của máy chủ</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="194"/>
+        <location filename="../pages/sync_panel.py" line="234"/>
         <source>Reading receipts from %1…</source>
         <translation>Đang đọc biên nhận từ %1…</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="212"/>
+        <location filename="../pages/sync_panel.py" line="252"/>
         <source>USB transfer failed: %1</source>
         <translation>Chuyển qua USB không thành công: %1</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="215"/>
+        <location filename="../pages/sync_panel.py" line="255"/>
         <source>Exported %1 packet(s) to %2 (%3 already there, %4 delivered ones removed). Take the drive to the hub.</source>
         <translation>Đã xuất %1 gói vào %2 (%3 gói đã có sẵn, đã xoá %4 gói đã gửi xong). Hãy mang ổ USB đến máy chủ.</translation>
     </message>
     <message>
-        <location filename="../pages/sync_panel.py" line="220"/>
+        <location filename="../pages/sync_panel.py" line="260"/>
         <source>Receipts: %1 acknowledged, %2 refused by the hub, %3 invalid, %4 already settled.</source>
         <translation>Biên nhận: %1 gói đã được xác nhận, %2 gói bị máy chủ từ chối, %3 biên nhận không hợp lệ, %4 gói đã xử lý trước đó.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusWidget</name>
+    <message>
+        <location filename="../widgets/sync_status.py" line="71"/>
+        <source>Not connected to a hub</source>
+        <translation>Chưa kết nối máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/sync_status.py" line="73"/>
+        <source>Sending paused while locked · %1 waiting</source>
+        <translation>Tạm dừng gửi khi khóa màn hình · %1 gói đang chờ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/sync_status.py" line="74"/>
+        <source>Sending paused while locked</source>
+        <translation>Tạm dừng gửi khi khóa màn hình</translation>
+    </message>
+    <message>
+        <location filename="../widgets/sync_status.py" line="79"/>
+        <source>Sending %1 of %2</source>
+        <translation>Đang gửi %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/sync_status.py" line="81"/>
+        <source>Offline · %1 waiting</source>
+        <translation>Mất kết nối · %1 gói đang chờ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/sync_status.py" line="83"/>
+        <source>Looking for the hub… · %1 waiting</source>
+        <translation>Đang tìm máy chủ… · %1 gói đang chờ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/sync_status.py" line="85"/>
+        <source>%1 waiting</source>
+        <translation>%1 gói đang chờ</translation>
+    </message>
+    <message>
+        <location filename="../widgets/sync_status.py" line="87"/>
+        <source>All delivered</source>
+        <translation>Đã gửi hết</translation>
+    </message>
+    <message>
+        <location filename="../widgets/sync_status.py" line="90"/>
+        <source>%1 refused</source>
+        <translation>%1 gói bị từ chối</translation>
     </message>
 </context>
 <context>

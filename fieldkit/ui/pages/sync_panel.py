@@ -1,25 +1,24 @@
 """Sync: is the hub reachable, what is queued and moving (packets, bytes), each packet's fate; USB route.
 
-Passes run the kit's KitSync.run_once (sync.client.factory: audited, stuck packets reported) on the
-BackgroundRunner; its SyncStatus listener fires on
-the worker's thread and is re-emitted to the UI thread as a Qt signal.
+The kit sends by itself: the panel owns the app's BackgroundSync (fieldkit.ui.sync_adapter), started when
+someone logs in on a provisioned kit and stopped on lock and close; its status reaches this page and the
+header's SyncStatusWidget as Qt signals on the UI thread. "Send now" wakes the worker and reports the pass
+that follows.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from fieldkit.ui import sync_adapter
 from fieldkit.ui.names import record_status_name
-from sync.client.factory import export_for_kit, for_kit, import_receipts_for_kit
-
-
-class StatusRelay(QObject):
-    changed = Signal(dict)
+from sync.client.factory import export_for_kit, import_receipts_for_kit
+from sync.client.worker import PassResult
 
 
 class SyncPanel(QWidget):
@@ -29,9 +28,13 @@ class SyncPanel(QWidget):
     def __init__(self, ctx):
         super().__init__()
         self.ctx = ctx
-        self.worker = None
-        self.relay = StatusRelay(self)
-        self.relay.changed.connect(self.show_status)
+        self.background = sync_adapter.BackgroundSync(ctx, self)
+        self.background.status_changed.connect(self.show_status)
+        self.background.pass_done.connect(self._background_pass)
+        self._send_now_pending = False
+        self._unreported = PassResult()   # delivered/refused by background passes since the last report
+        self._header = None
+        self._last_snapshot = None
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.link = QLabel()
@@ -85,7 +88,7 @@ class SyncPanel(QWidget):
         self.title.setText(self.tr("Sending to the hub"))
         self.packets_label.setText(self.tr("Packets"))
         self.bytes_label.setText(self.tr("Current packet"))
-        self.sync_button.setText(self.tr("Sync now"))
+        self.sync_button.setText(self.tr("Send now"))
         self.export_button.setText(self.tr("Export to USB…"))
         self.import_button.setText(self.tr("Import receipts from USB…"))
         self.table.setHorizontalHeaderLabels([self.tr("Packet"), self.tr("Status"), self.tr("Size"), self.tr("Problem")])
@@ -111,35 +114,72 @@ class SyncPanel(QWidget):
             self.link.setText(self.tr("This kit is not provisioned: run `fieldkit provision` with the hub's token."))
             self.sync_button.setEnabled(False)
         else:
-            self.sync_button.setEnabled(self.ctx.kit_session is not None)
-            if self.worker is None:
+            self.sync_button.setEnabled(self.ctx.kit_session is not None and not self._send_now_pending)
+            if self._last_snapshot is None:
                 self.link.setText(self.tr("Not tried yet."))
         rows = sync_adapter.packet_rows(service)
         self.table.setRowCount(len(rows))
-        for r, (pid, status, size, err) in enumerate(rows):
-            for c, text in enumerate((pid[:12], record_status_name(status), f"{size / 1024:.0f} KB", err)):
+        for r, row in enumerate(rows):
+            if row.refused_reason is not None:   # the hub's signed refusal, kept with the packet
+                status = self.tr("refused by the hub")
+                # The hub's stable code only: its message is English (`fieldkit queue list --status refused`
+                # shows it whole, with the signed receipt).
+                code = row.refused_reason.split(":", 1)[0].strip()
+                problem = self.tr("Refused by the hub: %1").replace("%1", code)
+            else:
+                status, problem = record_status_name(row.status), row.last_error
+            for c, text in enumerate((row.packet_id[:12], status, f"{row.size / 1024:.0f} KB", problem)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()   # ids and Vietnamese status names are not cut off
-        waiting = sum(1 for row in rows if row[1] in ("sealed", "uploading"))
-        done = sum(1 for row in rows if row[1] == "acknowledged")
+        waiting = sum(1 for row in rows if row.status in ("sealed", "uploading") and row.refused_reason is None)
+        done = sum(1 for row in rows if row.status == "acknowledged")
         self.packets_bar.setRange(0, max(waiting + done, 1))
         self.packets_bar.setValue(done)
         self.packets_bar.setFormat(self.tr("%1 received by the hub, %2 waiting").replace("%1", str(done))
                                    .replace("%2", str(waiting)))
 
-    def _ensure_worker(self):
-        if self.worker is None:
-            self.worker = for_kit(self.ctx.data_dir, self.ctx.settings, self.ctx.service, self.ctx.kit_session)
-            self.worker.status.add_listener(self.relay.changed.emit)   # worker thread → queued to UI
-        return self.worker
+    # -- the background sync -----------------------------------------------------------------------------
+    def attach_header(self, header) -> None:
+        """Show the sync state in the window's header (fieldkit.ui.widgets.sync_status.SyncStatusWidget),
+        and start/pause sending as people log in and out."""
+        self._header = header
+        self.background.status_changed.connect(header.show_snapshot)
+        self.background.paused.connect(lambda reason: header.show_paused(
+            reason, sync_adapter.waiting_count(self.ctx.service)))
+        self.ctx.user_changed.connect(self._user_changed)
+        self._user_changed()
+
+    def _user_changed(self) -> None:
+        if self.ctx.kit_session is not None:
+            self.background.start()
+        else:
+            self.background.stop("locked", wait=False)
+
+    def wake(self) -> None:
+        """A packet was sealed: send it now (the app calls this after approve)."""
+        self.background.wake()
 
     def sync_now(self) -> None:
+        """"Send now": wake the background worker; `pass_finished` reports the pass that follows."""
         if self.ctx.kit_session is None:
             return
-        worker = self._ensure_worker()
+        self._send_now_pending = True
         self.sync_button.setEnabled(False)
         self.link.setText(self.tr("Contacting the hub…"))
-        self.ctx.runner.run(worker.run_once, on_success=self._pass_done, on_failure=self._pass_failed)
+        self.background.wake()
+
+    def _background_pass(self, result) -> None:
+        # "Send now" reports what moved since the last report: the worker may have delivered a packet on its
+        # own (woken by an approve) just before the button was pressed.
+        self._unreported.delivered += result.delivered
+        self._unreported.rejected += result.rejected
+        if self._send_now_pending:
+            self._send_now_pending = False
+            report = replace(result, delivered=self._unreported.delivered, rejected=self._unreported.rejected)
+            self._unreported = PassResult()
+            self._pass_done(report)
+        elif self.isVisible():
+            self.refresh()
 
     def _pass_done(self, result) -> None:
         self.sync_button.setEnabled(True)
@@ -148,15 +188,12 @@ class SyncPanel(QWidget):
                               .replace("%1", str(result.delivered)).replace("%2", str(result.rejected))
                               .replace("%3", str(result.stuck)))
         else:
-            self.link.setText(self.tr("No connection to the hub: %1").replace("%1", result.error))
+            self.link.setText(self.tr("No connection to the hub. The kit keeps trying by itself."))
         self.refresh()
         self.pass_finished.emit(result)
 
-    def _pass_failed(self, exc: BaseException) -> None:
-        self.sync_button.setEnabled(True)
-        self.link.setText(self.tr("Sync failed: %1").replace("%1", str(exc)))
-
     def show_status(self, snap: dict) -> None:
+        self._last_snapshot = snap
         flight = snap.get("in_flight")
         if flight:
             self.bytes_bar.setRange(0, max(int(flight["size"]), 1))
@@ -164,10 +201,13 @@ class SyncPanel(QWidget):
         else:
             self.bytes_bar.setRange(0, 1)
             self.bytes_bar.setValue(0)
-        lines = [self.tr("State: %1").replace("%1", snap.get("state", "")),
+        states = {"idle": self.tr("waiting for new packets"), "offline": self.tr("no connection"),
+                  "probing": self.tr("looking for the hub"), "uploading": self.tr("sending"),
+                  "stopped": self.tr("paused")}
+        lines = [self.tr("State: %1").replace("%1", states.get(snap.get("state", ""), "")),
                  self.tr("Last success: %1").replace("%1", snap.get("last_success_at") or "—")]
-        if snap.get("last_error"):
-            lines.append(self.tr("Last error: %1").replace("%1", snap["last_error"]))
+        if snap.get("last_error"):   # the raw error goes to the log, not to the screen
+            lines.append(self.tr("The last attempt failed; the kit tries again by itself."))
         for stuck in snap.get("stuck", []):
             lines.append(self.tr("Stuck %1: %2").replace("%1", str(stuck.get("packet_id", ""))[:12])
                          .replace("%2", str(stuck.get("reason", ""))))
@@ -223,11 +263,10 @@ class SyncPanel(QWidget):
         self.refresh()
         self.usb_finished.emit(kind, result)
 
-    def table_rows(self) -> list[tuple[str, str, int, str]]:
-        """The queue rows behind the table (packet id, status, size, error)."""
+    def table_rows(self) -> list:
+        """The queue rows behind the table (fieldkit.store.queue.PacketRow)."""
         return sync_adapter.packet_rows(self.ctx.service) if self.ctx.service else []
 
-    def close_worker(self) -> None:
-        if self.worker is not None:
-            self.worker.close()
-            self.worker = None
+    def close_worker(self, wait: bool = True) -> None:
+        """Stop the background sync (lock: wait=False, its thread is joined off the UI thread; close: wait)."""
+        self.background.stop("locked", wait=wait)
