@@ -43,7 +43,9 @@ class Report:
         return not self.problems
 
 
-def verify_log(conn: sqlite3.Connection, kit_id: str, device_public_key: bytes) -> Report:
+def verify_log(conn: sqlite3.Connection, kit_id: str, device_public_key: bytes, packets=()) -> Report:
+    """`packets`: (packet id, sha256, bytes or None) of every queued packet, from the queue that owns them
+    (fieldkit.store.queue.packet_hashes): each must match its seal entry."""
     pub = Ed25519PublicKey.from_public_bytes(device_public_key)
     problems: list[Problem] = []
     prev_hash, expected_seq, signed, count = genesis_hash(kit_id), 1, 0, 0
@@ -77,7 +79,7 @@ def verify_log(conn: sqlite3.Connection, kit_id: str, device_public_key: bytes) 
                 problems.append(Problem(seq, "detail is not JSON"))
         prev_hash, expected_seq = digest, seq + 1
     problems += _check_records(conn, last_state)
-    problems += _check_packets(conn, last_state)
+    problems += _check_packets(packets, last_state)
     return Report(count, signed, problems)
 
 
@@ -148,12 +150,10 @@ def _moved_by_sync(audited: str | None, status: str) -> bool:
     return audited == "sealed" and status in ("uploading", "acknowledged")
 
 
-def _check_packets(conn, last_state) -> list[Problem]:
-    from fieldkit.store.queue import packet_hashes  # the queue owns the packets table's SQL
-
+def _check_packets(packets, last_state) -> list[Problem]:
     out = []
     sealed = {d.get("packet_id"): (seq, d) for seq, d in last_state.values() if d.get("packet_id")}
-    for pid, sha, data in packet_hashes(conn):
+    for pid, sha, data in packets:
         if pid not in sealed:
             out.append(Problem(None, f"packet {pid} has no seal entry in the log (inserted)"))
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from fieldkit.audit.verify import verify_log
+from fieldkit.store.queue import packet_hashes
 from fieldkit.cli.unlock_options import kit_errors
 from fieldkit.security import keystore
 from fieldkit.store.store import Store
@@ -23,7 +24,8 @@ def register(sub) -> None:
 def run_verify(args, ctx) -> int:
     kit_id = keystore.kit_id(ctx.data_dir)
     with Store(ctx.data_dir) as store:
-        report = verify_log(store.reader(), kit_id, keystore.device_public_key(ctx.data_dir))
+        reader = store.reader()
+        report = verify_log(reader, kit_id, keystore.device_public_key(ctx.data_dir), packet_hashes(reader))
     if args.json:
         print(json.dumps({"ok": report.ok, "entries": report.entries, "signed": report.signed,
                           "problems": [{"seq": p.seq, "problem": p.what} for p in report.problems]}))

@@ -225,10 +225,11 @@ def run_trials(root: Path, trials: int, seed: int = 1, max_delay_s: float = 0.05
 
 def _verify_audit(data_dir: Path) -> list[str]:
     from fieldkit.audit.verify import verify_log
+    from fieldkit.store.queue import packet_hashes
     from fieldkit.security import keystore
     conn = sqlite3.connect(data_dir / "fieldkit.db")
     try:
-        report = verify_log(conn, keystore.kit_id(data_dir), keystore.device_public_key(data_dir))
+        report = verify_log(conn, keystore.kit_id(data_dir), keystore.device_public_key(data_dir), packet_hashes(conn))
     finally:
         conn.close()
     return [f"audit: {p}" for p in report.problems]

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from fieldkit.audit.verify import verify_log
+from fieldkit.store.queue import packet_hashes
 from fieldkit.security import keystore
 from fieldkit.store.db import db_path
 
@@ -29,7 +30,7 @@ def session_log(service, officer, supervisor, data_dir):
 def verify(data_dir):
     conn = sqlite3.connect(db_path(data_dir))
     try:
-        return verify_log(conn, keystore.kit_id(data_dir), keystore.device_public_key(data_dir))
+        return verify_log(conn, keystore.kit_id(data_dir), keystore.device_public_key(data_dir), packet_hashes(conn))
     finally:
         conn.close()
 

@@ -164,8 +164,8 @@ def test_doctor_shows_hub_queue_and_reachability(kit_cli, hub_process, data_dir,
 
 def test_a_packet_the_hub_refuses_is_kept_with_its_signed_receipt_and_listed(kit_cli, hub_process, data_dir,
                                                                               capsys):
-    """Attack from the files: the kit's hub.json is edited to seal packets to a key the hub does not hold.
-    The hub refuses the packet with a signed reason; the kit keeps it (never purged, no longer offered), stores
+    """The kit's hub keys are replaced (and sealed with the kit's own device key, as a mistaken re-provisioning
+    would) by a key the hub does not hold. The hub refuses the packet with a signed reason; the kit keeps it (never purged, no longer offered), stores
     the receipt with it, and `fieldkit queue list --status refused --json` shows the hub's reason."""
     from fieldkit.security.hub_keys import load_hub_keys, store_hub_keys
     from sync.hub.keys import generate_hub_keys
@@ -178,8 +178,10 @@ def test_a_packet_the_hub_refuses_is_kept_with_its_signed_receipt_and_listed(kit
     assert kit_cli("provision", "--hub", hub_process["url"], "--token", token.strip(),
                    passphrase="tech-pass-123")[0] == 0
     real = load_hub_keys(data_dir)
+    from fieldkit.security import keystore
     store_hub_keys(data_dir, hub_url=real.hub_url, signing_public_key=real.signing_public_key,
-                   hpke_public_keys=generate_hub_keys().hpke_public, hub_id=real.hub_id)
+                   hpke_public_keys=generate_hub_keys().hpke_public, hub_id=real.hub_id,
+                   signer=keystore.unlock(data_dir, "tech", "tech-pass-123"))
     record_id = approve_one(kit_cli, data_dir, "Lê Văn Từ Chối")
 
     code, out, err = kit_cli("sync", "--once", "--json", passphrase="tech-pass-123")

@@ -79,14 +79,18 @@ def test_header_counts_waiting_packets_while_the_hub_is_away_and_send_now_stays(
 
 
 def test_a_packet_the_hub_refuses_shows_the_hubs_reason_in_the_app(qtbot, window, provisioned_hub, kit_dir):
-    """Attack from the files: hub.json edited so packets are sealed to a key the hub does not hold. The hub
+    """hub.json replaced (sealed by the kit's own device key, as a mistaken re-provisioning would) so packets
+    are sealed to a key the hub does not hold. The hub
     refuses with a signed reason; the app keeps the packet and shows the refusal with the hub's reason."""
     from fieldkit.security.hub_keys import load_hub_keys, store_hub_keys
     from sync.hub.keys import generate_hub_keys
 
     real = load_hub_keys(kit_dir)
+    from fieldkit.security import keystore
+    from tests.ui.conftest import PASS
     store_hub_keys(kit_dir, hub_url=real.hub_url, signing_public_key=real.signing_public_key,
-                   hpke_public_keys=generate_hub_keys().hpke_public, hub_id=real.hub_id)
+                   hpke_public_keys=generate_hub_keys().hpke_public, hub_id=real.hub_id,
+                   signer=keystore.unlock(kit_dir, "tech", PASS["tech"]))
     seal(window, 1)
     log_in(qtbot, window, "sup")
     header = window.sync_status
