@@ -85,7 +85,7 @@ class FaceCapturePage(QWidget):
         self.view = FrameView()
         self.view.setObjectName("facePreview")
         self.result = QLabel()
-        self.result.setFixedSize(160, 205)
+        self.result.setFixedSize(144, 185)   # the portrait's 3:4 (ICAO), small beside the preview
         self.result.setScaledContents(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -116,6 +116,7 @@ class FaceCapturePage(QWidget):
         row.addWidget(self.view, 1)
         row.addWidget(side_box)
         col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)   # the wizard's frame has the margins: 1366×700 has no pixel to spare
         col.addWidget(self.title)
         col.addLayout(row, 1)
         self.retranslate()

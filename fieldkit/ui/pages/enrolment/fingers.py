@@ -101,6 +101,7 @@ class FingerCapturePage(QWidget):
         top.addLayout(left, 1)
         top.addLayout(side)
         col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)   # the wizard's frame has the margins: 1366×700 has no pixel to spare
         col.addWidget(self.title)
         col.addLayout(top, 1)
         col.addWidget(self.exc_box)
