@@ -8,7 +8,7 @@ import pytest
 
 from tests.ui.conftest import TEST_DEVICES
 from tests.ui.flows import WAIT, log_in, start_session
-from tests.ui.test_wizard_citizens import FACE, to_face
+from tests.ui.test_wizard_citizens import FACE, FORM, to_face
 
 
 @pytest.mark.slow
@@ -35,4 +35,85 @@ def test_unplugging_the_camera_during_the_face_step_shows_the_alert_not_a_frozen
         simulator_of(camera).faults.set(unplugged=False)
     assert face.alert.isHidden() and face.view._message == ""
     qtbot.waitUntil(lambda: face.view.frames_shown > shown, timeout=WAIT)   # the live picture is back
+    wiz.leave()
+
+
+def set_language(qtbot, window, language: str) -> None:
+    window.language_box.setCurrentIndex(window.language_box.findData(language))
+    qtbot.waitUntil(lambda: window.ctx.language == language)
+
+
+def leave_field(qtbot, window, widget, then) -> None:
+    """Put the cursor in `widget`, then move it to `then` (the officer tabbing on)."""
+    from PySide6.QtWidgets import QApplication
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    widget.setFocus()
+    qtbot.waitUntil(lambda: widget.hasFocus() or widget.isAncestorOf(QApplication.focusWidget()))
+    then.setFocus()
+    qtbot.waitUntil(lambda: then.hasFocus() or then.isAncestorOf(QApplication.focusWidget()))
+
+
+def shown_issues(form) -> dict[str, str]:
+    return {key: label.text() for key, label in form.issue_labels.items() if label.isVisibleTo(form)}
+
+
+@pytest.mark.slow
+def test_form_errors_show_when_a_field_is_left_in_the_language_on_screen(qtbot, window):
+    from tests.ui.test_vietnamese_text import english_or_raw
+    log_in(qtbot, window, "off")
+    start_session(qtbot, window)
+    window.show_page("enrol")
+    wiz, form = window.wizard, window.wizard.form
+    assert shown_issues(form) == {} and form.general_issues.text() == ""   # blank form: no ⛔ before typing
+    assert form.controller.form_errors()                                    # (the errors exist, unshown)
+    assert form.qr_status.text() == ""
+
+    leave_field(qtbot, window, form.inputs["birth_name"], form.inputs["other_names"])
+    assert list(shown_issues(form)) == ["birth_name"] and "⛔" in shown_issues(form)["birth_name"]
+
+    form.inputs["date_of_birth"].setText("31/02/1976")
+    assert "date_of_birth" not in shown_issues(form)                       # still typing in it
+    leave_field(qtbot, window, form.inputs["date_of_birth"], form.inputs["sex"])
+    vi = shown_issues(form)["date_of_birth"]
+    assert vi == "⛔ Ngày sinh không có thật: 31/02/1976" and not english_or_raw(vi)
+    set_language(qtbot, window, "en")
+    qtbot.waitUntil(lambda: shown_issues(form).get("date_of_birth", "").startswith("⛔ The date of birth"))
+    assert "Ngày" not in shown_issues(form)["date_of_birth"]
+
+    form.paste.setText("not|a card")
+    form.paste_button.click()
+    en = form.qr_status.text()
+    assert en.startswith("This is not an ID card QR") and "Ngày" not in en and not any(
+        c in en for c in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+    set_language(qtbot, window, "vi")
+    qtbot.waitUntil(lambda: form.qr_status.text() != en)
+    assert not english_or_raw(form.qr_status.text()), form.qr_status.text()
+    assert "Ngày sinh không có thật" in shown_issues(form)["date_of_birth"]
+
+    wiz.next()                                                              # Next shows every problem
+    assert wiz.current() == FORM and {"birth_name", "date_of_birth", "sex", "ethnicity"} <= set(shown_issues(form))
+
+
+@pytest.mark.slow
+def test_filled_from_the_card_only_when_the_card_was_read(qtbot, window):
+    from tests.ui.flows import finish_form
+    from tests.ui.test_enrolment_flow import adult_person
+    log_in(qtbot, window, "off")
+    start_session(qtbot, window)
+    window.show_page("enrol")
+    wiz, form = window.wizard, window.wizard.form
+    for key, value in (("birth_name", "Y Bưk Niê"), ("date_of_birth", "01/02/2024"), ("province", "Đắk Lắk")):
+        form.set_text(key, value)
+    finish_form(window)
+    assert form.qr_status.text() == ""                                     # typed by hand: no card note
+    wiz.new_button.click()
+    assert form.apply_qr(adult_person().card_qr())
+    note = form.qr_status.text()
+    assert note.startswith("Đã điền từ thẻ")
+    card_fields = {"birth_name", "personal_id", "cmnd", "date_of_birth", "sex", "province", "commune", "street"}
+    assert set(shown_issues(form)) <= card_fields                           # only what the card filled shows
+    assert form.field_issues(form.controller.issues)[0]["ethnicity"] and form.inputs["ethnicity"].hasFocus()
+    wiz.new_button.click()
+    assert form.qr_status.text() == "" and shown_issues(form) == {}
     wiz.leave()

@@ -145,6 +145,8 @@ class EnrolmentWizard(QWidget):
         self.face.reset()
         self.fingers.reset()
         self.form.load_record()
+        if view is not None:
+            self.form.show_all_issues()   # a continued draft or returned record: its problems show at once
         self.review.confirm.setChecked(False)
         self.review.status.clear()
         self._saved_version = None
@@ -216,7 +218,9 @@ class EnrolmentWizard(QWidget):
             self.form.read_into_record()
             self.controller.changed()
             if self.form.has_blocking_errors():
+                self.form.show_all_issues()
                 self.message.setText(self.tr("Correct the fields marked ⛔ first."))
+                self.form.focus_first_issue()
                 return
         elif index == FACE:
             if not flow.face_done():
