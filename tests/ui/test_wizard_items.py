@@ -117,3 +117,67 @@ def test_filled_from_the_card_only_when_the_card_was_read(qtbot, window):
     wiz.new_button.click()
     assert form.qr_status.text() == "" and shown_issues(form) == {}
     wiz.leave()
+
+
+def print_slip_to_pdf(slip, path):
+    """The test's printer: a QPrinter writing a PDF into the test's tmp folder (the app's own dialog offers
+    printers only); returns the drawn blocks and the PDF's text as read back by QtPdf."""
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPrintSupport import QPrinter
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    drawn = slip.print_to(printer)
+    doc = QPdfDocument()
+    doc.load(str(path))
+    text = "\n".join(doc.getAllText(i).text() for i in range(doc.pageCount()))
+    page = (printer.width(), printer.height())
+    doc.close()
+    return drawn, text, page
+
+
+def test_slip_has_the_whole_address_id_unit_officer_and_signature_lines(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
+
+    from fieldkit.domain.dates import PartialDate
+    from fieldkit.domain.record import Demographics, EnrolmentRecord, Residence
+    from fieldkit.ui.pages.enrolment.slip import SlipPage, issuing_unit_for, slip_for
+
+    street = "Thôn 3, Buôn Ko Tam, số nhà 125 đường Nguyễn Tất Thành, tổ dân phố 12, khối 4, gần chợ trung tâm"
+    record = EnrolmentRecord(demographics=Demographics(
+        birth_name="Nguyễn Thị Hồng Nhung", personal_id="066190001234", date_of_birth=PartialDate(1990, 5, 17),
+        residence=Residence(province="Đắk Lắk", commune="Phường Buôn Ma Thuột", street=street)))
+    info = slip_for(record, "off")
+    assert info.issuing_unit == "Công an phường Buôn Ma Thuột" == issuing_unit_for("", "Phường Buôn Ma Thuột")
+    assert slip_for(record, "off", "Công an xã Ea Tu").issuing_unit == "Công an xã Ea Tu"   # the setting wins
+    page = SlipPage(window.wizard.controller, window.ctx)
+    qtbot.addWidget(page)
+    page.info = info
+    drawn, text, (width, height) = print_slip_to_pdf(page, tmp_path / "printed.pdf")
+    sheet = QRectF(0, 0, width, height)
+    assert all(sheet.contains(rect) for _t, rect in drawn), [(t, rect) for t, rect in drawn if not sheet.contains(rect)]
+    blocks = "\n".join(t for t, _rect in drawn)
+    full_address = f"{street}, Phường Buôn Ma Thuột, Đắk Lắk"
+    assert full_address in blocks                                   # the whole address, wrapped, not cut
+    address_rect = next(rect for t, rect in drawn if full_address in t)
+    assert address_rect.height() > 2 * next(rect for t, rect in drawn if "Nguyễn Thị Hồng Nhung" in t).height()
+    for expected in ("066190001234", "CÔNG AN PHƯỜNG BUÔN MA THUỘT", "Cán bộ tiếp nhận (tài khoản trên máy): off",
+                     "Người nộp hồ sơ", "(Ký, ghi rõ họ tên)"):
+        assert expected in blocks, expected
+    flat = " ".join(text.split())
+    for expected in ("066190001234", "Nguyễn Tất Thành", "gần chợ trung tâm", "Ký, ghi rõ họ tên"):
+        assert expected in flat, (expected, flat[:400])   # really on the printed page
+
+    # The app's own print dialog: printers only, no "print to file"; nothing is written when it is cancelled.
+    seen = []
+
+    def fake_exec(dialog):
+        seen.append(dialog.testOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile))
+        return QPrintDialog.DialogCode.Rejected
+    monkeypatch.setattr(QPrintDialog, "exec", fake_exec)
+    monkeypatch.chdir(tmp_path)
+    before = set(tmp_path.iterdir())
+    page.print_dialog()
+    assert seen == [False] and set(tmp_path.iterdir()) == before
+    assert not [b for b in page.findChildren(type(page.print_button)) if "PDF" in b.text()]
