@@ -181,3 +181,70 @@ def test_slip_has_the_whole_address_id_unit_officer_and_signature_lines(qtbot, w
     page.print_dialog()
     assert seen == [False] and set(tmp_path.iterdir()) == before
     assert not [b for b in page.findChildren(type(page.print_button)) if "PDF" in b.text()]
+
+
+@pytest.mark.slow
+def test_a_print_of_quality_25_is_not_kept_after_one_try(qtbot, window):
+    from fieldkit.enrolment.prints import Attempt
+    from tests.ui.test_enrolment_flow import adult_person
+    from tests.ui.test_wizard_citizens import FINGERS
+    log_in(qtbot, window, "off")
+    start_session(qtbot, window)
+    window.show_page("enrol")
+    wiz = window.wizard
+    assert wiz.form.apply_qr(adult_person().card_qr())
+    wiz.go(FINGERS)
+    fingers, flow = wiz.fingers, wiz.controller.flow
+    step = fingers.step
+    import numpy as np
+    image = np.full((64, 64), 180, np.uint8)            # a pale smudge of a print
+    poor = Attempt(score=25, reasons=[], blobs={}, preview=image, minimum=40)
+    fingers._assessed(step, poor)                        # what a scan of quality 25 hands the page
+    assert fingers.step == step and len(fingers.attempts) == 1
+    assert not fingers.keep_button.isEnabled()
+    fingers.keep_best()                                  # Enter on the button, or a stray call: still refused
+    assert fingers.step == step and len(fingers.attempts) == 1 and "2" in fingers.feedback.text()
+    fingers._assessed(step, poor)
+    assert fingers.step == step and not fingers.keep_button.isEnabled()
+    fingers._assessed(step, Attempt(score=31, reasons=[], blobs={}, preview=image, minimum=40))   # the last try: the best is kept
+    assert fingers.step != step and flow.record.captures.slaps[step].quality == 31
+    wiz.leave()
+
+
+@pytest.mark.slow
+def test_an_infants_review_says_no_prints_under_6(qtbot, window):
+    from datetime import date
+
+    from tests.ui.test_wizard_citizens import REVIEW
+    log_in(qtbot, window, "off")
+    start_session(qtbot, window)
+    window.show_page("enrol")
+    wiz, form = window.wizard, window.wizard.form
+    born = date.today().replace(year=date.today().year - 2, day=1)
+    form.set_text("birth_name", "Y Bưk Niê")
+    form.set_text("date_of_birth", f"{born:%d/%m/%Y}")
+    wiz.go(REVIEW)
+    text = wiz.review.details.text()
+    assert "6" in text and "of 10" not in text and "/10" not in text and "0 trên 10" not in text, text
+    set_language(qtbot, window, "en")
+    qtbot.waitUntil(lambda: "under 6" in wiz.review.details.text())
+    wiz.leave()
+
+
+@pytest.mark.slow
+def test_face_quality_reads_on_the_0_to_100_scale(qtbot, window):
+    import re
+
+    from fieldkit.ui.pages.review.detail import face_quality_text
+    from tests.ui.test_wizard_citizens import REVIEW
+    log_in(qtbot, window, "off")
+    start_session(qtbot, window)
+    wiz = to_face(qtbot, window)
+    qtbot.waitUntil(lambda: wiz.controller.record.captures.face.image_ref is not None, timeout=60_000)
+    quality = wiz.controller.record.captures.face.quality
+    assert 0 <= quality <= 100
+    assert re.search(r"\b\d{1,3} / 100\b", wiz.face.status.text()), wiz.face.status.text()
+    wiz.go(REVIEW)
+    assert f"{quality:.0f} / 100" in wiz.review.details.text()
+    assert face_quality_text(87.5) == "88 / 100" and face_quality_text(None) == "—"
+    wiz.leave()
