@@ -1,4 +1,4 @@
-"""The appointment slip ("Giấy hẹn trả kết quả", after form CC02 of Thông tư 17/2024/TT-BCA), printed directly.
+"""The appointment slip ("Giấy hẹn trả kết quả", after form CC02 of Thông tư 17/2024/TT-BCA), printed.
 
 The slip carries the citizen's name, ID number and address: it goes straight to the printer through Qt's print
 dialog (QPrintDialog/QPrinter) with "print to file" switched off, so the app never leaves a PDF of personal data
@@ -71,10 +71,6 @@ def draw_qr(p: QPainter, text: str, rect: QRectF) -> None:
                 p.fillRect(QRectF(rect.x() + (x + 4) * cell, rect.y() + (y + 4) * cell, cell, cell), QColor("black"))
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Slip", text)
-
-
 class _Pen:
     """Draws wrapped text blocks down the page and records each block's text and rectangle (for the test that
     the whole slip lies on the page, nothing cut)."""
@@ -112,37 +108,43 @@ def paint_slip(p: QPainter, info: SlipInfo, page: QRectF) -> list[tuple[str, QRe
     right = pen.block(x0 + w * 0.44, right, w * 0.56, "Độc lập - Tự do - Hạnh phúc", centre)
     y = max(left, right) + u * 5
     pen.font(5, True)
-    y = pen.block(x0, y, w, _t("APPOINTMENT SLIP FOR THE RESULT"), centre)
+    y = pen.block(x0, y, w, QCoreApplication.translate("Slip", "APPOINTMENT SLIP FOR THE RESULT"), centre)
     pen.font(3.0)
-    y = pen.block(x0, y + u, w, _t("Receipt number: %1").replace("%1", info.receipt_number), centre) + u * 4
-    qr_size = w * 0.28
-    draw_qr(p, info.receipt_number, QRectF(x0 + w - qr_size, y, qr_size, qr_size))
+    number = QCoreApplication.translate("Slip", "Receipt number: %1").replace("%1", info.receipt_number)
+    y = pen.block(x0, y + u, w, number, centre) + u * 4
+    qr_size, qr_top = w * 0.28, y
+    draw_qr(p, info.receipt_number, QRectF(x0 + w - qr_size, qr_top, qr_size, qr_size))
     fields = (
-        (_t("Full name"), info.name),
-        (_t("Personal ID number"), info.personal_id or _t("not issued yet")),
-        (_t("Date of birth"), info.date_of_birth),
-        (_t("Place of residence"), info.address),
-        (_t("Application received at"), info.received_at),
-        (_t("Received on"), f"{info.issued:%d/%m/%Y}"),
-        (_t("Receiving officer (kit account)"), info.officer),
-        (_t("Come back for the result on"), f"{info.appointment:%d/%m/%Y}"),
+        (QCoreApplication.translate("Slip", "Full name"), info.name),
+        (QCoreApplication.translate("Slip", "Personal ID number"),
+         info.personal_id or QCoreApplication.translate("Slip", "not issued yet")),
+        (QCoreApplication.translate("Slip", "Date of birth"), info.date_of_birth),
+        (QCoreApplication.translate("Slip", "Place of residence"), info.address),
+        (QCoreApplication.translate("Slip", "Application received at"), info.received_at),
+        (QCoreApplication.translate("Slip", "Received on"), f"{info.issued:%d/%m/%Y}"),
+        (QCoreApplication.translate("Slip", "Receiving officer (kit account)"), info.officer),
+        (QCoreApplication.translate("Slip", "Come back for the result on"), f"{info.appointment:%d/%m/%Y}"),
     )
     pen.font(3.2)
     text_width = w - qr_size - u * 3
     for label, value in fields:
         y = pen.block(x0, y, text_width, f"{label}: {value}") + u * 1.2
-    y = max(y, pen.drawn[-1][1].top()) + u * 2
+    y = max(y, qr_top + qr_size) + u * 2   # the note goes below the QR code too
     pen.font(2.6)
-    y = pen.block(x0, y, w, _t("Bring this slip when you come back. Keep it safe: the receipt number identifies "
-                              "your application.")) + u * 5
+    note = QCoreApplication.translate(
+        "Slip", "Bring this slip when you come back. Keep it safe: the receipt number identifies your application.")
+    y = pen.block(x0, y, w, note) + u * 5
     # Signature lines: the citizen (or guardian) and the receiving officer.
     half = w / 2
-    for column, (who, name) in enumerate(((_t("Applicant"), ""), (_t("Receiving officer"), info.officer))):
+    signers = ((QCoreApplication.translate("Slip", "Applicant"), ""),
+               (QCoreApplication.translate("Slip", "Receiving officer"), info.officer))
+    for column, (who, name) in enumerate(signers):
         cx = x0 + column * half
         pen.font(3.0, True)
         below = pen.block(cx, y, half, who, centre)
         pen.font(2.4)
-        below = pen.block(cx, below, half, _t("(signature and full name)"), centre) + u * 14
+        hint = QCoreApplication.translate("Slip", "(signature and full name)")
+        below = pen.block(cx, below, half, hint, centre) + u * 14   # room to sign above the line
         p.drawLine(int(cx + half * 0.15), int(below), int(cx + half * 0.85), int(below))
         if name:
             pen.font(2.8)
@@ -154,7 +156,7 @@ def print_slip(info: SlipInfo, printer) -> list[tuple[str, QRectF]]:
     """Paint the slip on `printer` (a QPrinter chosen in the print dialog) as one A5 page."""
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A5))
     printer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
-    printer.setDocName(_t("Appointment slip"))
+    printer.setDocName(QCoreApplication.translate("Slip", "Appointment slip"))
     p = QPainter(printer)
     if not p.isActive():
         raise OSError("the printer could not be opened")
