@@ -12,6 +12,20 @@ SCREEN_W, SCREEN_H = 1366, 768
 HEIGHTS = (SCREEN_H, SCREEN_H - 68)   # maximised; and beside a desktop panel (tests/ui/fit_probe.py TASKBAR)
 
 
+@pytest.fixture
+def field_look(qapp):
+    """The app's own font and style sheet (fieldkit.ui.app.create_app): 12 pt text, 44 px buttons. The test
+    session's QApplication has neither, and smaller text would hide a cut label."""
+    from fieldkit.ui.fonts import choose_font
+    from fieldkit.ui.main_window import STYLE
+    font, sheet = qapp.font(), qapp.styleSheet()
+    qapp.setFont(choose_font())
+    qapp.setStyleSheet(STYLE)
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+
+
 def visible_rect(window) -> QRect:
     """The part of the window where the enrolment page shows (inside its page frame's viewport)."""
     viewport = window.page_frames["enrol"].viewport()
@@ -30,7 +44,7 @@ def settle() -> None:
 
 @pytest.mark.parametrize("height", HEIGHTS)
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_every_wizard_step_fits_1366x768(qtbot, window, language, height):
+def test_every_wizard_step_fits_1366x768(qtbot, field_look, window, language, height):
     if window.ctx.language != language:
         window.language_box.setCurrentIndex(window.language_box.findData(language))
         qtbot.waitUntil(lambda: window.ctx.language == language)
@@ -55,12 +69,14 @@ def test_every_wizard_step_fits_1366x768(qtbot, window, language, height):
             wiz.step_frame.ensureWidgetVisible(button)   # what Tab does: a focused control scrolls into view
             settle()
             assert on_screen(button, window), (index, button.objectName(), button.geometry())
+            text = button.fontMetrics().horizontalAdvance(button.text())
+            assert button.width() >= text + 8, (index, button.objectName(), button.text(), "label cut")
             assert on_screen(wiz.next_button, window)
         wiz.step_frame.verticalScrollBar().setValue(0)
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_face_and_finger_steps_do_not_scroll_beside_a_desktop_panel(qtbot, window, language):
+def test_face_and_finger_steps_do_not_scroll_beside_a_desktop_panel(qtbot, field_look, window, language):
     """The capture steps (preview, thumbnails, their buttons) fit 1366×700 whole: no scrolling mid-capture."""
     from fieldkit.ui.pages.enrolment.wizard import FACE, FINGERS
     if window.ctx.language != language:

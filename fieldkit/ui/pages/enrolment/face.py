@@ -116,7 +116,7 @@ class FaceCapturePage(QWidget):
         side.addStretch(1)
         side_box = QWidget()
         side_box.setLayout(side)
-        side_box.setFixedWidth(240)
+        side_box.setMaximumWidth(380)   # as wide as its buttons need (Vietnamese labels are long), no wider
         preview = QVBoxLayout()
         preview.addWidget(self.alert)
         preview.addWidget(self.view, 1)

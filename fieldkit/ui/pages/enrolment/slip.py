@@ -14,10 +14,11 @@ from datetime import date, timedelta
 
 import segno
 from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 RESULT_DAYS = 7  # working days are policy; the default promise is a week, the officer can print again
+PREVIEW_HEIGHT = 430  # px: the on-screen slip fits the wizard's step area on a 1366×700 window
 WRAP = Qt.TextFlag.TextWordWrap
 
 
@@ -166,6 +167,21 @@ def print_slip(info: SlipInfo, printer) -> list[tuple[str, QRectF]]:
         p.end()
 
 
+def slip_image(info: SlipInfo, height: int = PREVIEW_HEIGHT) -> QImage:
+    """The slip as the printer gets it (A5, 12 mm margins), drawn in memory for the screen: nothing on disk."""
+    page_w, page_h, margin = 148.0, 210.0, 12.0
+    scale = 4 * height / page_h                      # drawn at 4× and reduced: legible small text
+    image = QImage(int(page_w * scale), int(page_h * scale), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    try:
+        m = margin * scale
+        paint_slip(p, info, QRectF(m, m, image.width() - 2 * m, image.height() - 2 * m))
+    finally:
+        p.end()
+    return image.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
+
+
 class SlipPage(QWidget):
     new_enrolment = Signal()
 
@@ -186,13 +202,19 @@ class SlipPage(QWidget):
         self.status.setObjectName("slipStatus")
         self.next_button = QPushButton()
         self.next_button.setObjectName("nextCitizen")
-        col = QVBoxLayout(self)
-        col.addWidget(self.title)
-        col.addWidget(self.text)
-        col.addWidget(self.print_button)
-        col.addWidget(self.status)
-        col.addWidget(self.next_button)
-        col.addStretch(1)
+        self.preview = QLabel()
+        self.preview.setObjectName("slipPreview")
+        self.preview.setStyleSheet("border: 1px solid #999;")
+        actions = QVBoxLayout()
+        actions.addWidget(self.title)
+        actions.addWidget(self.text)
+        actions.addWidget(self.print_button)
+        actions.addWidget(self.status)
+        actions.addWidget(self.next_button)
+        actions.addStretch(1)
+        row = QHBoxLayout(self)
+        row.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(actions, 1)
         self.print_button.clicked.connect(self.print_dialog)
         self.next_button.clicked.connect(self.new_enrolment)
         self.retranslate()
@@ -218,7 +240,11 @@ class SlipPage(QWidget):
         if self.info is None:
             self.text.clear()
             self.status.clear()
+            self.preview.clear()
+            self.preview.hide()
             return
+        self.preview.setPixmap(QPixmap.fromImage(slip_image(self.info)))   # re-drawn in the language on screen
+        self.preview.show()
         self.text.setText(self.tr("Receipt number %1 — come back on %2.").replace("%1", self.info.receipt_number)
                           .replace("%2", f"{self.info.appointment:%d/%m/%Y}"))
         self.status.setText(self.tr("The slip was sent to the printer.") if self._printed else "")
