@@ -248,3 +248,22 @@ def test_face_quality_reads_on_the_0_to_100_scale(qtbot, window):
     assert f"{quality:.0f} / 100" in wiz.review.details.text()
     assert face_quality_text(87.5) == "88 / 100" and face_quality_text(None) == "—"
     wiz.leave()
+
+
+@pytest.mark.slow
+def test_a_camera_unplugged_before_the_face_step_is_reported_on_entering_it(qtbot, window):
+    from fieldkit.ui.devices import simulator_of
+    from fieldkit.ui.messages import device_health_message
+    from tests.ui.test_wizard_citizens import FORM
+    log_in(qtbot, window, "off")
+    start_session(qtbot, window)
+    wiz = to_face(qtbot, window)
+    devices, spec = window.ctx.devices, TEST_DEVICES["camera"]
+    wiz.go(FORM)                                        # the officer went back to the form (preview stopped)
+    simulator_of(devices.get(spec)).faults.set(unplugged=True)
+    wiz.go(FACE)                                        # the stream starts again and finds no camera
+    qtbot.waitUntil(lambda: wiz.face.alert.isVisible(), timeout=WAIT)
+    assert wiz.face.view._image is None and wiz.face.view._message == device_health_message("disconnected")
+    simulator_of(devices.get(spec)).faults.set(unplugged=False)
+    qtbot.waitUntil(lambda: wiz.face.alert.isHidden(), timeout=WAIT)
+    wiz.leave()

@@ -180,6 +180,8 @@ class FaceCapturePage(QWidget):
         self._show_slot()
         spec = self.ctx.settings.camera
         self.alert.set_spec(spec)
+        if not self.alert.live:   # unplugged before the step was opened: say so instead of "opening"
+            self._live_changed(False)
         self.ctx.devices.open(spec, on_ready=self._camera_ready,
                               on_error=lambda e: self.view.set_message(self.tr("Camera error: %1")
                                                                        .replace("%1", user_message(e))))
