@@ -267,3 +267,15 @@ def test_a_camera_unplugged_before_the_face_step_is_reported_on_entering_it(qtbo
     simulator_of(devices.get(spec)).faults.set(unplugged=False)
     qtbot.waitUntil(lambda: wiz.face.alert.isHidden(), timeout=WAIT)
     wiz.leave()
+
+
+def test_a_failed_save_or_blocked_submit_is_one_vietnamese_sentence(qtbot, window):
+    from tests.ui.test_vietnamese_text import english_or_raw
+    wiz = window.wizard
+    wiz.controller._save_failed(OSError(28, "No space left on device", "/var/lib/fieldkit/records.sqlite3"))
+    text = wiz.message.text()
+    assert text and not english_or_raw(text) and "/var/lib" not in text and "Errno" not in text, text
+    wiz.controller.submit()                               # an empty record cannot be submitted: say why in words
+    text = wiz.message.text()
+    assert "⛔" in text and not english_or_raw(text), text
+    assert "required" not in text and "dob." not in text                     # no validation codes
