@@ -57,6 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("token_module", "", str, "PKCS#11 library of the supervisors' signing tokens (e.g. the vendor's .so); empty: no tokens."),
     Setting("token_label", "", str, "Label of the signing token to use; empty: the only token plugged in."),
     Setting("token_slot", -1, int, "PKCS#11 slot id of the signing token; -1: any slot."),
+    Setting("issuing_unit", "", str, "Police unit printed on the appointment slip (e.g. Công an xã Ea Tu); empty: \"Công an\" + the session's commune."),
     Setting("log_level", "INFO", str, "Log level for the kit's log file.", ("DEBUG", "INFO", "WARNING", "ERROR")),
 )
 

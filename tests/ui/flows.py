@@ -49,9 +49,10 @@ def key(widget, k=Qt.Key.Key_Return) -> None:
     QTest.keyClick(widget, k)
 
 
-def records_for_review(data, count: int, captures: dict[int, dict] | None = None) -> list[str]:
+def records_for_review(data, count: int, captures: dict | None = None) -> list[str]:
     """`count` synthetic adults submitted for review by the officer (no photos or prints: list and detail tests);
-    `captures` gives the capture metadata of some of them by index. Record ids in order."""
+    `captures` gives the capture metadata (fieldkit.enrolment.capture_meta.CaptureMetadata) of some of them by
+    index. Record ids in order."""
     from drivers.qr.people import synthetic_person
     from fieldkit.domain.dates import PartialDate
     from fieldkit.domain.record import Demographics, EnrolmentRecord, Residence

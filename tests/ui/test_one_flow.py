@@ -41,7 +41,7 @@ def demo_packet(tmp_path, monkeypatch):
     from fieldkit.demo.summary import DemoSummary
     from fieldkit.enrolment.service import EnrolmentService
     from fieldkit.packets.envelope import generate_hub_keys
-    from fieldkit.security import crypto
+    from fieldkit.security import crypto, keystore
     from fieldkit.security.hub_keys import store_hub_keys
     from fieldkit.settings import load_settings
 
@@ -53,8 +53,12 @@ def demo_packet(tmp_path, monkeypatch):
     data_dir.mkdir()
     login = kit_setup.ensure_kit(data_dir, env={"FIELDKIT_PASSPHRASE": "demo-parity-pass-1"})
     hub = generate_hub_keys("x25519")
-    store_hub_keys(data_dir, hub_url="http://127.0.0.1:9", signing_public_key=hub[3],
-                   hpke_public_keys={"x25519": hub[1]})
+    supervisor = keystore.unlock(data_dir, kit_setup.SUPERVISOR, login.passphrase)
+    try:   # the kit seals its hub keys with its device key (an unsealed keys/hub.json is refused)
+        store_hub_keys(data_dir, hub_url="http://127.0.0.1:9", signing_public_key=hub[3],
+                       hpke_public_keys={"x25519": hub[1]}, signer=supervisor)
+    finally:
+        supervisor.lock()
     settings = load_settings(data_dir, environ={}).with_overrides(**TEST_DEVICES)
     summary = DemoSummary()
     run_village(DemoOptions(citizens=1, seed=seed, today=today), data_dir, settings, login, summary)

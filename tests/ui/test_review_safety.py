@@ -81,11 +81,12 @@ def test_batch_approves_only_opened_records_after_confirmation_and_keeps_no_sele
 
 
 def test_duplicate_band_opens_the_other_record_and_lists_the_best_match_per_modality(qtbot, window, kit_dir):
+    from fieldkit.enrolment.capture_meta import CaptureMetadata, DuplicateHit
     earlier = records_for_review(kit_dir, 1)[0]
-    found = [{"record_id": earlier, "modality": "face", "score": 0.41 + i / 100, "threshold": 0.4, "detail": ""}
-             for i in range(10)]
-    found.append({"record_id": earlier, "modality": "fingerprint", "score": 61.0, "threshold": None, "detail": ""})
-    later = records_for_review(kit_dir, 1, captures={0: {"duplicates": found}})[0]
+    found = [DuplicateHit(earlier, "face", 0.41 + i / 100, 0.4, "") for i in range(10)]
+    # Stored without its threshold (as records saved before the search recorded one): shown as "—", not 0.00.
+    found.append(DuplicateHit(earlier, "fingerprint", 61.0, None, ""))  # type: ignore[arg-type]
+    later = records_for_review(kit_dir, 1, captures={0: CaptureMetadata(duplicates=found)})[0]
     log_in(qtbot, window, "sup")
     detail = window.review_detail
     with qtbot.waitSignal(detail.viewed, timeout=WAIT):

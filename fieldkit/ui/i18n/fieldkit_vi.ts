@@ -4,240 +4,268 @@
 <context>
     <name>DemographicsForm</name>
     <message>
-        <location filename="../pages/enrolment/form.py" line="137"/>
+        <location filename="../pages/enrolment/form.py" line="147"/>
         <source>Full birth name</source>
         <translation>Họ, chữ đệm và tên khai sinh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="137"/>
+        <location filename="../pages/enrolment/form.py" line="147"/>
         <source>Other names (comma between names)</source>
         <translation>Tên gọi khác (cách nhau bằng dấu phẩy)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="138"/>
+        <location filename="../pages/enrolment/form.py" line="148"/>
         <source>Personal ID number (12 digits)</source>
         <translation>Số định danh cá nhân (12 chữ số)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="138"/>
+        <location filename="../pages/enrolment/form.py" line="148"/>
         <source>Old CMND number (9 digits)</source>
         <translation>Số CMND cũ (9 chữ số)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="139"/>
+        <location filename="../pages/enrolment/form.py" line="149"/>
         <source>Date of birth (DD/MM/YYYY, MM/YYYY or YYYY)</source>
         <translation>Ngày sinh (NN/TT/NNNN, TT/NNNN hoặc NNNN)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="139"/>
+        <location filename="../pages/enrolment/form.py" line="149"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="140"/>
+        <location filename="../pages/enrolment/form.py" line="150"/>
         <source>Ethnicity</source>
         <translation>Dân tộc</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="140"/>
+        <location filename="../pages/enrolment/form.py" line="150"/>
         <source>Religion</source>
         <translation>Tôn giáo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="140"/>
+        <location filename="../pages/enrolment/form.py" line="150"/>
         <source>Nationality</source>
         <translation>Quốc tịch</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="141"/>
+        <location filename="../pages/enrolment/form.py" line="151"/>
         <source>Place of birth registration (province)</source>
         <translation>Nơi đăng ký khai sinh (tỉnh, thành phố)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="142"/>
+        <location filename="../pages/enrolment/form.py" line="152"/>
         <source>Residence: province</source>
         <translation>Nơi cư trú: tỉnh, thành phố</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="142"/>
+        <location filename="../pages/enrolment/form.py" line="152"/>
         <source>Residence: commune</source>
         <translation>Nơi cư trú: xã, phường</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="143"/>
+        <location filename="../pages/enrolment/form.py" line="153"/>
         <source>Residence: village, house number</source>
         <translation>Nơi cư trú: thôn, buôn, số nhà</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="143"/>
+        <location filename="../pages/enrolment/form.py" line="153"/>
         <source>Home town (quê quán)</source>
         <translation>Quê quán</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="144"/>
+        <location filename="../pages/enrolment/form.py" line="154"/>
         <source>Legal representative (under 14): name</source>
         <translation>Người đại diện (dưới 14 tuổi): họ tên</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="145"/>
+        <location filename="../pages/enrolment/form.py" line="155"/>
         <source>Representative&apos;s personal ID</source>
         <translation>Số định danh của người đại diện</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="146"/>
+        <location filename="../pages/enrolment/form.py" line="156"/>
         <source>Relationship (father, mother, guardian)</source>
         <translation>Quan hệ (cha, mẹ, người giám hộ)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="146"/>
+        <location filename="../pages/enrolment/form.py" line="156"/>
         <source>Mobile phone</source>
         <translation>Số điện thoại di động</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="151"/>
+        <location filename="../pages/enrolment/form.py" line="161"/>
         <source>— choose —</source>
         <translation>— chọn —</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="152"/>
+        <location filename="../pages/enrolment/form.py" line="162"/>
         <source>Male</source>
         <translation>Nam</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="153"/>
+        <location filename="../pages/enrolment/form.py" line="163"/>
         <source>Female</source>
         <translation>Nữ</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="154"/>
+        <location filename="../pages/enrolment/form.py" line="164"/>
         <source>Old card (QR code)</source>
         <translation>Thẻ cũ (mã QR)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="155"/>
+        <location filename="../pages/enrolment/form.py" line="165"/>
         <source>Scan the card&apos;s QR</source>
         <translation>Quét mã QR trên thẻ</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="156"/>
+        <location filename="../pages/enrolment/form.py" line="166"/>
         <source>…or paste the QR text here</source>
         <translation>…hoặc dán nội dung mã QR vào đây</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="157"/>
+        <location filename="../pages/enrolment/form.py" line="167"/>
         <source>Use this text</source>
         <translation>Dùng nội dung này</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="285"/>
+        <location filename="../pages/enrolment/form.py" line="320"/>
         <source>Opening the QR reader…</source>
         <translation>Đang mở máy đọc mã QR…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="289"/>
+        <location filename="../pages/enrolment/form.py" line="324"/>
         <source>Hold the card&apos;s QR code under the reader…</source>
         <translation>Đưa mã QR trên thẻ vào dưới máy đọc…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="292"/>
+        <location filename="../pages/enrolment/form.py" line="327"/>
         <source>No code was read. Try again.</source>
         <translation>Chưa đọc được mã. Hãy thử lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="297"/>
+        <location filename="../pages/enrolment/form.py" line="332"/>
         <source>The QR reader failed: %1</source>
         <translation>Máy đọc mã QR bị lỗi: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="304"/>
+        <location filename="../pages/enrolment/form.py" line="339"/>
         <source>This is not an ID card QR: %1</source>
         <translation>Đây không phải mã QR của thẻ căn cước: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/form.py" line="308"/>
+        <location filename="../pages/enrolment/form.py" line="347"/>
         <source>Filled in from the card. Check every field with the citizen.</source>
         <translation>Đã điền từ thẻ. Hãy cùng người dân kiểm tra từng mục.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="357"/>
+        <source>The scanner garbled the text and it was repaired: check it against the card.</source>
+        <translation>Máy đọc làm sai chữ và đã được sửa lại: hãy đối chiếu với thẻ.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="359"/>
+        <source>The old CMND number on the card is not 9 digits; it was left out.</source>
+        <translation>Số CMND cũ trên thẻ không đủ 9 chữ số nên đã bỏ qua.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="361"/>
+        <source>Letters of the address were lost in the code (? or �): check it against the card.</source>
+        <translation>Một số chữ của địa chỉ bị mất trong mã (? hoặc �): hãy đối chiếu với thẻ.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/form.py" line="362"/>
+        <source>Check the fields filled from the card against the card itself.</source>
+        <translation>Hãy đối chiếu các trường điền từ thẻ với chính thẻ.</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentController</name>
+    <message>
+        <location filename="../pages/enrolment/controller.py" line="165"/>
+        <source>The record still has errors: go back and correct what is marked ⛔.</source>
+        <translation>Hồ sơ còn lỗi: hãy quay lại sửa các mục có dấu ⛔.</translation>
     </message>
 </context>
 <context>
     <name>EnrolmentWizard</name>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="95"/>
+        <location filename="../pages/enrolment/wizard.py" line="107"/>
         <source>Not saved: %1</source>
         <translation>Chưa lưu được: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="104"/>
+        <location filename="../pages/enrolment/wizard.py" line="117"/>
         <source>1 Information</source>
         <translation>1 Thông tin</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="104"/>
+        <location filename="../pages/enrolment/wizard.py" line="117"/>
         <source>2 Face</source>
         <translation>2 Ảnh mặt</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="104"/>
+        <location filename="../pages/enrolment/wizard.py" line="117"/>
         <source>3 Fingerprints</source>
         <translation>3 Vân tay</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="104"/>
+        <location filename="../pages/enrolment/wizard.py" line="117"/>
         <source>4 Check</source>
         <translation>4 Kiểm tra</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="105"/>
+        <location filename="../pages/enrolment/wizard.py" line="118"/>
         <source>5 Slip</source>
         <translation>5 Giấy hẹn</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="108"/>
+        <location filename="../pages/enrolment/wizard.py" line="121"/>
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="109"/>
+        <location filename="../pages/enrolment/wizard.py" line="122"/>
         <source>Next</source>
         <translation>Tiếp theo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="110"/>
+        <location filename="../pages/enrolment/wizard.py" line="123"/>
         <source>New citizen</source>
         <translation>Công dân mới</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="111"/>
+        <location filename="../pages/enrolment/wizard.py" line="124"/>
         <source>Discard this draft</source>
         <translation>Hủy bản nháp này</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="112"/>
+        <location filename="../pages/enrolment/wizard.py" line="125"/>
         <source>Yes, discard it</source>
         <translation>Đồng ý hủy</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="161"/>
+        <location filename="../pages/enrolment/wizard.py" line="176"/>
         <source>Returned by the supervisor: %1</source>
         <translation>Cán bộ phụ trách trả lại: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="197"/>
+        <location filename="../pages/enrolment/wizard.py" line="222"/>
         <source>Correct the fields marked ⛔ first.</source>
         <translation>Hãy sửa các mục có dấu ⛔ trước.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="201"/>
+        <location filename="../pages/enrolment/wizard.py" line="227"/>
         <source>The face photo has not been taken yet.</source>
         <translation>Chưa chụp ảnh mặt.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="205"/>
+        <location filename="../pages/enrolment/wizard.py" line="231"/>
         <source>Finish the fingerprints, or record why a finger cannot be printed.</source>
         <translation>Hãy lấy xong vân tay, hoặc ghi lý do ngón không lấy được.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="229"/>
+        <location filename="../pages/enrolment/wizard.py" line="255"/>
         <source>Saved (encrypted), version %1</source>
         <translation>Đã lưu (mã hóa), lần %1</translation>
     </message>
@@ -245,68 +273,68 @@
 <context>
     <name>FaceCapturePage</name>
     <message>
-        <location filename="../pages/enrolment/face.py" line="124"/>
+        <location filename="../pages/enrolment/face.py" line="133"/>
         <source>Face photo: the photo is taken by itself when the face is well placed</source>
         <translation>Ảnh mặt: máy tự chụp khi khuôn mặt ở đúng vị trí</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="125"/>
+        <location filename="../pages/enrolment/face.py" line="134"/>
         <source>Take the photo again</source>
         <translation>Chụp lại</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="126"/>
+        <location filename="../pages/enrolment/face.py" line="135"/>
         <source>Keep the best photo so far</source>
         <translation>Giữ ảnh tốt nhất đến lúc này</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="127"/>
+        <location filename="../pages/enrolment/face.py" line="136"/>
         <source>Why no photo can be taken</source>
         <translation>Lý do không chụp được ảnh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="128"/>
+        <location filename="../pages/enrolment/face.py" line="137"/>
         <source>Record: no photo possible</source>
         <translation>Ghi nhận: không chụp được ảnh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="145"/>
+        <location filename="../pages/enrolment/face.py" line="156"/>
         <source>Photo kept by the officer (quality %1 / 100); the supervisor sees which checks it failed.</source>
         <translation>Ảnh do cán bộ giữ lại (chất lượng %1 / 100); cán bộ phụ trách sẽ thấy các tiêu chí chưa đạt.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="148"/>
+        <location filename="../pages/enrolment/face.py" line="159"/>
         <source>Photo taken (quality %1 / 100).</source>
         <translation>Đã chụp ảnh (chất lượng %1 / 100).</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="151"/>
+        <location filename="../pages/enrolment/face.py" line="162"/>
         <source>No photo: %1</source>
         <translation>Không có ảnh: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="154"/>
+        <location filename="../pages/enrolment/face.py" line="165"/>
         <source>Ask the citizen to look straight at the camera.</source>
         <translation>Mời người dân nhìn thẳng vào máy ảnh.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="168"/>
+        <location filename="../pages/enrolment/face.py" line="179"/>
         <source>Opening the camera…</source>
         <translation>Đang mở máy ảnh…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="172"/>
+        <location filename="../pages/enrolment/face.py" line="186"/>
         <source>Camera error: %1</source>
         <translation>Lỗi máy ảnh: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="200"/>
-        <location filename="../pages/enrolment/face.py" line="203"/>
+        <location filename="../pages/enrolment/face.py" line="225"/>
+        <location filename="../pages/enrolment/face.py" line="228"/>
         <source>No face has been seen yet.</source>
         <translation>Chưa nhìn thấy khuôn mặt nào.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/face.py" line="208"/>
+        <location filename="../pages/enrolment/face.py" line="233"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
@@ -314,77 +342,82 @@
 <context>
     <name>FingerCapturePage</name>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="117"/>
+        <location filename="../pages/enrolment/fingers.py" line="119"/>
         <source>Fingerprints: four right, four left, both thumbs, then each finger rolled</source>
         <translation>Vân tay: bốn ngón phải, bốn ngón trái, hai ngón cái, rồi lăn từng ngón</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="118"/>
+        <location filename="../pages/enrolment/fingers.py" line="120"/>
         <source>Scan (Enter)</source>
         <translation>Quét (Enter)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="119"/>
+        <location filename="../pages/enrolment/fingers.py" line="121"/>
         <source>Keep the best try and go on</source>
         <translation>Giữ lần tốt nhất và làm tiếp</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="120"/>
+        <location filename="../pages/enrolment/fingers.py" line="122"/>
         <source>A finger cannot be printed</source>
         <translation>Ngón tay không lấy được vân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="121"/>
+        <location filename="../pages/enrolment/fingers.py" line="123"/>
         <source>Reason, e.g. lost in an accident</source>
         <translation>Lý do, ví dụ: mất ngón do tai nạn</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="122"/>
+        <location filename="../pages/enrolment/fingers.py" line="124"/>
         <source>Record</source>
         <translation>Ghi nhận</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="201"/>
+        <location filename="../pages/enrolment/fingers.py" line="203"/>
         <source>All fingerprints are done.</source>
         <translation>Đã lấy xong vân tay.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="210"/>
+        <location filename="../pages/enrolment/fingers.py" line="212"/>
         <source>Place flat on the scanner: %1</source>
         <translation>Đặt phẳng lên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="211"/>
+        <location filename="../pages/enrolment/fingers.py" line="213"/>
         <source>Roll on the scanner: %1</source>
         <translation>Lăn trên máy quét: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="212"/>
+        <location filename="../pages/enrolment/fingers.py" line="214"/>
         <source>try %1 of %2</source>
         <translation>lần %1/%2</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="240"/>
+        <location filename="../pages/enrolment/fingers.py" line="242"/>
         <source>Scanning…</source>
         <translation>Đang quét…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="261"/>
+        <location filename="../pages/enrolment/fingers.py" line="262"/>
         <source>The scan failed: %1</source>
         <translation>Quét không được: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="283"/>
+        <location filename="../pages/enrolment/fingers.py" line="284"/>
         <source>Quality %1 is too low. %2 Scan again.</source>
         <translation>Chất lượng %1 còn thấp. %2 Quét lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="299"/>
+        <location filename="../pages/enrolment/fingers.py" line="306"/>
+        <source>Scan again: the best quality so far is below %1; %2 more tries first.</source>
+        <translation>Hãy quét lại: chất lượng tốt nhất đến giờ dưới %1; cần quét thêm %2 lần nữa.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/fingers.py" line="315"/>
         <source>Kept: quality %1 after %2 tries.</source>
         <translation>Đã giữ: chất lượng %1 sau %2 lần.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/fingers.py" line="316"/>
+        <location filename="../pages/enrolment/fingers.py" line="332"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
     </message>
@@ -1743,6 +1776,7 @@
     </message>
     <message>
         <location filename="../pages/enrolment/review.py" line="100"/>
+        <location filename="../pages/enrolment/review.py" line="102"/>
         <source>Face photo</source>
         <translation>Ảnh chân dung</translation>
     </message>
@@ -1752,12 +1786,17 @@
         <translation>Không có: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="111"/>
+        <location filename="../pages/enrolment/review.py" line="102"/>
+        <source>quality %1 / 100</source>
+        <translation>chất lượng %1 / 100</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/review.py" line="113"/>
         <source>Returned by the supervisor: change what the supervisor asked for before sending it again.</source>
         <translation>Hồ sơ bị trả lại: hãy sửa theo yêu cầu của cán bộ phụ trách trước khi gửi lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="123"/>
+        <location filename="../pages/enrolment/review.py" line="125"/>
         <source>Sending…</source>
         <translation>Đang gửi…</translation>
     </message>
@@ -1856,82 +1895,127 @@
 <context>
     <name>Slip</name>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="65"/>
-        <source>Appointment slip</source>
-        <translation>Giấy hẹn trả kết quả</translation>
-    </message>
-    <message>
-        <location filename="../pages/enrolment/slip.py" line="90"/>
+        <location filename="../pages/enrolment/slip.py" line="112"/>
         <source>APPOINTMENT SLIP FOR THE RESULT</source>
         <translation>GIẤY HẸN TRẢ KẾT QUẢ</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="94"/>
+        <location filename="../pages/enrolment/slip.py" line="114"/>
         <source>Receipt number: %1</source>
         <translation>Số biên nhận: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="97"/>
+        <location filename="../pages/enrolment/slip.py" line="119"/>
         <source>Full name</source>
         <translation>Họ và tên</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="97"/>
+        <location filename="../pages/enrolment/slip.py" line="120"/>
+        <source>Personal ID number</source>
+        <translation>Số định danh cá nhân</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="121"/>
+        <source>not issued yet</source>
+        <translation>chưa được cấp</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="122"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="98"/>
+        <location filename="../pages/enrolment/slip.py" line="123"/>
+        <source>Place of residence</source>
+        <translation>Nơi cư trú</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="124"/>
         <source>Application received at</source>
         <translation>Nơi tiếp nhận hồ sơ</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="99"/>
+        <location filename="../pages/enrolment/slip.py" line="125"/>
         <source>Received on</source>
         <translation>Ngày tiếp nhận</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="99"/>
-        <source>Receiving officer</source>
-        <translation>Cán bộ tiếp nhận</translation>
+        <location filename="../pages/enrolment/slip.py" line="126"/>
+        <source>Receiving officer (kit account)</source>
+        <translation>Cán bộ tiếp nhận (tài khoản trên máy)</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="100"/>
+        <location filename="../pages/enrolment/slip.py" line="127"/>
         <source>Come back for the result on</source>
         <translation>Hẹn trả kết quả vào ngày</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="110"/>
+        <location filename="../pages/enrolment/slip.py" line="135"/>
         <source>Bring this slip when you come back. Keep it safe: the receipt number identifies your application.</source>
         <translation>Mang theo giấy hẹn này khi đến nhận kết quả. Giữ cẩn thận: số biên nhận xác định hồ sơ của bạn.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="140"/>
+        <source>Applicant</source>
+        <translation>Người nộp hồ sơ</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="141"/>
+        <source>Receiving officer</source>
+        <translation>Cán bộ tiếp nhận</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="147"/>
+        <source>(signature and full name)</source>
+        <translation>(Ký, ghi rõ họ tên)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="160"/>
+        <source>Appointment slip</source>
+        <translation>Giấy hẹn trả kết quả</translation>
     </message>
 </context>
 <context>
     <name>SlipPage</name>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="141"/>
+        <location filename="../pages/enrolment/slip.py" line="223"/>
         <source>Sent for review. Give the citizen the appointment slip.</source>
         <translation>Đã gửi duyệt. Hãy đưa giấy hẹn cho người dân.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="142"/>
-        <source>Save the slip as PDF for printing…</source>
-        <translation>Lưu giấy hẹn thành PDF để in…</translation>
+        <location filename="../pages/enrolment/slip.py" line="224"/>
+        <source>Print the appointment slip…</source>
+        <translation>In giấy hẹn…</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="143"/>
+        <location filename="../pages/enrolment/slip.py" line="225"/>
         <source>Next citizen</source>
         <translation>Người tiếp theo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="160"/>
+        <location filename="../pages/enrolment/slip.py" line="248"/>
         <source>Receipt number %1 — come back on %2.</source>
         <translation>Số biên nhận %1 — hẹn trả kết quả ngày %2.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/slip.py" line="168"/>
-        <source>Save the slip</source>
-        <translation>Lưu giấy hẹn</translation>
+        <location filename="../pages/enrolment/slip.py" line="250"/>
+        <source>The slip was sent to the printer.</source>
+        <translation>Đã gửi giấy hẹn đến máy in.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="264"/>
+        <source>Print the appointment slip</source>
+        <translation>In giấy hẹn trả kết quả</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="268"/>
+        <source>Choose a printer: the slip is not saved to a file (it holds personal data).</source>
+        <translation>Hãy chọn máy in: giấy hẹn không được lưu thành tệp (có thông tin cá nhân).</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/slip.py" line="273"/>
+        <source>The printer could not be used. Check that it is on and connected.</source>
+        <translation>Không dùng được máy in. Kiểm tra máy in đã bật và đã kết nối.</translation>
     </message>
 </context>
 <context>

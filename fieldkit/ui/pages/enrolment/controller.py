@@ -18,6 +18,7 @@ from fieldkit.domain.record import Residence, Session
 from fieldkit.enrolment.flow import EnrolmentFlow
 from fieldkit.enrolment.submission import save_snapshot, submit_snapshot
 from fieldkit.ui.context import AppContext
+from fieldkit.ui.messages import user_message
 
 AUTOSAVE_DELAY_MS = 600
 
@@ -147,7 +148,7 @@ class EnrolmentController(QObject):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
-        self.save_failed.emit(str(exc))
+        self.save_failed.emit(user_message(exc))   # one translated sentence, never the raw exception text
         self._save_set_aside()
 
     @property
@@ -161,7 +162,7 @@ class EnrolmentController(QObject):
 
         The service moves the record's status; this object never does."""
         if not self.flow.can_submit():
-            self.save_failed.emit(", ".join(self.flow.blocking()))
+            self.save_failed.emit(self.tr("The record still has errors: go back and correct what is marked ⛔."))
             return
         self._timer.stop()
         self._saving, self._dirty = True, False

@@ -16,6 +16,8 @@ import cv2
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from fieldkit.ui.messages import device_health_message, user_message
+from fieldkit.ui.widgets.device_alert import DeviceAlert
 from fieldkit.ui.widgets.frame_view import FrameView
 from fieldkit.ui.widgets.images import pixmap_from_bytes, qimage_from_array
 
@@ -84,8 +86,11 @@ class FaceCapturePage(QWidget):
         self.title.setObjectName("stepTitle")
         self.view = FrameView()
         self.view.setObjectName("facePreview")
+        # An unplugged or frozen camera: a red line above the preview, and no stale frame or advice under it.
+        self.alert = DeviceAlert(ctx.devices, ctx.settings.camera)
+        self.alert.live_changed.connect(self._live_changed)
         self.result = QLabel()
-        self.result.setFixedSize(160, 205)
+        self.result.setFixedSize(144, 185)   # the portrait's 3:4 (ICAO), small beside the preview
         self.result.setScaledContents(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -111,11 +116,15 @@ class FaceCapturePage(QWidget):
         side.addStretch(1)
         side_box = QWidget()
         side_box.setLayout(side)
-        side_box.setFixedWidth(240)
+        side_box.setMaximumWidth(380)   # as wide as its buttons need (Vietnamese labels are long), no wider
+        preview = QVBoxLayout()
+        preview.addWidget(self.alert)
+        preview.addWidget(self.view, 1)
         row = QHBoxLayout()
-        row.addWidget(self.view, 1)
+        row.addLayout(preview, 1)
         row.addWidget(side_box)
         col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)   # the wizard's frame has the margins: 1366×700 has no pixel to spare
         col.addWidget(self.title)
         col.addLayout(row, 1)
         self.retranslate()
@@ -128,6 +137,8 @@ class FaceCapturePage(QWidget):
         self.exc_button.setText(self.tr("Record: no photo possible"))
         self.view.language = self.ctx.language
         self._show_slot()
+        if not self.alert.live:
+            self._live_changed(False)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
         if event.type() == QEvent.Type.LanguageChange:
@@ -168,17 +179,31 @@ class FaceCapturePage(QWidget):
         self.view.set_message(self.tr("Opening the camera…"))
         self._show_slot()
         spec = self.ctx.settings.camera
+        self.alert.set_spec(spec)
+        if not self.alert.live:   # unplugged before the step was opened: say so instead of "opening"
+            self._live_changed(False)
         self.ctx.devices.open(spec, on_ready=self._camera_ready,
-                              on_error=lambda e: self.view.set_message(self.tr("Camera error: %1").replace("%1", str(e))))
+                              on_error=lambda e: self.view.set_message(self.tr("Camera error: %1")
+                                                                       .replace("%1", user_message(e))))
 
     def _camera_ready(self, camera) -> None:
         self.camera = camera
         self.feed = FaceFeed()
-        self.feed.frame.connect(self.view.show_frame)
+        self.feed.frame.connect(self._show_frame)
         self.feed.captured.connect(self._captured)
         if self.controller.flow.face_done():
             self.feed.hold()  # already have a photo (or an exception): preview only until "take again"
         camera.start_stream(self.feed, fps=10)
+
+    def _show_frame(self, image, overlay) -> None:
+        if self.alert.live:   # a frame queued before the camera went away is not painted over the warning
+            self.view.show_frame(image, overlay)
+
+    def _live_changed(self, live: bool) -> None:
+        """The camera stopped delivering (or came back): never leave its last frame and advice on screen."""
+        self.view.clear()
+        self.view.set_message("" if live else device_health_message(self.ctx.devices.health.get(self.alert.spec,
+                                                                                                 "ok")))
 
     def stop(self) -> None:
         """Called when the page is left: stop the stream (joins its threads); the camera stays open."""

@@ -19,6 +19,7 @@ from fieldkit.domain.fingers import CAPTURE_PLAN, Finger, FingerStatus, Slap
 from fieldkit.enrolment.prints import Attempt, assess_capture
 from fieldkit.ui.bridge import FutureWatcher
 from fieldkit.ui.devices import present_to_simulator
+from fieldkit.ui.messages import user_message
 from fieldkit.ui.names import finger_name, finger_status_name, slap_name
 from fieldkit.ui.widgets.hand_diagram import HandDiagram
 from fieldkit.ui.widgets.images import qimage_from_array
@@ -101,6 +102,7 @@ class FingerCapturePage(QWidget):
         top.addLayout(left, 1)
         top.addLayout(side)
         col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)   # the wizard's frame has the margins: 1366×700 has no pixel to spare
         col.addWidget(self.title)
         col.addLayout(top, 1)
         col.addWidget(self.exc_box)
@@ -204,7 +206,7 @@ class FingerCapturePage(QWidget):
             self.keep_button.setEnabled(False)
             return
         self.capture_button.setEnabled(not self.busy)
-        self.keep_button.setEnabled(bool(self.attempts) and not self.busy)
+        self.keep_button.setEnabled(self.may_keep() and not self.busy)
         self.hands.set_current(self.step_fingers(step))
         what = slap_name(step) if isinstance(step, Slap) else finger_name(step)
         verb = self.tr("Place flat on the scanner: %1") if isinstance(step, Slap) else \
@@ -257,8 +259,7 @@ class FingerCapturePage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
-        problem = f"{exc} {getattr(exc, 'hint', '')}".strip()
-        self._say(lambda: self.tr("The scan failed: %1").replace("%1", problem))
+        self._say(lambda: self.tr("The scan failed: %1").replace("%1", user_message(exc)))
         self.show_step()
 
     def _spec(self, step) -> str:
@@ -286,10 +287,25 @@ class FingerCapturePage(QWidget):
         self.show_step()
         self.capture_button.setFocus()
 
+    def may_keep(self) -> bool:
+        """The officer may keep the best try early only once it is good enough or every retry has been made:
+        a print of quality 25 is not kept after one try."""
+        if not self.attempts:
+            return False
+        best = max(a.score for a in self.attempts)
+        return best >= self.ctx.settings.fingerprint_quality_min or \
+            len(self.attempts) >= self.ctx.settings.fingerprint_max_tries
+
     def keep_best(self) -> None:
         """Keep the best try of this step now (the officer decides) and move to the next step."""
         step = self.step
         if step is None or not self.attempts:
+            return
+        if not self.may_keep():
+            left = self.ctx.settings.fingerprint_max_tries - len(self.attempts)
+            self._say(lambda: self.tr("Scan again: the best quality so far is below %1; %2 more tries first.")
+                      .replace("%1", str(self.ctx.settings.fingerprint_quality_min)).replace("%2", str(left)))
+            self.capture_button.setFocus()
             return
         tries = len(self.attempts)
         best = self.flow.keep_best(self._spec(step))

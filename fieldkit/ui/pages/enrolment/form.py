@@ -1,23 +1,27 @@
 """Demographics: prefill from the old card's QR (reader or pasted text), then the form with live validation.
 
 Validation messages come from the domain (fieldkit.domain.validation, vi/en texts) and are shown under the
-field they concern, in the current language.
+field they concern, in the current language, once the officer has left the field (a blank form shows no ⛔
+before anything is typed), for every field the card filled, and for all fields after Next or when a saved
+draft is continued. Date and card-QR errors are the domain's texts in the current language
+(fieldkit.domain.messages.localized), re-rendered on a language switch.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
 from fieldkit.domain.card_qr import QrParseError, parse_card_qr
 from fieldkit.domain.dates import DateFormatError, parse_partial_date
 from fieldkit.domain.ethnicities import ETHNIC_GROUPS
-from fieldkit.domain.messages import render
+from fieldkit.domain.messages import localized, render
 from fieldkit.domain.names import normalize_name
 from fieldkit.domain.record import Guardian, Sex
 from fieldkit.domain.units import find_province, provinces
 from fieldkit.ui.bridge import FutureWatcher
+from fieldkit.ui.messages import user_message
 from fieldkit.ui.widgets.search_combo import SearchCombo
 
 # Field keys (also the objectName suffix) → the validation paths they show.
@@ -41,7 +45,9 @@ class DemographicsForm(QWidget):
         super().__init__()
         self.controller, self.ctx = controller, ctx
         self._loading = False
-        self._dob_error = ""
+        self._dob_exc: DateFormatError | None = None   # the typed date that cannot be read, rendered per language
+        self._touched: set[str] = set()   # fields the officer has left (or the card filled): their issues show
+        self._show_all = False             # after Next, or a continued draft: every issue shows
         self.inputs: dict[str, QWidget] = {}
         self.issue_labels: dict[str, QLabel] = {}
         self.row_labels: dict[str, QLabel] = {}
@@ -69,6 +75,10 @@ class DemographicsForm(QWidget):
             widget = self._make_input(key)
             widget.setObjectName(f"field_{key}")
             self.inputs[key] = widget
+            for target in (widget, getattr(widget, "lineEdit", lambda: None)()):
+                if target is not None:
+                    target.setProperty("formKey", key)
+                    target.installEventFilter(self)
             issue = QLabel()
             issue.setObjectName("issueText")
             issue.setWordWrap(True)
@@ -222,14 +232,13 @@ class DemographicsForm(QWidget):
         d.other_names = [n for n in (normalize_name(x) for x in self.text("other_names").split(",")) if n]
         d.personal_id = t("personal_id") or None
         d.cmnd = t("cmnd") or None
-        self._dob_error = ""
+        self._dob_exc = None
         raw_dob = t("date_of_birth")
         try:
             d.date_of_birth = parse_partial_date(raw_dob) if raw_dob else None
         except DateFormatError as exc:
             d.date_of_birth = None
-            self._dob_error = render("dob.impossible" if exc.impossible else "dob.format", {"detail": str(exc)},
-                                     self.ctx.language)
+            self._dob_exc = exc
         d.sex = {1: Sex.MALE, 2: Sex.FEMALE}.get(self.inputs["sex"].currentIndex())
         d.ethnicity, d.religion, d.nationality = t("ethnicity"), t("religion"), t("nationality")
         d.birth_registration_province = t("birth_registration_province")
@@ -240,7 +249,28 @@ class DemographicsForm(QWidget):
         d.phone = t("phone") or None
 
     # -- issues ---------------------------------------------------------------------------------------
-    def show_issues(self, issues: list) -> None:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        """Leaving a field shows its messages (not a suggestion list opening over it)."""
+        if (event.type() == QEvent.Type.FocusOut and event.reason() != Qt.FocusReason.PopupFocusReason
+                and watched.property("formKey") and watched.property("formKey") not in self._touched):
+            self._touched.add(watched.property("formKey"))
+            self.show_issues(self.controller.issues)
+        return False
+
+    def show_all_issues(self) -> None:
+        """Next was pressed, or a saved draft is continued: every message shows, on every field."""
+        self._show_all = True
+        self.show_issues(self.controller.issues)
+
+    def dob_error(self) -> str:
+        """The typed date's problem in the current language ("" when it reads as a date)."""
+        exc, lang = self._dob_exc, self.ctx.language
+        if exc is None:
+            return ""
+        return render("dob.impossible" if exc.impossible else "dob.format", {"detail": localized(exc, lang)}, lang)
+
+    def field_issues(self, issues: list) -> tuple[dict[str, list[str]], list[str]]:
+        """Every message of the form by field key (and those of no one field), shown or not."""
         lang = self.ctx.language
         per_field: dict[str, list[str]] = {k: [] for k in FIELDS}
         general: list[str] = []
@@ -251,12 +281,17 @@ class DemographicsForm(QWidget):
             mark = "⛔ " if issue.is_error else "⚠ "
             key = self._field_for(issue.field)
             (per_field[key] if key else general).append(mark + text)
-        if self._dob_error:
-            per_field["date_of_birth"] = ["⛔ " + self._dob_error]
+        if self._dob_exc is not None:
+            per_field["date_of_birth"] = ["⛔ " + self.dob_error()]
+        return per_field, general
+
+    def show_issues(self, issues: list) -> None:
+        per_field, general = self.field_issues(issues)
         for key, label in self.issue_labels.items():
-            label.setText("\n".join(per_field[key]))
-            label.setVisible(bool(per_field[key]))
-        self.general_issues.setText("\n".join(general))
+            shown = per_field[key] if self._show_all or key in self._touched else []
+            label.setText("\n".join(shown))
+            label.setVisible(bool(shown))
+        self.general_issues.setText("\n".join(general) if self._show_all or self._touched else "")
 
     @staticmethod
     def _field_for(path: str) -> str | None:
@@ -269,7 +304,7 @@ class DemographicsForm(QWidget):
         return best
 
     def has_blocking_errors(self) -> bool:
-        return bool(self._dob_error or self.controller.form_errors())
+        return bool(self._dob_exc is not None or self.controller.form_errors())
 
     # -- card QR --------------------------------------------------------------------------------------
     def _qr_note(self, text_builder=None) -> None:
@@ -294,33 +329,52 @@ class DemographicsForm(QWidget):
         watcher.watch(reader.worker.submit(reader.read_code, 15.0))
 
     def _qr_failed(self, exc: BaseException) -> None:
-        self._qr_note(lambda: self.tr("The QR reader failed: %1").replace("%1", str(exc)))
+        self._qr_note(lambda: self.tr("The QR reader failed: %1").replace("%1", user_message(exc)))
 
     def apply_qr(self, payload: str) -> bool:
         try:
             prefill = parse_card_qr(payload)
         except QrParseError as exc:
-            problem = str(exc)
-            self._qr_note(lambda: self.tr("This is not an ID card QR: %1").replace("%1", problem))
+            problem = exc   # `exc` is unbound after the except block; the note re-renders on a language switch
+            self._qr_note(lambda: self.tr("This is not an ID card QR: %1")
+                          .replace("%1", localized(problem, self.ctx.language)))
             return False
         warnings = self.controller.flow.apply_card(prefill)   # CARD step of the flow
         self.load_record()
+        self._touched |= {key for key in FIELDS if self.text(key) and key != "sex" or
+                          key == "sex" and self.inputs["sex"].currentIndex() > 0}
+        self.show_issues(self.controller.issues)
         self._qr_note(lambda: "\n".join([self.tr("Filled in from the card. Check every field with the citizen."),
-                                          *warnings]))
+                                          *(self.card_warning(w) for w in warnings)])
+                      if self.controller.flow.prefilled_from_card else "")
         self.paste.clear()
         self.focus_first_issue()
         return True
 
+    def card_warning(self, text: str) -> str:
+        """A card reader warning (fieldkit.domain.card_qr, English) in the current language."""
+        if "mis-decoded" in text:
+            return self.tr("The scanner garbled the text and it was repaired: check it against the card.")
+        if "CMND" in text:
+            return self.tr("The old CMND number on the card is not 9 digits; it was left out.")
+        if "address" in text:
+            return self.tr("Letters of the address were lost in the code (? or �): check it against the card.")
+        return self.tr("Check the fields filled from the card against the card itself.")
+
     def reset(self) -> None:
-        """A new citizen: no card note, pasted text or date error of the previous one stays."""
+        """A new citizen: no card note, pasted text, date error or shown message of the previous one stays."""
+        self.paste.setFocus()   # first: the field the cursor was in is not "left" by the new citizen
         self._qr_note(lambda: "")
         self.paste.clear()
-        self._dob_error = ""
+        self._dob_exc = None
+        self._touched.clear()
+        self._show_all = False
 
     def focus_first_issue(self) -> None:
-        """Put the cursor where the officer has work to do: the first field with a message."""
+        """Put the cursor where the officer has work to do: the first field with a message (shown yet or not)."""
+        per_field, _general = self.field_issues(self.controller.issues)
         for key in FIELDS:
-            if self.issue_labels[key].isVisibleTo(self):
+            if per_field[key]:
                 self.inputs[key].setFocus()
                 return
         self.first_input().setFocus()

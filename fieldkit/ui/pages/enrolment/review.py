@@ -98,6 +98,8 @@ class ReviewPage(QWidget):
             rows.append((self.tr("Fingerprints"), self.tr("%1 of 10 fingers printed").replace("%1", str(captured))))
             if face.exception_reason:
                 rows.append((self.tr("Face photo"), self.tr("None: %1").replace("%1", face.exception_reason)))
+            elif face.quality is not None:
+                rows.append((self.tr("Face photo"), self.tr("quality %1 / 100").replace("%1", f"{face.quality:.0f}")))
         for f in Finger:
             slot = c.record.captures.rolled[f]
             if slot.status is not None and slot.status.needs_reason:

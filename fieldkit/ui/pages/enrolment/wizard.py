@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from fieldkit.enrolment.flow import Step
 from fieldkit.ui.pages.enrolment.controller import EnrolmentController
@@ -78,10 +79,21 @@ class EnrolmentWizard(QWidget):
         nav.addWidget(self.back_button)
         nav.addWidget(self.message, 1)
         nav.addWidget(self.next_button)
+        # The step content scrolls in its own frame, sized to the step shown: the wizard's own minimum height
+        # stays small, so the window's page frame never scrolls it and Back/Next and the error line stay on
+        # screen on a 1366×768 laptop (and 68 px less beside a desktop panel).
+        self.step_frame = QScrollArea()
+        self.step_frame.setObjectName("wizardStepFrame")
+        self.step_frame.setFrameShape(QFrame.Shape.NoFrame)
+        self.step_frame.setWidgetResizable(True)
+        self.step_frame.setWidget(self.stack)
+        self.stack.currentChanged.connect(self._fit_step)
         col = QVBoxLayout(self)
+        col.setContentsMargins(8, 4, 8, 4)
+        col.setSpacing(4)
         col.addLayout(bar)
         col.addWidget(self.return_note)
-        col.addWidget(self.stack, 1)
+        col.addWidget(self.step_frame, 1)
         col.addLayout(nav)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
@@ -98,6 +110,7 @@ class EnrolmentWizard(QWidget):
         self.discard_button.clicked.connect(self._ask_discard)
         self.discard_confirm.clicked.connect(self.discard)
         self.controller.discarded.connect(lambda _rid: self.begin())
+        self._fit_step(self.stack.currentIndex())
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -132,6 +145,8 @@ class EnrolmentWizard(QWidget):
         self.face.reset()
         self.fingers.reset()
         self.form.load_record()
+        if view is not None:
+            self.form.show_all_issues()   # a continued draft or returned record: its problems show at once
         self.review.confirm.setChecked(False)
         self.review.status.clear()
         self._saved_version = None
@@ -164,6 +179,15 @@ class EnrolmentWizard(QWidget):
     def current(self) -> int:
         return self.stack.currentIndex()
 
+    def _fit_step(self, index: int) -> None:
+        """Size the stack to the step shown (a stack is as tall as its tallest page otherwise), so only a step
+        taller than the screen scrolls, and that one from its top."""
+        for i in range(self.stack.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.stack.widget(i).setSizePolicy(policy, policy)
+        self.stack.updateGeometry()
+        self.step_frame.verticalScrollBar().setValue(0)
+
     def go(self, index: int) -> None:
         if self.current() == FACE and index != FACE:
             self.face.stop()
@@ -194,7 +218,9 @@ class EnrolmentWizard(QWidget):
             self.form.read_into_record()
             self.controller.changed()
             if self.form.has_blocking_errors():
+                self.form.show_all_issues()
                 self.message.setText(self.tr("Correct the fields marked ⛔ first."))
+                self.form.focus_first_issue()
                 return
         elif index == FACE:
             if not flow.face_done():

@@ -161,7 +161,7 @@ class ReviewDetailPage(QWidget):
                 (self.tr("Sex"), sex_name(d.sex.value if d.sex else "")),
                 (self.tr("Personal ID number"), d.personal_id or ""),
                 (self.tr("Residence"), f"{d.residence.commune}, {d.residence.province}"),
-                (self.tr("Face quality"), f"{face.quality:.2f}" if face.quality is not None else "—")]
+                (self.tr("Face quality"), face_quality_text(face.quality))]
         if v.note:
             rows.append((self.tr("Note"), v.note))
         self.details.setText("<table>" + "".join(f"<tr><td><b>{e(k)}</b>&nbsp;&nbsp;</td><td>{e(str(x))}</td></tr>"
@@ -287,6 +287,11 @@ def best_per_modality(found: list[dict]) -> list[dict]:
             best[m] = c
     order = {"fingerprint": 0, "face": 1}
     return sorted(best.values(), key=lambda c: (order.get(str(c.get("modality")), 2), -float(c.get("score") or 0)))
+
+
+def face_quality_text(quality) -> str:
+    """The portrait's quality on the prints' 0–100 scale (share of ICAO checks passed), "—" without a photo."""
+    return f"{float(quality):.0f} / 100" if isinstance(quality, (int, float)) else "—"
 
 
 def _score(value) -> str:
