@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fieldkit.domain.names import fold
 from fieldkit.domain.population import Dc01, RegistryStatus, VneidRequest
 from fieldkit.population.discrepancies import apply_registry, prefill_from_resident
 from fieldkit.population.resident import Resident
@@ -36,17 +37,20 @@ class RegistryDecision:
 
 def merge_prefill(demographics, resident: Resident) -> None:
     """Fill the form's EMPTY fields from the registry (a card read before keeps its values: the card is the
-    stronger proof); the residence too when none is entered yet. The officer then confirms each with the citizen."""
+    stronger proof); the residence when none is entered yet or it is the registry's commune. The officer then
+    confirms each with the citizen."""
     prefill = prefill_from_resident(resident)
     for name in _FILLABLE:
         if getattr(demographics, name) in (None, "", []):
             setattr(demographics, name, getattr(prefill, name))
     if not demographics.other_names:
         demographics.other_names = list(prefill.other_names)
-    res = demographics.residence
-    if not res.province and not res.commune:
-        res.province, res.commune = prefill.residence.province, prefill.residence.commune
-        res.street = res.street or prefill.residence.street
+    res, reg = demographics.residence, prefill.residence
+    if not res.commune or fold(res.commune) == fold(reg.commune):
+        # Empty, or the work session's commune with its village as a guess: the registry's household address
+        # is this citizen's (an old-units registry address gives no street: the officer asks).
+        res.province, res.commune = reg.province or res.province, reg.commune or res.commune
+        res.street = reg.street or ("" if reg.commune else res.street)
 
 
 def apply_decision(record, decision: RegistryDecision | None, card=None) -> None:

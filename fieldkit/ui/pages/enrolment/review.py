@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QScro
 
 from fieldkit.domain.fingers import Finger
 from fieldkit.ui.names import finger_name, finger_status_name, sex_name
+from fieldkit.ui.pages.enrolment.find import VneidBox, receipt_rows
 from fieldkit.ui.widgets.images import pixmap_from_bytes
 
 
@@ -44,6 +45,9 @@ class ReviewPage(QWidget):
         inner_col = QVBoxLayout(inner)
         inner_col.addLayout(row)
         inner_col.addWidget(self.problems)
+        self.vneid = VneidBox(controller)
+        inner_col.addWidget(self.vneid)
+        self.vneid.edited.connect(self.refresh)
         inner_col.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -98,6 +102,7 @@ class ReviewPage(QWidget):
             rows.append((self.tr("Fingerprints"), self.tr("%1 of 10 fingers printed").replace("%1", str(captured))))
             if face.exception_reason:
                 rows.append((self.tr("Face photo"), self.tr("None: %1").replace("%1", face.exception_reason)))
+        rows.extend(receipt_rows(self, c.flow))   # registry decision, corrections, VNeID request (CC01)
         for f in Finger:
             slot = c.record.captures.rolled[f]
             if slot.status is not None and slot.status.needs_reason:

@@ -17,16 +17,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, 
 from fieldkit.enrolment.flow import Step
 from fieldkit.ui.pages.enrolment.controller import EnrolmentController
 from fieldkit.ui.pages.enrolment.face import FaceCapturePage
+from fieldkit.ui.pages.enrolment.find import FindPage, registry_note
 from fieldkit.ui.pages.enrolment.fingers import FingerCapturePage
 from fieldkit.ui.pages.enrolment.form import DemographicsForm
 from fieldkit.ui.pages.enrolment.review import ReviewPage
 from fieldkit.ui.pages.enrolment.slip import SlipPage
 
-FORM, FACE, FINGERS, REVIEW, SLIP = range(5)
-PAGE_OF_STEP = {Step.CARD: FORM, Step.FORM: FORM, Step.FACE: FACE, Step.SLAPS: FINGERS, Step.ROLLED: FINGERS,
+FORM, FACE, FINGERS, REVIEW, SLIP, FIND = range(6)   # FIND is shown first (its label leads the bar)
+PAGE_OF_STEP = {Step.FIND: FIND, Step.CARD: FORM, Step.FORM: FORM, Step.FACE: FACE, Step.SLAPS: FINGERS, Step.ROLLED: FINGERS,
                 Step.EXCEPTIONS: FINGERS, Step.REVIEW: REVIEW, Step.SUBMIT: SLIP}
-LAST_STEP_OF_PAGE = {FORM: Step.FORM, FACE: Step.FACE, FINGERS: Step.EXCEPTIONS, REVIEW: Step.REVIEW}
-FIRST_STEP_OF_PAGE = {FORM: Step.CARD, FACE: Step.FACE, FINGERS: Step.SLAPS, REVIEW: Step.REVIEW}
+LAST_STEP_OF_PAGE = {FIND: Step.FIND, FORM: Step.FORM, FACE: Step.FACE, FINGERS: Step.EXCEPTIONS, REVIEW: Step.REVIEW}
+FIRST_STEP_OF_PAGE = {FIND: Step.FIND, FORM: Step.CARD, FACE: Step.FACE, FINGERS: Step.SLAPS, REVIEW: Step.REVIEW}
 
 
 class EnrolmentWizard(QWidget):
@@ -41,12 +42,13 @@ class EnrolmentWizard(QWidget):
         self.fingers = FingerCapturePage(self.controller, ctx)
         self.review = ReviewPage(self.controller, ctx)
         self.slip = SlipPage(self.controller, ctx)
+        self.find = FindPage(self.controller, ctx)
         self.stack = QStackedWidget()
-        for page in (self.form, self.face, self.fingers, self.review, self.slip):
+        for page in (self.form, self.face, self.fingers, self.review, self.slip, self.find):
             self.stack.addWidget(page)
-        self.step_labels = [QLabel() for _ in range(5)]
+        self.step_labels = [QLabel() for _ in range(6)]
         bar = QHBoxLayout()
-        for label in self.step_labels:
+        for label in (self.step_labels[FIND], *self.step_labels[:FIND]):
             label.setObjectName("stepLabel")
             bar.addWidget(label)
         bar.addStretch(1)
@@ -64,6 +66,8 @@ class EnrolmentWizard(QWidget):
         self.return_note.setObjectName("returnNote")
         self.return_note.setWordWrap(True)
         self.return_note.hide()
+        self.registry_note = QLabel()
+        self.registry_note.setObjectName("registryNote")
         self.new_button = QPushButton()
         self.new_button.setObjectName("wizardNewCitizen")
         self.discard_button = QPushButton()
@@ -81,6 +85,7 @@ class EnrolmentWizard(QWidget):
         col = QVBoxLayout(self)
         col.addLayout(bar)
         col.addWidget(self.return_note)
+        col.addWidget(self.registry_note)
         col.addWidget(self.stack, 1)
         col.addLayout(nav)
         self.back_button.clicked.connect(self.back)
@@ -88,6 +93,7 @@ class EnrolmentWizard(QWidget):
         QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=self.next)
         QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=self.back)
         self.face.done.connect(self._face_done)
+        self.find.done.connect(self._found)
         self.fingers.done.connect(lambda: self.next_button.setFocus())
         self.review.submit_requested.connect(self.controller.submit)
         self.controller.submitted.connect(self._submitted)
@@ -102,7 +108,7 @@ class EnrolmentWizard(QWidget):
 
     def retranslate(self) -> None:
         names = (self.tr("1 Information"), self.tr("2 Face"), self.tr("3 Fingerprints"), self.tr("4 Check"),
-                 self.tr("5 Slip"))
+                 self.tr("5 Slip"), self.tr("Find in the database"))
         for label, text in zip(self.step_labels, names):
             label.setText(text)
         self.back_button.setText(self.tr("Back"))
@@ -131,6 +137,8 @@ class EnrolmentWizard(QWidget):
         self.form.reset()
         self.face.reset()
         self.fingers.reset()
+        self.find.reset()
+        self.review.vneid.load()
         self.form.load_record()
         self.review.confirm.setChecked(False)
         self.review.status.clear()
@@ -138,8 +146,18 @@ class EnrolmentWizard(QWidget):
         self.saved_label.clear()
         self.discard_confirm.hide()
         self._show_return_note()
+        if view is None and self.find.has_population_data():
+            self.go(FIND)           # a new citizen: find them in the database first
+            return
         self.go(FORM)
         self.form.paste.setFocus()  # scan or paste the card first; Tab goes on to the form
+
+    def _found(self) -> None:
+        """The find step decided (a resident prefills the form; DC01) or was skipped: on to the form."""
+        self.form.load_record()
+        self.controller.changed()
+        self.go(FORM)
+        self.form.paste.setFocus()
 
     def new_citizen(self) -> None:
         """Set the current citizen aside (the draft stays saved, listed under drafts) and start a new one."""
@@ -169,7 +187,11 @@ class EnrolmentWizard(QWidget):
             self.face.stop()
         self.stack.setCurrentIndex(index)
         self.message.clear()
-        if index == FACE:
+        self.registry_note.setText(registry_note(self, self.controller.flow))
+        self.registry_note.setVisible(index != FIND and bool(self.registry_note.text()))
+        if index == FIND:
+            self.find.start()
+        elif index == FACE:
             self.face.start()
         elif index == FINGERS:
             self.fingers.start()
@@ -184,8 +206,8 @@ class EnrolmentWizard(QWidget):
         for i, label in enumerate(self.step_labels):
             label.setProperty("current", i == self.current())
             label.setStyleSheet("font-weight: bold; color: #0b5d3b;" if i == self.current() else "color: #777;")
-        self.back_button.setEnabled(self.current() not in (FORM, SLIP))
-        self.next_button.setEnabled(self.current() not in (REVIEW, SLIP))
+        self.back_button.setEnabled(self.current() not in (FIND, SLIP))
+        self.next_button.setEnabled(self.current() not in (FIND, REVIEW, SLIP))
 
     def next(self) -> None:
         index = self.current()
@@ -212,7 +234,7 @@ class EnrolmentWizard(QWidget):
 
     def back(self) -> None:
         index = self.current()
-        if index in (FORM, SLIP):
+        if index in (FIND, SLIP):
             return
         earlier = self.controller.flow.previous_step(FIRST_STEP_OF_PAGE[index])
         self.go(PAGE_OF_STEP[earlier] if earlier is not None else FORM)
