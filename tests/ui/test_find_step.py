@@ -144,3 +144,34 @@ def test_without_an_extract_the_wizard_starts_at_the_form_and_says_so(qtbot, win
     wiz.next()
     assert wiz.current() == FACE
     wiz.leave()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_find_step_and_vneid_box_fit_1366x768(qtbot, extract_loaded, window, language):
+    """With the search, the household list, the DC01 fields and the VNeID box all showing (the fullest state)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+
+    from tests.ui.test_wizard_fits import SCREEN_W, USABLE_H, on_screen
+
+    wiz = to_find(qtbot, window)
+    if window.ctx.language != language:
+        window.language_box.setCurrentIndex(window.language_box.findData(language))
+        qtbot.waitUntil(lambda: window.ctx.language == language)
+    window.resize(SCREEN_W, USABLE_H)
+    qtbot.waitUntil(lambda: window.size().height() == USABLE_H)
+    type_into(wiz.find.search.box, "nguyen")
+    qtbot.waitUntil(lambda: wiz.find.search.household.count() == 2, timeout=WAIT)
+    wiz.find.not_found("nguyen")                          # the DC01 fields open below the search
+    assert wiz.find.dc01_box.isVisible()
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    page = wiz.find
+    controls = [*page.findChildren(QPushButton), *page.findChildren(QLineEdit)]
+    qtbot.waitUntil(lambda: all(on_screen(w, window) for w in controls if w.isVisibleTo(window)), timeout=5000)
+    assert wiz.find.search.results.height() >= 80         # the results stay readable, not squeezed away
+    wiz.go(REVIEW)
+    wiz.review.vneid.setChecked(True)
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    for widget in (wiz.review.confirm, wiz.review.submit_button, wiz.back_button):
+        qtbot.waitUntil(lambda w=widget: on_screen(w, window), timeout=5000)
+    wiz.leave()

@@ -74,7 +74,7 @@ def _records(service):
     for row in service.storage.list_packets(None):
         kit = service.storage.get_kit(row.kit_id)
         try:
-            env = parse_envelope(service.storage.packet_envelope(row.packet_id))
+            env = parse_envelope(service.storage.packet_envelope(row.kit_id, row.packet_id))
             contents = open_envelope(env, service.keys.hpke_private[env.suite], kit.device_public_key)
         except (PacketError, KeyError, ValueError, AttributeError):
             yield row.packet_id, None
