@@ -36,6 +36,7 @@ class RegistryCounts:
 
     found: int = 0
     not_in_database: int = 0
+    vneid_requests: int = 0
     discrepancies: int = 0
     by_field: dict[str, int] = field(default_factory=dict)
     links: dict[int, str | None] = field(default_factory=dict)   # village index -> resident id (None: DC01)
@@ -46,11 +47,13 @@ class RegistryCounts:
         self.found += not link.not_in_database
         self.not_in_database += link.not_in_database
         self.discrepancies += len(record.discrepancies)
+        self.vneid_requests += record.vneid is not None
         for d in record.discrepancies:
             self.by_field[d.field] = self.by_field.get(d.field, 0) + 1
 
     def as_dict(self) -> dict:
         return {"found": self.found, "not_in_database": self.not_in_database, "discrepancies": self.discrepancies,
+                "vneid_requests": self.vneid_requests,
                 "discrepancies_by_field": dict(sorted(self.by_field.items())),
                 "links": {str(k): v for k, v in sorted(self.links.items())}}
 
@@ -124,3 +127,12 @@ def confirm_with_citizen(flow, person, people) -> None:
         from fieldkit.domain.record import Guardian
         g = people[person.guardian_index]
         d.guardian = Guardian(g.birth_name, g.personal_id, "cha" if g.sex == "Nam" else "mẹ")
+
+
+def request_vneid(flow, person, today) -> bool:
+    """Villagers of 14 and over with a mobile ask for their VNeID level-2 account at the same sitting (the
+    officer records their consent). True if a request was taken."""
+    if not person.phone or person.age_on(today) < 14:
+        return False
+    flow.request_vneid(person.phone, None, consent=True)
+    return True

@@ -153,6 +153,7 @@ class VillageSession:
             from fieldkit.demo import registry
             self._timed("find", registry.find, flow, self.population, person)   # FIND: resident or DC01
             registry.confirm_with_citizen(flow, person, people)
+            registry.request_vneid(flow, person, self.today)
         else:
             type_form(flow.record.demographics, person, people, from_card)
         s.with_guardian += flow.record.demographics.guardian is not None

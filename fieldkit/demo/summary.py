@@ -98,7 +98,8 @@ class DemoSummary:
             r = self.registry
             lines.append(f"  population database: {r.get('found', 0)} found, {r.get('not_in_database', 0)} not in the "
                          f"database (DC01), {r.get('discrepancies', 0)} discrepancies ("
-                         + ", ".join(f"{k} {v}" for k, v in r.get("discrepancies_by_field", {}).items()) + ")")
+                         + ", ".join(f"{k} {v}" for k, v in r.get("discrepancies_by_field", {}).items())
+                         + f"), {r.get('vneid_requests', 0)} VNeID level-2 requests")
         if self.error_codes:
             lines.insert(2, "  validation errors: " + ", ".join(f"{k} {v}" for k, v in sorted(self.error_codes.items())))
         return "\n".join(lines)

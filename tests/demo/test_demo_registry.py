@@ -4,8 +4,11 @@ find step against the extract, packets delivered, and `fieldkit-hub report` find
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
+
+from fieldkit.demo.population import village
 
 from sync.hub.registry.synth import expected_report
 from sync.hub_cli import main as hub_main
@@ -34,6 +37,9 @@ def test_demo_with_a_registry_finds_every_planted_defect_at_the_hub(demo, data_d
     # On the kit: each villager linked to the resident the truth names, the missing one as DC01.
     assert reg["links"] == {str(i): truth["links"].get(str(i)) for i in range(PEOPLE)}
     assert (reg["found"], reg["not_in_database"]) == (len(truth["links"]), 1)
+    adults_with_phone = [p for p in village(PEOPLE, SEED, date.fromisoformat(TODAY)) if p.phone
+                         and p.age_on(date.fromisoformat(TODAY)) >= 14]
+    assert reg["vneid_requests"] == len(adults_with_phone)
 
     assert hub_main(["report", "--commune", COMMUNE, "--data", str(hub_data), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -44,3 +50,4 @@ def test_demo_with_a_registry_finds_every_planted_defect_at_the_hub(demo, data_d
     assert found == expected["corrections_by_field"]          # each planted wrong field, once, nothing else
     assert report["new_residents"] == expected["new_residents"] == 1
     assert report["residents_seen"] == expected["seen"]
+    assert report["vneid_requests"] == reg["vneid_requests"] >= 1   # adults with a mobile asked for VNeID level 2
