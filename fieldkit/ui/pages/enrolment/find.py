@@ -11,7 +11,7 @@ dead end. VneidBox is the request taken with the application (phone, optional e-
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -246,45 +246,51 @@ class VneidBox(QGroupBox):
                 "vneid.consent": self.tr("Tick the citizen's consent to send the request")}.get(code, code)
 
 
-def field_name(widget: QWidget, key: str) -> str:
+# Module functions translate in a context of their own ("RegistryReceipt"): a widget's tr() would use its class's.
+def field_name(key: str) -> str:
     """A discrepancy's field in the officer's language (fieldkit.population.discrepancies field names)."""
-    names = {"birth_name": widget.tr("Full birth name"), "date_of_birth": widget.tr("Date of birth"),
-             "sex": widget.tr("Sex"), "personal_id": widget.tr("Personal ID number"),
-             "cmnd": widget.tr("Old ID card (CMND)"), "ethnicity": widget.tr("Ethnicity"),
-             "religion": widget.tr("Religion"), "birth_registration_province": widget.tr("Birth registration place"),
-             "hometown": widget.tr("Home town"), "residence": widget.tr("Residence"),
-             "phone": widget.tr("Mobile phone")}
+    names = {
+        "birth_name": QCoreApplication.translate("RegistryReceipt", "Full birth name"),
+        "date_of_birth": QCoreApplication.translate("RegistryReceipt", "Date of birth"),
+        "sex": QCoreApplication.translate("RegistryReceipt", "Sex"),
+        "personal_id": QCoreApplication.translate("RegistryReceipt", "Personal ID number"),
+        "cmnd": QCoreApplication.translate("RegistryReceipt", "Old ID card (CMND)"),
+        "ethnicity": QCoreApplication.translate("RegistryReceipt", "Ethnicity"),
+        "religion": QCoreApplication.translate("RegistryReceipt", "Religion"),
+        "birth_registration_province": QCoreApplication.translate("RegistryReceipt", "Birth registration place"),
+        "hometown": QCoreApplication.translate("RegistryReceipt", "Home town"),
+        "residence": QCoreApplication.translate("RegistryReceipt", "Residence"),
+        "phone": QCoreApplication.translate("RegistryReceipt", "Mobile phone"),
+    }
     return names.get(key, key)
 
 
-def registry_note(widget: QWidget, flow) -> str:
-    """One line on the form and receipt about the registry decision ("" before the find step decided)."""
-    decision = flow.decision
-    if decision is None:
-        link = flow.record.registry
-        if link is None:
-            return widget.tr("No population data on this kit: the citizen was not searched in the database")
-        return widget.tr("Not in the population database: enrolled as new (DC01)") if link.not_in_database \
-            else widget.tr("Found in the population database")
-    if decision.not_in_database:
-        return widget.tr("Not in the population database: enrolled as new (DC01)")
-    count = len(flow.record.discrepancies)
-    return widget.tr("Found in the population database; differences to correct: %1").replace("%1", str(count))
+def registry_note(flow) -> str:
+    """One line above the wizard's pages and on the receipt: what the find step decided."""
+    link = flow.record.registry
+    if link is None:
+        return QCoreApplication.translate("RegistryReceipt", "The citizen was not searched in the population database")
+    if link.not_in_database:
+        return QCoreApplication.translate("RegistryReceipt", "Not in the population database: enrolled as new (DC01)")
+    if flow.decision is None:   # a continued draft: its saved discrepancies
+        return QCoreApplication.translate("RegistryReceipt", "Found in the population database")
+    count = str(len(flow.record.discrepancies))
+    return QCoreApplication.translate(
+        "RegistryReceipt", "Found in the population database; differences to correct: %1").replace("%1", count)
 
 
-def receipt_rows(widget: QWidget, flow) -> list[tuple[str, str]]:
+def receipt_rows(flow) -> list[tuple[str, str]]:
     """The CC01 receipt lines for the registry decision, each difference and the VNeID request."""
     flow.refresh_registry()
-    rows = []
-    note = registry_note(widget, flow)
-    if note:
-        rows.append((widget.tr("Population database"), note))
+    rows = [(QCoreApplication.translate("RegistryReceipt", "Population database"), registry_note(flow))]
     for d in flow.record.discrepancies:
-        rows.append((widget.tr("Correction: %1").replace("%1", field_name(widget, d.field)),
-                     widget.tr("%1 → %2").replace("%1", d.registry_value or "—").replace("%2", d.observed_value)))
+        rows.append((QCoreApplication.translate("RegistryReceipt", "Correction: %1").replace("%1", field_name(d.field)),
+                     QCoreApplication.translate("RegistryReceipt", "%1 → %2").replace("%1", d.registry_value or "—")
+                     .replace("%2", d.observed_value)))
     v = flow.record.vneid
     if v is not None:
         text = v.phone + (f", {v.email}" if v.email else "")
-        rows.append((widget.tr("VNeID level 2 request"),
-                     widget.tr("%1 (consent recorded by %2)").replace("%1", text).replace("%2", v.consent_officer)))
+        rows.append((QCoreApplication.translate("RegistryReceipt", "VNeID level 2 request"),
+                     QCoreApplication.translate("RegistryReceipt", "%1 (consent recorded by %2)").replace("%1", text)
+                     .replace("%2", v.consent_officer)))
     return rows

@@ -102,7 +102,7 @@ class ReviewPage(QWidget):
             rows.append((self.tr("Fingerprints"), self.tr("%1 of 10 fingers printed").replace("%1", str(captured))))
             if face.exception_reason:
                 rows.append((self.tr("Face photo"), self.tr("None: %1").replace("%1", face.exception_reason)))
-        rows.extend(receipt_rows(self, c.flow))   # registry decision, corrections, VNeID request (CC01)
+        rows.extend(receipt_rows(c.flow))   # registry decision, corrections, VNeID request (CC01)
         for f in Finger:
             slot = c.record.captures.rolled[f]
             if slot.status is not None and slot.status.needs_reason:

@@ -187,7 +187,7 @@ class EnrolmentWizard(QWidget):
             self.face.stop()
         self.stack.setCurrentIndex(index)
         self.message.clear()
-        self.registry_note.setText(registry_note(self, self.controller.flow))
+        self.registry_note.setText(registry_note(self.controller.flow))
         self.registry_note.setVisible(index != FIND and bool(self.registry_note.text()))
         if index == FIND:
             self.find.start()
