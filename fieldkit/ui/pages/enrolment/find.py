@@ -123,6 +123,7 @@ class FindPage(QWidget):
                            "search is not available. Go on to the form.")
         self.state.setText(text)
         self.state.setVisible(bool(text))
+        self.title.setVisible(self.search is None)   # the search widget has its own title
 
     # -- the officer's decision --------------------------------------------------------------------------
     def reset(self) -> None:
@@ -267,6 +268,7 @@ def field_name(key: str) -> str:
 
 def registry_note(flow) -> str:
     """One line above the wizard's pages and on the receipt: what the find step decided."""
+    flow.refresh_registry()   # the differences of the form as it is now
     link = flow.record.registry
     if link is None:
         return QCoreApplication.translate("RegistryReceipt", "The citizen was not searched in the population database")
