@@ -53,6 +53,7 @@ class AppContext(QObject):
         self.work_session: WorkSession | None = None
         self.devices = None          # fieldkit.ui.devices.DeviceManager, set by the window
         self.population = None       # fieldkit.population.lookup.Population of the logged-in user, or None
+        self.population_failed = False   # the extracts could not be opened at this login (the wizard says so)
 
     # -- the core service ---------------------------------------------------------------------------
     def open_service(self):
@@ -93,6 +94,11 @@ class AppContext(QObject):
         if self.kit is None or self.kit_session is None:
             return
         session = self.kit_session
+        self.population_failed = False
+
+        def failed(_exc: BaseException) -> None:
+            self.population_failed = self.kit_session is session
+            self.population_changed.emit()
 
         def done(population) -> None:
             if self.kit_session is session:
@@ -102,7 +108,7 @@ class AppContext(QObject):
             self.population_changed.emit()
 
         self.runner.run(self.kit.population, session, on_success=done,
-                        on_failure=lambda _exc: self.population_changed.emit())
+                        on_failure=failed)
 
     def log_out(self) -> None:
         """Forget the keys (lock); the work session stays so the officer resumes after logging in again."""

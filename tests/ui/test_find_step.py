@@ -77,10 +77,11 @@ def test_find_choose_prefill_correct_and_the_saved_record_holds_the_discrepancy(
     assert (form.text("birth_name"), form.text("personal_id"), form.text("street")) == \
         ("Nguyễn Thị Hoà", "062175001234", "Thôn 3")
     assert wiz.controller.flow.seen == {"R1"}
-    assert "0" in wiz.registry_note.text() and wiz.registry_note.isVisible()   # found, nothing to correct yet
+    assert wiz.registry_note.text().endswith(": 0") and wiz.registry_note.isVisible()   # found, nothing to correct yet
     form.set_text("date_of_birth", "12/03/1975")          # the citizen's birth certificate gives the full date
     form.set_text("phone", "0987654321")                  # and a new phone
     form._edited()
+    assert wiz.registry_note.text().endswith(": 2")       # the line above the pages follows the form
     with qtbot.waitSignal(wiz.controller.saved, timeout=WAIT):
         wiz.controller.save_now()
     view = window.ctx.kit_session.get_record(wiz.controller.record_id)
@@ -174,4 +175,23 @@ def test_find_step_and_vneid_box_fit_1366x768(qtbot, extract_loaded, window, lan
     QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     for widget in (wiz.review.confirm, wiz.review.submit_button, wiz.back_button):
         qtbot.waitUntil(lambda w=widget: on_screen(w, window), timeout=5000)
+    wiz.leave()
+
+
+@pytest.mark.slow
+def test_an_extract_that_does_not_open_is_said_and_the_officer_goes_on(qtbot, extract_loaded, window):
+    data = next((extract_loaded / "population").glob("*.data"))
+    raw = bytearray(data.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF                            # damaged on disk
+    data.write_bytes(bytes(raw))
+    log_in(qtbot, window, "off")
+    qtbot.waitUntil(lambda: window.ctx.population_failed, timeout=WAIT)
+    start_session(qtbot, window, "Quảng Ngãi", "Xã Đăk Mar")
+    window.show_page("enrol")
+    wiz = window.wizard
+    assert wiz.current() == FIND and wiz.find.search is None
+    assert wiz.find.state.isVisible() and wiz.find.state.text() and "Traceback" not in wiz.find.state.text()
+    with qtbot.waitSignal(wiz.find.done, timeout=WAIT):
+        wiz.find.skip.click()
+    assert wiz.current() == FORM
     wiz.leave()

@@ -116,6 +116,8 @@ class FindPage(QWidget):
     def _show_state(self) -> None:
         if self.available():
             text = ""
+        elif self.ctx.population_failed:
+            text = self.tr("The population data could not be opened (see the technician). Go on to the form.")
         elif self.ctx.kit_session is not None and self.population is None:
             text = self.tr("The population data is opening… You can go on to the form meanwhile.")
         else:

@@ -94,6 +94,7 @@ class EnrolmentWizard(QWidget):
         QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=self.back)
         self.face.done.connect(self._face_done)
         self.find.done.connect(self._found)
+        self.controller.issues_changed.connect(self._show_registry_note)   # the count follows the form
         self.fingers.done.connect(lambda: self.next_button.setFocus())
         self.review.submit_requested.connect(self.controller.submit)
         self.controller.submitted.connect(self._submitted)
@@ -187,8 +188,7 @@ class EnrolmentWizard(QWidget):
             self.face.stop()
         self.stack.setCurrentIndex(index)
         self.message.clear()
-        self.registry_note.setText(registry_note(self.controller.flow))
-        self.registry_note.setVisible(index != FIND and bool(self.registry_note.text()))
+        self._show_registry_note()
         if index == FIND:
             self.find.start()
         elif index == FACE:
@@ -201,6 +201,10 @@ class EnrolmentWizard(QWidget):
         elif index == SLIP:
             self.slip.prepare()
         self._mark_step()
+
+    def _show_registry_note(self, *_args) -> None:
+        self.registry_note.setText(registry_note(self.controller.flow))
+        self.registry_note.setVisible(self.current() != FIND)
 
     def _mark_step(self) -> None:
         for i, label in enumerate(self.step_labels):
