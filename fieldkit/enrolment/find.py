@@ -62,7 +62,7 @@ def apply_decision(record, decision: RegistryDecision | None, card=None) -> None
                    dc01=decision.dc01)
     for d in record.discrepancies:
         proof, note = kept.get((d.field, d.source, d.observed_value), ("", ""))
-        d.proof, d.note = d.proof or proof, note
+        d.proof, d.note = proof or d.proof, note   # the officer's proof wins over the default ("thẻ CCCD")
 
 
 def decision_of_record(record) -> RegistryDecision | None:

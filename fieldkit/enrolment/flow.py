@@ -204,6 +204,17 @@ class EnrolmentFlow:
         """Recompute the registry link and discrepancies from the record as it is now (snapshot() does this)."""
         apply_decision(self.record, self.decision, self.card)
 
+    def annotate_discrepancy(self, field: str, proof: str = "", note: str = "") -> None:
+        """The officer's proof (the document shown: "giấy khai sinh"…) and note on the current differences of
+        `field` (card and statement alike); they stay while the same difference stays. KeyError: no such one."""
+        self.refresh_registry()
+        found = [d for d in self.record.discrepancies if d.field == field]
+        if not found:
+            raise KeyError(f"no discrepancy on {field}")
+        for d in found:
+            d.proof, d.note = proof.strip() or d.proof, note.strip()
+        self.touched()
+
     def request_vneid(self, phone: str, email: str | None, consent: bool, officer: str | None = None) -> None:
         """The VNeID level-2 request (VneidError if the phone is not a Vietnamese mobile, the e-mail is bad or
         there is no consent); the consent is recorded with its time and the officer."""

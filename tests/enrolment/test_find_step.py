@@ -136,3 +136,18 @@ def test_resumed_dc01_record_keeps_its_decision(tmp_path):
     g.resume(View())
     assert g.decision is not None and g.decision.not_in_database and g.decision.dc01.reason == "vùng trắng"
     assert g.snapshot().record.registry.not_in_database
+
+
+def test_the_officer_annotates_a_discrepancy_and_it_survives_later_edits():
+    f = flow()
+    f.apply_card(parse_card_qr("062175000123||Nguyễn Thị Hoà|12031975|Nữ|Thôn 3, Xã Đăk Mar, Huyện Đăk Hà, Tỉnh Kon Tum|01012022"))
+    f.choose_resident(resident())
+    with pytest.raises(KeyError):
+        f.annotate_discrepancy("religion", "sổ hộ khẩu")
+    f.annotate_discrepancy("birth_name", "giấy khai sinh", "CSDL thiếu dấu")
+    f.record.demographics.phone = "0987654321"          # another edit: everything is recomputed
+    saved = {(d.field, d.source): d for d in f.snapshot().record.discrepancies}
+    card_name = saved[("birth_name", DiscrepancySource.CARD)]
+    assert (card_name.proof, card_name.note) == ("giấy khai sinh", "CSDL thiếu dấu")
+    assert saved[("date_of_birth", DiscrepancySource.CARD)].proof == "thẻ căn cước / CCCD"   # the default stays
+    assert ("phone", DiscrepancySource.STATEMENT) in saved

@@ -91,8 +91,17 @@ def test_find_choose_prefill_correct_and_the_saved_record_holds_the_discrepancy(
     found = {d.field: (d.registry_value, d.observed_value) for d in record.discrepancies}
     assert found == {"date_of_birth": ("1975", "1975-03-12"), "phone": ("0912345678", "0987654321")}
 
-    # The review (the CC01 receipt the citizen checks) shows the corrections and the VNeID request.
+    # The review (the CC01 receipt the citizen checks) shows the corrections and the VNeID request; the
+    # officer names the document that proves the birth date.
     wiz.go(REVIEW)
+    proof, note = wiz.review.corrections.proofs["date_of_birth"]
+    assert set(wiz.review.corrections.proofs) == {"date_of_birth", "phone"} and wiz.review.corrections.isVisible()
+    proof.setText("giấy khai sinh")
+    proof.editingFinished.emit()
+    with qtbot.waitSignal(wiz.controller.saved, timeout=WAIT):
+        wiz.controller.save_now()
+    saved = EnrolmentRecord.from_dict(window.ctx.kit_session.get_record(wiz.controller.record_id).record)
+    assert {d.field: d.proof for d in saved.discrepancies}["date_of_birth"] == "giấy khai sinh"
     box = wiz.review.vneid
     box.setChecked(True)
     box.phone.setText("0212345678")                       # a landline: refused, on screen, not in the record

@@ -167,6 +167,63 @@ class FindPage(QWidget):
         self.done.emit()
 
 
+class CorrectionsBox(QGroupBox):
+    """One row per field the registry has differently: the document shown as proof and the officer's note
+    (EnrolmentFlow.annotate_discrepancy). Hidden when there is nothing to correct."""
+
+    def __init__(self, controller):
+        super().__init__()
+        self.setObjectName("correctionsBox")
+        self.controller = controller
+        self.form = QFormLayout(self)
+        self.proofs: dict[str, tuple[QLineEdit, QLineEdit]] = {}
+        self.retranslate()
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Corrections to the population database: proof shown"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.load()
+        super().changeEvent(event)
+
+    def load(self) -> None:
+        """Rows for the record's current discrepancies (one per field), with what was already written."""
+        flow = self.controller.flow
+        flow.refresh_registry()
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.proofs.clear()
+        for d in flow.record.discrepancies:
+            if d.field in self.proofs:
+                continue
+            proof, note = QLineEdit(d.proof), QLineEdit(d.note)
+            proof.setObjectName(f"proof_{d.field}")
+            proof.setPlaceholderText(self.tr("Document shown (birth certificate, household book…)"))
+            note.setPlaceholderText(self.tr("Officer's note"))
+            row = QHBoxLayout()
+            row.addWidget(proof, 1)
+            row.addWidget(note, 1)
+            label = QLabel(field_name(d.field))
+            self.form.addRow(label, row)
+            for w in (label, proof, note):   # rebuilt while shown (e.g. on a language change): show now
+                w.show()
+            for edit in (proof, note):
+                edit.editingFinished.connect(lambda key=d.field: self.apply(key))
+            self.proofs[d.field] = (proof, note)
+        self.setVisible(bool(self.proofs))
+
+    def apply(self, key: str) -> None:
+        proof, note = self.proofs[key]
+        try:
+            self.controller.flow.annotate_discrepancy(key, proof.text(), note.text())
+        except KeyError:   # the form changed meanwhile: the difference is gone
+            return
+        self.controller.changed()
+
+
 class VneidBox(QGroupBox):
     """The VNeID level-2 request taken with the application; the flow checks it (fieldkit.enrolment.find)."""
 
