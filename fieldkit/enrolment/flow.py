@@ -183,6 +183,15 @@ class EnrolmentFlow:
         self.seen.add(resident.resident_id)
         self.refresh_registry()
 
+    def relink(self, resident, extract_id: str | None = None) -> None:
+        """A continued record (draft or returned) found earlier: its resident again, so edits are compared with
+        the registry as when it was chosen (no prefill: the record keeps what was confirmed)."""
+        link = self.record.registry
+        if link is None or link.not_in_database or link.resident_id != resident.resident_id:
+            raise ValueError("relink needs the resident the record is linked to")
+        self.decision = RegistryDecision(resident, link.commune_code, extract_id or link.extract_id)
+        self.seen.add(resident.resident_id)
+
     def not_in_database(self, dc01=None, commune_code: str = "") -> None:
         """The citizen is not in the registry: enrolled as new with DC01 data, flagged "not in the database"."""
         from fieldkit.domain.population import Dc01

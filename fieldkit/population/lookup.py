@@ -267,6 +267,14 @@ class Population:
         self.extracts, self._expires_at = [], None
         self.index = PopulationIndex([])
 
+    def resident(self, resident_id: str) -> Resident | None:
+        """The resident with this registry id (a continued record names it), or None."""
+        index = self._fresh()
+        by_id = getattr(index, "_by_id", None)
+        if by_id is None:
+            by_id = index._by_id = {r.resident_id: r for r in index.residents}
+        return by_id.get(resident_id)
+
     def extract_of(self, resident: Resident) -> str | None:
         """The id of the loaded extract covering `resident`'s commune (the record names its source), or None."""
         return next((i.extract_id for i in self.extracts if resident.commune_code in i.communes), None)

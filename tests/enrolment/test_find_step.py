@@ -151,3 +151,24 @@ def test_the_officer_annotates_a_discrepancy_and_it_survives_later_edits():
     assert (card_name.proof, card_name.note) == ("giấy khai sinh", "CSDL thiếu dấu")
     assert saved[("date_of_birth", DiscrepancySource.CARD)].proof == "thẻ căn cước / CCCD"   # the default stays
     assert ("phone", DiscrepancySource.STATEMENT) in saved
+
+
+def test_a_continued_record_is_relinked_and_compared_again():
+    f = flow()
+    f.choose_resident(resident())
+    f.record.demographics.birth_name = "Nguyễn Thị Hoà"
+
+    class View:
+        record = f.snapshot().record.to_dict()
+        blobs, capture, version, status, note = {}, {}, 1, "returned", "sửa ngày sinh"
+
+    g = EnrolmentFlow(today=TODAY)
+    g.resume(View())
+    assert g.decision is None and [d.field for d in g.record.discrepancies] == ["birth_name"]   # as saved
+    with pytest.raises(ValueError):
+        g.relink(resident(resident_id="R9"))
+    g.relink(resident())
+    g.record.demographics.date_of_birth = PartialDate.from_date(date(1975, 3, 12))
+    assert [d.field for d in g.snapshot().record.discrepancies] == ["birth_name", "date_of_birth"]
+    assert g.record.demographics.hometown == "Xã Đăk Mar, Quảng Ngãi"     # not prefilled again, kept as saved
+    assert "R1" in g.seen

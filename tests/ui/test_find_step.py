@@ -112,6 +112,13 @@ def test_find_choose_prefill_correct_and_the_saved_record_holds_the_discrepancy(
     assert wiz.controller.record.vneid is not None and wiz.controller.record.vneid.consent_officer == "off"
     details = wiz.review.details.text()
     assert "0987654321" in details and "VNeID" in details and "1975-03-12" in details
+    # Continued later (a draft from the home page): linked to the same resident again, still compared.
+    record_id = wiz.controller.record_id
+    with qtbot.waitSignal(wiz.controller.saved, timeout=WAIT):
+        wiz.controller.save_now()
+    wiz.begin(window.ctx.kit_session.get_record(record_id))
+    assert wiz.current() == FORM and wiz.controller.flow.decision.resident.resident_id == "R1"
+    assert {d.field for d in wiz.controller.flow.snapshot().record.discrepancies} == {"date_of_birth", "phone"}
     wiz.leave()
     window.ctx.log_out()
     assert window.ctx.population is None                  # the decrypted residents do not outlive the login

@@ -139,6 +139,16 @@ class FindPage(QWidget):
             self.search.search_now("")
             self.search.set_seen(self.controller.flow.seen)
 
+    def relink(self) -> None:
+        """A continued record linked to a resident: give the flow that resident again (from the open population),
+        so what the officer changes now is compared with the registry."""
+        link, population = self.controller.record.registry, self.population
+        if link is None or link.not_in_database or not link.resident_id or population is None:
+            return
+        resident = population.resident(link.resident_id)
+        if resident is not None:
+            self.controller.flow.relink(resident, link.extract_id)
+
     def start(self) -> None:
         if self.search is not None:
             self.search.setFocus()

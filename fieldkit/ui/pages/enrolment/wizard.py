@@ -135,6 +135,7 @@ class EnrolmentWizard(QWidget):
         self.controller.new_record()     # the citizen set aside is saved as it was
         if view is not None:
             self.controller.load(view)
+            self.find.relink()   # a record found in the database: its resident again
         self.form.reset()
         self.face.reset()
         self.fingers.reset()
