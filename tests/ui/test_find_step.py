@@ -187,9 +187,13 @@ def test_find_step_and_vneid_box_fit_1366x768(qtbot, extract_loaded, window, lan
     qtbot.waitUntil(lambda: all(on_screen(w, window) for w in controls if w.isVisibleTo(window)), timeout=5000)
     assert wiz.find.search.results.height() >= 80         # the results stay readable, not squeezed away
     wiz.go(REVIEW)
+    wiz._saved(wiz.controller.record_id, 12)              # the bar's fullest state: the DC01 line and "saved"
+    assert "DC01" in wiz.registry_note.text() and wiz.registry_note.isVisible()
+    assert window.minimumSizeHint().width() <= SCREEN_W
     wiz.review.vneid.setChecked(True)
     QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    for widget in (wiz.review.confirm, wiz.review.submit_button, wiz.back_button):
+    for widget in (wiz.review.confirm, wiz.review.submit_button, wiz.back_button, wiz.new_button,
+                   wiz.discard_button, wiz.registry_note, wiz.saved_label):
         qtbot.waitUntil(lambda w=widget: on_screen(w, window), timeout=5000)
     wiz.leave()
 

@@ -340,14 +340,14 @@ def registry_note(flow) -> str:
     flow.refresh_registry()   # the differences of the form as it is now
     link = flow.record.registry
     if link is None:
-        return QCoreApplication.translate("RegistryReceipt", "The citizen was not searched in the population database")
+        return QCoreApplication.translate("RegistryReceipt", "Database: not searched")
     if link.not_in_database:
-        return QCoreApplication.translate("RegistryReceipt", "Not in the population database: enrolled as new (DC01)")
+        return QCoreApplication.translate("RegistryReceipt", "Database: not found, new (DC01)")
     if flow.decision is None:   # a continued draft: its saved discrepancies
-        return QCoreApplication.translate("RegistryReceipt", "Found in the population database")
+        return QCoreApplication.translate("RegistryReceipt", "Database: found")
     count = str(len(flow.record.discrepancies))
     return QCoreApplication.translate(
-        "RegistryReceipt", "Found in the population database; differences to correct: %1").replace("%1", count)
+        "RegistryReceipt", "Database: found, to correct: %1").replace("%1", count)
 
 
 def receipt_rows(flow) -> list[tuple[str, str]]:
