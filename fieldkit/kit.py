@@ -5,6 +5,9 @@
     gallery = kit.duplicates(session)             # the kit's one template gallery (templates.sqlite3)
     devices = kit.devices(real_timing=False)      # the four enrolment devices from the settings
     with kit.sync(session) as kit_sync: ...       # the sync client for the provisioned hub
+    population = kit.population(session)          # the commune's residents (fieldkit.population), in memory
+    trips = kit.return_trip(session)              # the hub's return-trip list (sync.client.outcomes)
+    kit.close_population()                        # at logout: the decrypted residents are forgotten
     kit.close()                                   # gallery locked, store closed (joins its writer thread)
 
 One of each per kit: the EnrolmentService (store and its writer thread) and the KitGallery. A kit that still
@@ -29,6 +32,7 @@ class Kit:
     service: EnrolmentService
     gallery: KitGallery
     _opened: list = field(default_factory=list, repr=False)
+    _population: object = field(default=None, repr=False)
 
     def unlock(self, name: str | None, passphrase: str) -> KitSession:
         return self.service.unlock(name, passphrase)
@@ -51,8 +55,30 @@ class Kit:
         from sync.client.factory import for_kit
         return for_kit(self.data_dir, self.settings, self.service, session, **opts)
 
+    def population(self, session: KitSession):
+        """The commune's residents from the loaded extracts (fieldkit.population.lookup.Population), decrypted
+        with `session`'s keys into memory: slow for a big commune, so the app opens it on its BackgroundRunner.
+        One per kit: opening again (another login) forgets the previous one first. Closed by
+        `close_population()` (logout) or `close()`."""
+        from fieldkit.population.lookup import open_population
+        self.close_population()
+        self._population = open_population(self.data_dir, self.settings, session)
+        return self._population
+
+    def close_population(self) -> None:
+        population, self._population = getattr(self, "_population", None), None
+        if population is not None:
+            population.close()
+
+    def return_trip(self, session: KitSession):
+        """The return-trip list (the hub's verdicts needing a revisit, grouped by place):
+        sync.client.outcomes.open_return_trip. Needs a provisioned hub (HubNotProvisioned otherwise)."""
+        from sync.client.outcomes import open_return_trip
+        return open_return_trip(self.data_dir, self.settings, session)
+
     def close(self) -> None:
         errors = []
+        self.close_population()
         for closer in (*reversed(self._opened), self.gallery, self.service):
             try:
                 closer.close()

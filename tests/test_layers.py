@@ -32,7 +32,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "fieldkit.population": {"fieldkit.domain", "fieldkit.packets", "fieldkit.security"},
     # the enrolment flow and service, over the core
     "fieldkit.enrolment": {"fieldkit.audit", "fieldkit.biometrics", "fieldkit.dedup", "fieldkit.domain",
-                           "fieldkit.packets", "fieldkit.quality", "fieldkit.security", "fieldkit.settings",
+                           "fieldkit.packets", "fieldkit.population", "fieldkit.quality", "fieldkit.security", "fieldkit.settings",
                            "fieldkit.store"},
     # devices: drivers know the domain's finger names and card QR, nothing else of the kit
     "drivers": {"drivers.sim", "drivers.synthetic", "fieldkit.domain"},
@@ -51,9 +51,11 @@ ALLOWED: dict[str, set[str] | None] = {
                  "fieldkit.demo"},
     # the kit factory and what stands on it
     "fieldkit.kit_devices": {"drivers"},
-    "fieldkit.kit": {"fieldkit.dedup", "fieldkit.enrolment", "fieldkit.kit_devices", "fieldkit.settings",
+    "fieldkit.kit": {"fieldkit.dedup", "fieldkit.enrolment", "fieldkit.kit_devices", "fieldkit.population",
+                     "fieldkit.settings",
                      "sync.client"},
     "fieldkit.demo": {"drivers.synthetic", "fieldkit.audit", "fieldkit.domain", "fieldkit.enrolment", "fieldkit.kit",
+                      "fieldkit.population",
                       "fieldkit.packets", "fieldkit.security", "fieldkit.settings", "fieldkit.store", "sync",
                       "sync.client", "sync.hub"},
     # the top: the GUI, the CLI and the benchmarks may use any layer below them

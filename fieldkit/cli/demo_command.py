@@ -23,6 +23,11 @@ def register(sub) -> None:
     p.add_argument("--link-drop", action="store_true", help="drop the link mid-sync (through a fault proxy)")
     p.add_argument("--real-timing", action="store_true",
                    help="keep the simulators' real line timing (57 600 baud image uploads: slow)")
+    p.add_argument("--registry", metavar="FILE",
+                   help="a population extract for this kit: each villager is found in it (or DC01); with "
+                        "--hub-data and no FILE yet, written from that hub's registry first")
+    p.add_argument("--today", metavar="YYYY-MM-DD",
+                   help="the village's reference day (as `fieldkit-hub registry synth --today`; default: today)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=run)
 
@@ -40,6 +45,7 @@ def _say(args, text: str) -> None:
 
 def run(args, ctx) -> int:
     from fieldkit.demo.kit_setup import ENV_HUB_TOKEN, DemoSetupError
+    from fieldkit.demo.registry import RegistryDemoError
     from fieldkit.security.keystore import KitError
 
     if args.citizens < 1:
@@ -52,10 +58,17 @@ def run(args, ctx) -> int:
         print("error: --hub-data mints a token only for a hub on this machine (127.0.0.1 / localhost)",
               file=sys.stderr)
         return 2
+    if args.today:
+        from datetime import date
+        try:
+            args.today = date.fromisoformat(args.today)
+        except ValueError:
+            print("error: --today must be YYYY-MM-DD", file=sys.stderr)
+            return 2
     token = args.hub_token or os.environ.get(ENV_HUB_TOKEN, "")
     try:
         summary = run_demo(args, ctx, token)
-    except (DemoSetupError, KitError) as exc:
+    except (DemoSetupError, KitError, RegistryDemoError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
     if args.json:
@@ -102,7 +115,11 @@ def run_demo(args, ctx, token: str):
         if done == total or done % 10 == 0:
             _say(args, f"  {done}/{total} citizens enrolled")
 
-    run_village(DemoOptions(args.citizens, args.seed, args.real_timing), data_dir, settings, login, summary, progress)
+    from pathlib import Path
+    options = DemoOptions(args.citizens, args.seed, args.real_timing, today=args.today or None,
+                          registry=Path(args.registry) if args.registry else None,
+                          hub_data=Path(args.hub_data) if args.hub_data else None)
+    run_village(options, data_dir, settings, login, summary, progress)
     summary.packets_in_queue = _sealed_in_queue(data_dir, settings)
     if args.hub:
         _say(args, f"syncing {summary.packets_in_queue} packet(s) to {args.hub}"

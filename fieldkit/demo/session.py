@@ -39,6 +39,8 @@ class DemoOptions:
     real_timing: bool = False
     face_frames: int = 12  # frame budget before the officer keeps the best frame
     today: date | None = None
+    registry: Path | None = None   # a population extract for this kit (fieldkit.demo.registry)
+    hub_data: Path | None = None   # a hub on this machine: writes the extract when `registry` does not exist
 
 
 @dataclass
@@ -90,11 +92,13 @@ class VillageSession:
         self.options, self.data_dir, self.settings, self.summary = options, Path(data_dir), settings, summary
         self.today = options.today or date.today()
         self.kit = open_kit(self.data_dir, settings)
-        self.devices = self.officer = self.supervisor = None
+        self.devices = self.officer = self.supervisor = self.population = None
         try:
             self.officer = self.kit.unlock(OFFICER, login.passphrase)
             self.supervisor = self.kit.unlock(SUPERVISOR, login.passphrase)
             self.gallery = self.kit.duplicates(self.officer)
+            if options.registry is not None:
+                self.population = self._open_population(options)
             self.devices = self.kit.devices(real_timing=options.real_timing)
         except BaseException:
             self.close()
@@ -104,6 +108,18 @@ class VillageSession:
         self.flow = EnrolmentFlow.from_settings(settings, self.today)
         self.session_id = f"demo-{int(time.time())}"
         self.sitters: dict[str, str] = {}  # biometric seed -> camera sitter (distinct faces, drivers.synthetic)
+
+    def _open_population(self, options: DemoOptions):
+        """The extract loaded into the kit (written first at a local hub when asked), then the population."""
+        from fieldkit.demo import registry
+
+        path = Path(options.registry)
+        if not path.exists() and options.hub_data is not None:
+            registry.write_extract_from_local_hub(options.hub_data, self.officer.kit.kit_id, path)
+        registry.load_extract(self.data_dir, self.officer, path)
+        self.summary.registry = {}
+        self.registry_counts = registry.RegistryCounts()
+        return self.kit.population(self.officer)
 
     def prefetch(self, person: SyntheticCitizen) -> None:
         """Let the slap simulator grow the next citizen's master prints while this one is enrolled (the
@@ -133,7 +149,13 @@ class VillageSession:
         if from_card:
             flow.apply_card(self._timed("card_qr", cap.scan_card, self.devices.qr, person))
             s.cards_scanned += 1
-        type_form(flow.record.demographics, person, people, from_card)
+        if self.population is not None:
+            from fieldkit.demo import registry
+            self._timed("find", registry.find, flow, self.population, person)   # FIND: resident or DC01
+            registry.confirm_with_citizen(flow, person, people)
+            registry.request_vneid(flow, person, self.today)
+        else:
+            type_form(flow.record.demographics, person, people, from_card)
         s.with_guardian += flow.record.demographics.guardian is not None
         if flow.takes_biometrics():
             portrait = self._timed("face", cap.capture_face, self.devices.camera, self.face, person,
@@ -151,6 +173,10 @@ class VillageSession:
             s.fingerprint_low_quality += sum(m.score < flow.minimum for m in steps)
         else:
             s.infants_no_biometrics += 1
+        if self.population is not None:
+            flow.refresh_registry()
+            self.registry_counts.count(person.index, flow.record)
+            s.registry = self.registry_counts.as_dict()
         issues = flow.issues()
         warnings = [i.code for i in issues if not i.is_error]
         errors = [i.code for i in issues if i.is_error]

@@ -47,6 +47,7 @@ class DemoSummary:
     seconds_sync: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     devices: dict[str, str] = field(default_factory=dict)
+    registry: dict | None = None  # --registry: found / not in the database / discrepancies (fieldkit.demo.registry)
 
     def count_codes(self, warnings: list[str], errors: list[str]) -> None:
         self.validation_warnings += len(warnings)
@@ -93,6 +94,12 @@ class DemoSummary:
             f"{self.link_drops} link drop(s)",
             "  stages: " + ", ".join(f"{k} {v} s" for k, v in self.stage_seconds.items()),
         ]
+        if self.registry is not None:
+            r = self.registry
+            lines.append(f"  population database: {r.get('found', 0)} found, {r.get('not_in_database', 0)} not in the "
+                         f"database (DC01), {r.get('discrepancies', 0)} discrepancies ("
+                         + ", ".join(f"{k} {v}" for k, v in r.get("discrepancies_by_field", {}).items())
+                         + f"), {r.get('vneid_requests', 0)} VNeID level-2 requests")
         if self.error_codes:
             lines.insert(2, "  validation errors: " + ", ".join(f"{k} {v}" for k, v in sorted(self.error_codes.items())))
         return "\n".join(lines)

@@ -3,10 +3,12 @@ Electrum's wizard.py (the flow decides; screens are views that show its state an
 
     flow = EnrolmentFlow(minimum=40, max_tries=3)
     flow.start(Session(officer="lan", ...))                  # a new citizen: nothing of the previous one stays
+    flow.choose_resident(resident, "23512") / flow.not_in_database(dc01)   # FIND (registry or DC01)
     flow.apply_card(prefill)                                 # card QR -> form (CARD, FORM)
     flow.keep_face(portrait) / flow.face_exception(reason)   # FACE (retake_face() drops every face blob)
     outcome = flow.add_attempt(attempt)                      # SLAPS, ROLLED: best of N tries, kept by the flow
     flow.mark_exception(finger, FingerStatus.MISSING, "…")   # EXCEPTIONS
+    flow.request_vneid(phone, email, consent=True)           # the VNeID level-2 request, with the consent
     flow.issues(); flow.can_submit()                         # REVIEW
     result = flow.submit(session, gallery, session_id)       # SUBMIT: duplicate search, save, submit
 
@@ -33,6 +35,7 @@ from fieldkit.domain.record import EnrolmentRecord, Residence, Session
 from fieldkit.domain.status import Status
 from fieldkit.domain.validation import BIOMETRICS_AGE, validate
 from fieldkit.enrolment.capture_meta import CaptureMetadata, FaceMeta, StepMeta
+from fieldkit.enrolment.find import RegistryDecision, apply_decision, decision_of_record, merge_prefill, vneid_request
 from fieldkit.enrolment.prints import DEDUP_FINGER_COUNT, DEDUP_FINGERS, Attempt, blob_name, decide, step_key
 from fieldkit.enrolment.submission import Snapshot, SubmitResult, save_snapshot, submit_snapshot
 
@@ -41,6 +44,7 @@ __all__ = ["ALL_STEPS", "BIOMETRIC_STEPS", "EnrolmentFlow", "NotSubmittable", "S
 
 
 class Step(Enum):
+    FIND = "find"            # find in the database (fieldkit.enrolment.find): a resident, or DC01
     CARD = "card"
     FORM = "form"
     FACE = "face"
@@ -72,6 +76,7 @@ class EnrolmentFlow:
     def __init__(self, minimum: int = 40, max_tries: int = 3, today=None):
         self.minimum, self.max_tries = int(minimum), max(1, int(max_tries))
         self._today = today          # a date, or None for date.today() (tests and the demo pin it)
+        self.seen: set[str] = set()  # registry resident ids met this session (household view, not_seen())
         self.start()
 
     @classmethod
@@ -101,6 +106,8 @@ class EnrolmentFlow:
         self.return_reason = ""                 # the supervisor's reason, for a returned record
         self._returned_digest = ""              # the content as it was returned: unchanged cannot go back
         self.prefilled_from_card = False
+        self.card = None                        # the card's QR prefill: a source of discrepancies
+        self.decision: RegistryDecision | None = None   # the FIND step's answer (None: not decided yet)
 
     def resume(self, view) -> None:
         """Continue a saved record (fieldkit.enrolment.service.RecordView): draft or returned.
@@ -118,6 +125,7 @@ class EnrolmentFlow:
         if self.returned:
             self.return_reason = view.note or ""
             self._returned_digest = self.digest()
+        self.decision = decision_of_record(self.record)
         self.restart_fingers()
 
     @property
@@ -162,7 +170,69 @@ class EnrolmentFlow:
             d.residence.street = demo.residence.street
         d.residence.card_address = demo.residence.card_address
         self.prefilled_from_card = True
+        self.card = prefill
         return list(prefill.warnings)
+
+    # -- find in the database ----------------------------------------------------------------------------
+    def choose_resident(self, resident, commune_code: str = "", extract_id: str | None = None) -> None:
+        """The citizen is this registry resident: the form's empty fields are prefilled from the registry (the
+        officer then confirms each with the citizen); every difference left at save time is a discrepancy."""
+        self._unsee()
+        self.decision = RegistryDecision(resident, commune_code or resident.commune_code, extract_id)
+        merge_prefill(self.record.demographics, resident)
+        self.seen.add(resident.resident_id)
+        self.refresh_registry()
+
+    def relink(self, resident, extract_id: str | None = None) -> None:
+        """A continued record (draft or returned) found earlier: its resident again, so edits are compared with
+        the registry as when it was chosen (no prefill: the record keeps what was confirmed)."""
+        link = self.record.registry
+        if link is None or link.not_in_database or link.resident_id != resident.resident_id:
+            raise ValueError("relink needs the resident the record is linked to")
+        self.decision = RegistryDecision(resident, link.commune_code, extract_id or link.extract_id)
+        self.seen.add(resident.resident_id)
+
+    def not_in_database(self, dc01=None, commune_code: str = "") -> None:
+        """The citizen is not in the registry: enrolled as new with DC01 data, flagged "not in the database"."""
+        from fieldkit.domain.population import Dc01
+        self._unsee()
+        self.decision = RegistryDecision(None, commune_code, None, dc01 or Dc01())
+        self.refresh_registry()
+
+    def set_dc01(self, dc01) -> None:
+        if self.decision is None or not self.decision.not_in_database:
+            raise ValueError("DC01 data belongs to a citizen declared not in the database")
+        self.decision.dc01 = dc01
+        self.refresh_registry()
+
+    def _unsee(self) -> None:
+        if self.decision is not None and self.decision.resident is not None:
+            self.seen.discard(self.decision.resident.resident_id)
+
+    def refresh_registry(self) -> None:
+        """Recompute the registry link and discrepancies from the record as it is now (snapshot() does this)."""
+        apply_decision(self.record, self.decision, self.card)
+
+    def annotate_discrepancy(self, field: str, proof: str = "", note: str = "") -> None:
+        """The officer's proof (the document shown: "giấy khai sinh"…) and note on the current differences of
+        `field` (card and statement alike); they stay while the same difference stays. KeyError: no such one."""
+        self.refresh_registry()
+        found = [d for d in self.record.discrepancies if d.field == field]
+        if not found:
+            raise KeyError(f"no discrepancy on {field}")
+        for d in found:
+            d.proof, d.note = proof.strip() or d.proof, note.strip()
+        self.touched()
+
+    def request_vneid(self, phone: str, email: str | None, consent: bool, officer: str | None = None) -> None:
+        """The VNeID level-2 request (VneidError if the phone is not a Vietnamese mobile, the e-mail is bad or
+        there is no consent); the consent is recorded with its time and the officer."""
+        self.record.vneid = vneid_request(phone, email, consent, officer or self.record.session.officer)
+        self.touched()
+
+    def drop_vneid(self) -> None:
+        self.record.vneid = None
+        self.touched()
 
     def touched(self) -> None:
         """The record changed (the view calls this on every edit)."""
@@ -331,6 +401,7 @@ class EnrolmentFlow:
 
     def digest(self) -> str:
         """The content (record without its timestamps, images) as one hash: "did anything change?"."""
+        self.refresh_registry()
         data = self.record.to_dict()
         for key in ("updated_at", "version", "status"):
             data.pop(key, None)
@@ -354,6 +425,7 @@ class EnrolmentFlow:
 
     # -- persistence (blocking: the wizard runs these on its BackgroundRunner) ------------------------------
     def snapshot(self) -> Snapshot:
+        self.refresh_registry()
         return Snapshot(EnrolmentRecord.from_dict(self.record.to_dict()), dict(self.blobs),
                         CaptureMetadata.from_dict(self.meta.to_dict()), dict(self.templates), self.face_frame)
 

@@ -267,6 +267,23 @@ class Population:
         self.extracts, self._expires_at = [], None
         self.index = PopulationIndex([])
 
+    def resident(self, resident_id: str) -> Resident | None:
+        """The resident with this registry id (a continued record names it), or None."""
+        index = self._fresh()
+        by_id = getattr(index, "_by_id", None)
+        if by_id is None:
+            by_id = index._by_id = {r.resident_id: r for r in index.residents}
+        return by_id.get(resident_id)
+
+    def extract_of(self, resident: Resident) -> str | None:
+        """The id of the loaded extract covering `resident`'s commune (the record names its source), or None."""
+        return next((i.extract_id for i in self.extracts if resident.commune_code in i.communes), None)
+
+    @property
+    def communes(self) -> tuple[str, ...]:
+        """The 2025 commune codes the loaded extracts cover (a DC01 names the commune searched)."""
+        return tuple(dict.fromkeys(c for i in self.extracts for c in i.communes))
+
     def not_seen(self, seen_resident_ids, household_id: str | None = None) -> list[Resident]:
         """Registry residents (of one household, or all) not among `seen_resident_ids`."""
         seen = set(seen_resident_ids)

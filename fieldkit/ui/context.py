@@ -33,10 +33,12 @@ class WorkSession:
 
 
 class AppContext(QObject):
-    """One per window. `user_changed` fires on login, logout and lock."""
+    """One per window. `user_changed` fires on login, logout and lock; `population_changed` when the commune's
+    residents finish opening after a login (in the background) or are forgotten at logout."""
 
     user_changed = Signal()
     session_changed = Signal()
+    population_changed = Signal()
 
     def __init__(self, settings: Settings, data_dir: Path, runner: BackgroundRunner | None = None,
                  parent: QObject | None = None):
@@ -50,6 +52,8 @@ class AppContext(QObject):
         self.kit_session = None      # KitSession of the logged-in user
         self.work_session: WorkSession | None = None
         self.devices = None          # fieldkit.ui.devices.DeviceManager, set by the window
+        self.population = None       # fieldkit.population.lookup.Population of the logged-in user, or None
+        self.population_failed = False   # the extracts could not be opened at this login (the wizard says so)
 
     # -- the core service ---------------------------------------------------------------------------
     def open_service(self):
@@ -82,11 +86,38 @@ class AppContext(QObject):
     def logged_in(self, kit_session) -> None:
         self.kit_session = kit_session
         self.user_changed.emit()
+        self.open_population()
+
+    def open_population(self) -> None:
+        """Decrypt the loaded extracts and index them on the BackgroundRunner (seconds for a big commune): the
+        wizard's find step says "opening…" meanwhile; a kit with no extract gets an empty population."""
+        if self.kit is None or self.kit_session is None:
+            return
+        session = self.kit_session
+        self.population_failed = False
+
+        def failed(_exc: BaseException) -> None:
+            self.population_failed = self.kit_session is session
+            self.population_changed.emit()
+
+        def done(population) -> None:
+            if self.kit_session is session:
+                self.population = population
+            else:  # logged out while it was opening: forget it at once
+                population.close()
+            self.population_changed.emit()
+
+        self.runner.run(self.kit.population, session, on_success=done,
+                        on_failure=failed)
 
     def log_out(self) -> None:
         """Forget the keys (lock); the work session stays so the officer resumes after logging in again."""
         if self.kit is not None:
             self.kit.gallery.lock()
+            self.kit.close_population()
+        if self.population is not None:
+            self.population = None
+            self.population_changed.emit()
         if self.kit_session is not None:
             try:
                 self.kit_session.lock()

@@ -2,6 +2,24 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
+    <name>CorrectionsBox</name>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="194"/>
+        <source>Corrections to the population database: proof shown</source>
+        <translation>Điều chỉnh CSDL dân cư: giấy tờ chứng minh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="214"/>
+        <source>Document shown (birth certificate, household book…)</source>
+        <translation>Giấy tờ xuất trình (giấy khai sinh, sổ hộ khẩu…)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="215"/>
+        <source>Officer&apos;s note</source>
+        <translation>Ghi chú của cán bộ</translation>
+    </message>
+</context>
+<context>
     <name>DemographicsForm</name>
     <message>
         <location filename="../pages/enrolment/form.py" line="147"/>
@@ -190,82 +208,87 @@
 <context>
     <name>EnrolmentWizard</name>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="107"/>
+        <location filename="../pages/enrolment/wizard.py" line="114"/>
         <source>Not saved: %1</source>
         <translation>Chưa lưu được: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="117"/>
+        <location filename="../pages/enrolment/wizard.py" line="124"/>
         <source>1 Information</source>
         <translation>1 Thông tin</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="117"/>
+        <location filename="../pages/enrolment/wizard.py" line="124"/>
         <source>2 Face</source>
         <translation>2 Ảnh mặt</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="117"/>
+        <location filename="../pages/enrolment/wizard.py" line="124"/>
         <source>3 Fingerprints</source>
         <translation>3 Vân tay</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="117"/>
+        <location filename="../pages/enrolment/wizard.py" line="124"/>
         <source>4 Check</source>
         <translation>4 Kiểm tra</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="118"/>
+        <location filename="../pages/enrolment/wizard.py" line="125"/>
         <source>5 Slip</source>
         <translation>5 Giấy hẹn</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="121"/>
+        <location filename="../pages/enrolment/wizard.py" line="125"/>
+        <source>Find in the database</source>
+        <translation>Tìm trong CSDL</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/wizard.py" line="128"/>
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="122"/>
+        <location filename="../pages/enrolment/wizard.py" line="129"/>
         <source>Next</source>
         <translation>Tiếp theo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="123"/>
+        <location filename="../pages/enrolment/wizard.py" line="130"/>
         <source>New citizen</source>
         <translation>Công dân mới</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="124"/>
+        <location filename="../pages/enrolment/wizard.py" line="131"/>
         <source>Discard this draft</source>
         <translation>Hủy bản nháp này</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="125"/>
+        <location filename="../pages/enrolment/wizard.py" line="132"/>
         <source>Yes, discard it</source>
         <translation>Đồng ý hủy</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="176"/>
+        <location filename="../pages/enrolment/wizard.py" line="196"/>
         <source>Returned by the supervisor: %1</source>
         <translation>Cán bộ phụ trách trả lại: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="222"/>
+        <location filename="../pages/enrolment/wizard.py" line="249"/>
         <source>Correct the fields marked ⛔ first.</source>
         <translation>Hãy sửa các mục có dấu ⛔ trước.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="227"/>
+        <location filename="../pages/enrolment/wizard.py" line="254"/>
         <source>The face photo has not been taken yet.</source>
         <translation>Chưa chụp ảnh mặt.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="231"/>
+        <location filename="../pages/enrolment/wizard.py" line="258"/>
         <source>Finish the fingerprints, or record why a finger cannot be printed.</source>
         <translation>Hãy lấy xong vân tay, hoặc ghi lý do ngón không lấy được.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="255"/>
+        <location filename="../pages/enrolment/wizard.py" line="282"/>
         <source>Saved (encrypted), version %1</source>
         <translation>Đã lưu (mã hóa), lần %1</translation>
     </message>
@@ -337,6 +360,69 @@
         <location filename="../pages/enrolment/face.py" line="233"/>
         <source>Type the reason first.</source>
         <translation>Hãy nhập lý do trước.</translation>
+    </message>
+</context>
+<context>
+    <name>FindPage</name>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="70"/>
+        <source>Find the citizen in the population database</source>
+        <translation>Tìm công dân trong Cơ sở dữ liệu quốc gia về dân cư</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="71"/>
+        <source>Go on to the form without the database</source>
+        <translation>Sang tờ khai, không tra CSDL</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="72"/>
+        <source>Continue to the form (DC01)</source>
+        <translation>Tiếp tục sang tờ khai (DC01)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="73"/>
+        <source>Not in the database: DC01 information</source>
+        <translation>Không có trong CSDL: thông tin phiếu DC01</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="74"/>
+        <source>Place of birth</source>
+        <translation>Nơi sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="75"/>
+        <source>Marital status</source>
+        <translation>Tình trạng hôn nhân</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="76"/>
+        <source>Father&apos;s full name</source>
+        <translation>Họ tên cha</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="76"/>
+        <source>Mother&apos;s full name</source>
+        <translation>Họ tên mẹ</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="77"/>
+        <source>Why not in the database</source>
+        <translation>Lý do chưa có trong CSDL</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="120"/>
+        <source>The population data could not be opened (see the technician). Go on to the form.</source>
+        <translation>Không mở được dữ liệu dân cư (báo cán bộ kỹ thuật). Hãy sang tờ khai.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="122"/>
+        <source>The population data is opening… You can go on to the form meanwhile.</source>
+        <translation>Đang mở dữ liệu dân cư… Trong lúc chờ có thể sang tờ khai.</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="124"/>
+        <source>No population data is loaded on this kit (extract from the province office): search is not available. Go on to the form.</source>
+        <translation>Máy chưa nạp dữ liệu dân cư (bản trích từ Công an tỉnh): không tra cứu được. Hãy sang tờ khai.</translation>
     </message>
 </context>
 <context>
@@ -1436,6 +1522,109 @@
     </message>
 </context>
 <context>
+    <name>RegistryReceipt</name>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="323"/>
+        <source>Full birth name</source>
+        <translation>Họ, chữ đệm và tên khai sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="324"/>
+        <source>Date of birth</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="325"/>
+        <source>Sex</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="326"/>
+        <source>Personal ID number</source>
+        <translation>Số định danh cá nhân</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="327"/>
+        <source>Old ID card (CMND)</source>
+        <translation>Số CMND cũ</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="328"/>
+        <source>Ethnicity</source>
+        <translation>Dân tộc</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="329"/>
+        <source>Religion</source>
+        <translation>Tôn giáo</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="330"/>
+        <source>Birth registration place</source>
+        <translation>Nơi đăng ký khai sinh</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="331"/>
+        <source>Home town</source>
+        <translation>Quê quán</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="332"/>
+        <source>Residence</source>
+        <translation>Nơi cư trú</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="333"/>
+        <source>Mobile phone</source>
+        <translation>Số điện thoại di động</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="343"/>
+        <source>Database: not searched</source>
+        <translation>CSDL: chưa tra cứu</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="345"/>
+        <source>Database: not found, new (DC01)</source>
+        <translation>CSDL: chưa có, thu nhận mới (DC01)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="347"/>
+        <source>Database: found</source>
+        <translation>CSDL: đã có</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="349"/>
+        <source>Database: found, to correct: %1</source>
+        <translation>CSDL: đã có, cần điều chỉnh: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="356"/>
+        <source>Population database</source>
+        <translation>CSDL dân cư</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="358"/>
+        <source>Correction: %1</source>
+        <translation>Điều chỉnh: %1</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="359"/>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="364"/>
+        <source>VNeID level 2 request</source>
+        <translation>Đề nghị VNeID mức 2</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="365"/>
+        <source>%1 (consent recorded by %2)</source>
+        <translation>%1 (cán bộ %2 ghi nhận sự đồng ý)</translation>
+    </message>
+</context>
+<context>
     <name>ReviewDetailPage</name>
     <message>
         <location filename="../pages/review/detail.py" line="109"/>
@@ -1689,114 +1878,114 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../pages/enrolment/review.py" line="62"/>
+        <location filename="../pages/enrolment/review.py" line="68"/>
         <source>Check with the citizen</source>
         <translation>Kiểm tra cùng người dân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="63"/>
+        <location filename="../pages/enrolment/review.py" line="69"/>
         <source>The citizen has read the information and confirms it is correct</source>
         <translation>Người dân đã đọc và xác nhận thông tin là đúng</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="64"/>
+        <location filename="../pages/enrolment/review.py" line="70"/>
         <source>Send for the supervisor&apos;s review</source>
         <translation>Gửi cán bộ phụ trách duyệt</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="86"/>
+        <location filename="../pages/enrolment/review.py" line="92"/>
         <source>Full birth name</source>
         <translation>Họ, chữ đệm và tên khai sinh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="86"/>
+        <location filename="../pages/enrolment/review.py" line="92"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="87"/>
+        <location filename="../pages/enrolment/review.py" line="93"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="87"/>
+        <location filename="../pages/enrolment/review.py" line="93"/>
         <source>Personal ID number</source>
         <translation>Số định danh cá nhân</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="88"/>
+        <location filename="../pages/enrolment/review.py" line="94"/>
         <source>Ethnicity</source>
         <translation>Dân tộc</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="88"/>
+        <location filename="../pages/enrolment/review.py" line="94"/>
         <source>Religion</source>
         <translation>Tôn giáo</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="88"/>
+        <location filename="../pages/enrolment/review.py" line="94"/>
         <source>Nationality</source>
         <translation>Quốc tịch</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="89"/>
+        <location filename="../pages/enrolment/review.py" line="95"/>
         <source>Residence</source>
         <translation>Nơi cư trú</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="90"/>
+        <location filename="../pages/enrolment/review.py" line="96"/>
         <source>Home town</source>
         <translation>Quê quán</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="90"/>
+        <location filename="../pages/enrolment/review.py" line="96"/>
         <source>Mobile phone</source>
         <translation>Số điện thoại di động</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="93"/>
+        <location filename="../pages/enrolment/review.py" line="99"/>
         <source>Legal representative</source>
         <translation>Người đại diện</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="95"/>
-        <location filename="../pages/enrolment/review.py" line="98"/>
+        <location filename="../pages/enrolment/review.py" line="101"/>
+        <location filename="../pages/enrolment/review.py" line="104"/>
         <source>Fingerprints</source>
         <translation>Vân tay</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="95"/>
+        <location filename="../pages/enrolment/review.py" line="101"/>
         <source>None: no photo or prints under 6 years old</source>
         <translation>Không: dưới 6 tuổi không chụp ảnh, không lấy vân tay</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="98"/>
+        <location filename="../pages/enrolment/review.py" line="104"/>
         <source>%1 of 10 fingers printed</source>
         <translation>Đã lấy vân %1/10 ngón</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="100"/>
-        <location filename="../pages/enrolment/review.py" line="102"/>
+        <location filename="../pages/enrolment/review.py" line="106"/>
+        <location filename="../pages/enrolment/review.py" line="108"/>
         <source>Face photo</source>
         <translation>Ảnh chân dung</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="100"/>
+        <location filename="../pages/enrolment/review.py" line="106"/>
         <source>None: %1</source>
         <translation>Không có: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="102"/>
+        <location filename="../pages/enrolment/review.py" line="108"/>
         <source>quality %1 / 100</source>
         <translation>chất lượng %1 / 100</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="113"/>
+        <location filename="../pages/enrolment/review.py" line="121"/>
         <source>Returned by the supervisor: change what the supervisor asked for before sending it again.</source>
         <translation>Hồ sơ bị trả lại: hãy sửa theo yêu cầu của cán bộ phụ trách trước khi gửi lại.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/review.py" line="125"/>
+        <location filename="../pages/enrolment/review.py" line="133"/>
         <source>Sending…</source>
         <translation>Đang gửi…</translation>
     </message>
@@ -2255,6 +2444,44 @@
         <location filename="../token_approval.py" line="24"/>
         <source>Token PIN (your signing certificate):</source>
         <translation>Mã PIN của token (chứng thư số của anh/chị):</translation>
+    </message>
+</context>
+<context>
+    <name>VneidBox</name>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="270"/>
+        <source>VNeID level 2 account request</source>
+        <translation>Đề nghị cấp tài khoản định danh điện tử VNeID mức 2</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="271"/>
+        <source>Mobile phone for VNeID</source>
+        <translation>Số di động đăng ký VNeID</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="272"/>
+        <source>E-mail (optional)</source>
+        <translation>Thư điện tử (không bắt buộc)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="273"/>
+        <source>The citizen agrees to the VNeID level 2 request</source>
+        <translation>Công dân đồng ý đề nghị cấp tài khoản VNeID mức 2</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="314"/>
+        <source>The phone must be a Vietnamese mobile number (10 digits, 03/05/07/08/09)</source>
+        <translation>Số điện thoại phải là số di động Việt Nam (10 chữ số, đầu 03/05/07/08/09)</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="315"/>
+        <source>The e-mail address is not valid</source>
+        <translation>Địa chỉ thư điện tử không hợp lệ</translation>
+    </message>
+    <message>
+        <location filename="../pages/enrolment/find.py" line="316"/>
+        <source>Tick the citizen&apos;s consent to send the request</source>
+        <translation>Đánh dấu sự đồng ý của công dân để gửi đề nghị</translation>
     </message>
 </context>
 </TS>

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QScro
 
 from fieldkit.domain.fingers import Finger
 from fieldkit.ui.names import finger_name, finger_status_name, sex_name
+from fieldkit.ui.pages.enrolment.find import CorrectionsBox, VneidBox, receipt_rows
 from fieldkit.ui.widgets.images import pixmap_from_bytes
 
 
@@ -44,6 +45,11 @@ class ReviewPage(QWidget):
         inner_col = QVBoxLayout(inner)
         inner_col.addLayout(row)
         inner_col.addWidget(self.problems)
+        self.corrections = CorrectionsBox(controller)   # proofs of the registry corrections
+        inner_col.addWidget(self.corrections)
+        self.vneid = VneidBox(controller)
+        inner_col.addWidget(self.vneid)
+        self.vneid.edited.connect(self.refresh)
         inner_col.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -100,6 +106,8 @@ class ReviewPage(QWidget):
                 rows.append((self.tr("Face photo"), self.tr("None: %1").replace("%1", face.exception_reason)))
             elif face.quality is not None:
                 rows.append((self.tr("Face photo"), self.tr("quality %1 / 100").replace("%1", f"{face.quality:.0f}")))
+        rows.extend(receipt_rows(c.flow))   # registry decision, corrections, VNeID request (CC01)
+        self.corrections.load()
         for f in Finger:
             slot = c.record.captures.rolled[f]
             if slot.status is not None and slot.status.needs_reason:

@@ -18,16 +18,17 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
 from fieldkit.enrolment.flow import Step
 from fieldkit.ui.pages.enrolment.controller import EnrolmentController
 from fieldkit.ui.pages.enrolment.face import FaceCapturePage
+from fieldkit.ui.pages.enrolment.find import FindPage, registry_note
 from fieldkit.ui.pages.enrolment.fingers import FingerCapturePage
 from fieldkit.ui.pages.enrolment.form import DemographicsForm
 from fieldkit.ui.pages.enrolment.review import ReviewPage
 from fieldkit.ui.pages.enrolment.slip import SlipPage
 
-FORM, FACE, FINGERS, REVIEW, SLIP = range(5)
-PAGE_OF_STEP = {Step.CARD: FORM, Step.FORM: FORM, Step.FACE: FACE, Step.SLAPS: FINGERS, Step.ROLLED: FINGERS,
+FORM, FACE, FINGERS, REVIEW, SLIP, FIND = range(6)   # FIND is shown first (its label leads the bar)
+PAGE_OF_STEP = {Step.FIND: FIND, Step.CARD: FORM, Step.FORM: FORM, Step.FACE: FACE, Step.SLAPS: FINGERS, Step.ROLLED: FINGERS,
                 Step.EXCEPTIONS: FINGERS, Step.REVIEW: REVIEW, Step.SUBMIT: SLIP}
-LAST_STEP_OF_PAGE = {FORM: Step.FORM, FACE: Step.FACE, FINGERS: Step.EXCEPTIONS, REVIEW: Step.REVIEW}
-FIRST_STEP_OF_PAGE = {FORM: Step.CARD, FACE: Step.FACE, FINGERS: Step.SLAPS, REVIEW: Step.REVIEW}
+LAST_STEP_OF_PAGE = {FIND: Step.FIND, FORM: Step.FORM, FACE: Step.FACE, FINGERS: Step.EXCEPTIONS, REVIEW: Step.REVIEW}
+FIRST_STEP_OF_PAGE = {FIND: Step.FIND, FORM: Step.CARD, FACE: Step.FACE, FINGERS: Step.SLAPS, REVIEW: Step.REVIEW}
 
 
 class EnrolmentWizard(QWidget):
@@ -42,15 +43,19 @@ class EnrolmentWizard(QWidget):
         self.fingers = FingerCapturePage(self.controller, ctx)
         self.review = ReviewPage(self.controller, ctx)
         self.slip = SlipPage(self.controller, ctx)
+        self.find = FindPage(self.controller, ctx)
         self.stack = QStackedWidget()
-        for page in (self.form, self.face, self.fingers, self.review, self.slip):
+        for page in (self.form, self.face, self.fingers, self.review, self.slip, self.find):
             self.stack.addWidget(page)
-        self.step_labels = [QLabel() for _ in range(5)]
+        self.step_labels = [QLabel() for _ in range(6)]
         bar = QHBoxLayout()
-        for label in self.step_labels:
+        for label in (self.step_labels[FIND], *self.step_labels[:FIND]):
             label.setObjectName("stepLabel")
             bar.addWidget(label)
         bar.addStretch(1)
+        self.registry_note = QLabel()   # what the find step decided, in the bar: no extra row on 1366×768
+        self.registry_note.setObjectName("registryNote")
+        bar.addWidget(self.registry_note)
         self.saved_label = QLabel()
         self.saved_label.setObjectName("savedLabel")
         bar.addWidget(self.saved_label)
@@ -100,6 +105,8 @@ class EnrolmentWizard(QWidget):
         QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=self.next)
         QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=self.back)
         self.face.done.connect(self._face_done)
+        self.find.done.connect(self._found)
+        self.controller.issues_changed.connect(self._show_registry_note)   # the count follows the form
         self.fingers.done.connect(lambda: self.next_button.setFocus())
         self.review.submit_requested.connect(self.controller.submit)
         self.controller.submitted.connect(self._submitted)
@@ -115,7 +122,7 @@ class EnrolmentWizard(QWidget):
 
     def retranslate(self) -> None:
         names = (self.tr("1 Information"), self.tr("2 Face"), self.tr("3 Fingerprints"), self.tr("4 Check"),
-                 self.tr("5 Slip"))
+                 self.tr("5 Slip"), self.tr("Find in the database"))
         for label, text in zip(self.step_labels, names):
             label.setText(text)
         self.back_button.setText(self.tr("Back"))
@@ -141,9 +148,12 @@ class EnrolmentWizard(QWidget):
         self.controller.new_record()     # the citizen set aside is saved as it was
         if view is not None:
             self.controller.load(view)
+            self.find.relink()   # a record found in the database: its resident again
         self.form.reset()
         self.face.reset()
         self.fingers.reset()
+        self.find.reset()
+        self.review.vneid.load()
         self.form.load_record()
         if view is not None:
             self.form.show_all_issues()   # a continued draft or returned record: its problems show at once
@@ -153,8 +163,18 @@ class EnrolmentWizard(QWidget):
         self.saved_label.clear()
         self.discard_confirm.hide()
         self._show_return_note()
+        if view is None and self.find.has_population_data():
+            self.go(FIND)           # a new citizen: find them in the database first
+            return
         self.go(FORM)
         self.form.paste.setFocus()  # scan or paste the card first; Tab goes on to the form
+
+    def _found(self) -> None:
+        """The find step decided (a resident prefills the form; DC01) or was skipped: on to the form."""
+        self.form.load_record()
+        self.controller.changed()
+        self.go(FORM)
+        self.form.paste.setFocus()
 
     def new_citizen(self) -> None:
         """Set the current citizen aside (the draft stays saved, listed under drafts) and start a new one."""
@@ -193,7 +213,10 @@ class EnrolmentWizard(QWidget):
             self.face.stop()
         self.stack.setCurrentIndex(index)
         self.message.clear()
-        if index == FACE:
+        self._show_registry_note()
+        if index == FIND:
+            self.find.start()
+        elif index == FACE:
             self.face.start()
         elif index == FINGERS:
             self.fingers.start()
@@ -204,12 +227,16 @@ class EnrolmentWizard(QWidget):
             self.slip.prepare()
         self._mark_step()
 
+    def _show_registry_note(self, *_args) -> None:
+        self.registry_note.setText(registry_note(self.controller.flow))
+        self.registry_note.setVisible(self.current() != FIND)
+
     def _mark_step(self) -> None:
         for i, label in enumerate(self.step_labels):
             label.setProperty("current", i == self.current())
             label.setStyleSheet("font-weight: bold; color: #0b5d3b;" if i == self.current() else "color: #777;")
-        self.back_button.setEnabled(self.current() not in (FORM, SLIP))
-        self.next_button.setEnabled(self.current() not in (REVIEW, SLIP))
+        self.back_button.setEnabled(self.current() not in (FIND, SLIP))
+        self.next_button.setEnabled(self.current() not in (FIND, REVIEW, SLIP))
 
     def next(self) -> None:
         index = self.current()
@@ -238,7 +265,7 @@ class EnrolmentWizard(QWidget):
 
     def back(self) -> None:
         index = self.current()
-        if index in (FORM, SLIP):
+        if index in (FIND, SLIP):
             return
         earlier = self.controller.flow.previous_step(FIRST_STEP_OF_PAGE[index])
         self.go(PAGE_OF_STEP[earlier] if earlier is not None else FORM)
