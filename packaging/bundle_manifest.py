@@ -151,7 +151,7 @@ EXCLUDED_MODULES = (
 
 # The Qt modules the app uses (fieldkit/ui/). Everything else in PySide6 is excluded, so an accidental import
 # (say, by matplotlib's Qt backend) cannot pull WebEngine (~200 MB) into the bundle.
-QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets")
+QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport")  # printing: the appointment slip
 QT_MODULES_EXCLUDED = (
     "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender", "QtAxContainer",
     "QtBluetooth", "QtCharts", "QtConcurrent", "QtDataVisualization", "QtDesigner", "QtGraphs", "QtGraphsWidgets",
