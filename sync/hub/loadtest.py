@@ -134,8 +134,14 @@ class TimedOutbox:
         self.rejected: dict[str, str] = {}
 
     def next_packets_to_send(self, limit: int = 50) -> list[OutgoingPacket]:
+        # Time to receipt runs from the moment the kit takes a packet up to send (the worker marks it
+        # "uploading" only once the hub first answers, which on a fast link can be its last request).
         with self._lock:
-            return sorted((self.packets[p] for p in self.waiting), key=lambda p: p.created_at)[:limit]
+            batch = sorted((self.packets[p] for p in self.waiting), key=lambda p: p.created_at)[:limit]
+            now = time.monotonic()
+            for packet in batch:
+                self.started.setdefault(packet.packet_id, now)
+            return batch
 
     def summaries(self, limit: int = 100_000) -> list[PacketSummary]:
         return [PacketSummary(p.packet_id, p.sha256, p.size, p.priority, p.created_at)
