@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from fieldkit.ui import token_approval
 from fieldkit.ui.messages import user_message
 from fieldkit.ui.names import display_date, record_status_name
 
@@ -216,7 +217,7 @@ class ReviewListPage(QWidget):
 
     def approve_selected(self) -> None:
         """Approve (co-sign, seal, enqueue) the selected records the supervisor has opened, after a confirmation;
-        one durable transaction each, off the UI thread."""
+        one durable transaction each, off the UI thread. A supervisor bound to a token gives its PIN once."""
         ids = self.approvable_ids()
         session = self.ctx.kit_session
         if not ids or session is None:
@@ -226,18 +227,14 @@ class ReviewListPage(QWidget):
                  f"{', ' + by_id[rid].personal_id if by_id[rid].personal_id else ''})" for rid in ids]
         if not self.confirm_batch(names, len(self.selected_ids()) - len(ids)):
             return
+        pin = None
+        if token_approval.needs_token(session):   # asked once: one token login signs the whole batch
+            pin = token_approval.ask_pin(self)
+            if pin is None:
+                return
         self.batch_button.setEnabled(False)
         self.show_result(self.tr("Approving and sealing %1 records…").replace("%1", str(len(ids))))
-
-        def job():
-            ok, failed = 0, []
-            for rid in ids:
-                try:
-                    session.approve(rid)
-                    ok += 1
-                except Exception as exc:  # one bad record must not stop the batch; each is reported
-                    failed.append((rid, exc))
-            return ok, failed
+        job = token_approval.approve_each_job(self.ctx, ids, pin)
 
         def finished(result) -> None:
             ok, failed = result
@@ -248,5 +245,9 @@ class ReviewListPage(QWidget):
             self.batch_done.emit(ok, len(failed))
             self.refresh()
 
-        self.ctx.runner.run(job, on_success=finished, on_failure=lambda e: self.show_result(user_message(e)))
+        def failed_whole(exc: BaseException) -> None:   # the token login failed: nothing was signed
+            self.show_result(self.tr("Nothing approved: %1").replace("%1", user_message(exc)))
+            self._update_batch_button()
+
+        self.ctx.runner.run(job, on_success=finished, on_failure=failed_whole)
 
