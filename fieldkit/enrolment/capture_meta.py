@@ -70,7 +70,7 @@ class DuplicateHit:
     record_id: str
     modality: str      # "face" or "fingerprint"
     score: float
-    threshold: float
+    threshold: float | None  # None: the search did not record one (the UI shows "—", never a made-up 0.00)
     detail: str
 
     def to_dict(self) -> dict:
@@ -78,8 +78,9 @@ class DuplicateHit:
 
     @classmethod
     def from_dict(cls, data: dict) -> "DuplicateHit":
+        threshold = data.get("threshold")
         return cls(str(data["record_id"]), str(data["modality"]), float(data.get("score", 0.0)),
-                   float(data.get("threshold", 0.0)), str(data.get("detail", "")))
+                   float(threshold) if threshold is not None else None, str(data.get("detail", "")))
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ class RecordSummary:
     name: str = ""  # "" once sealed: the kit cannot read a sealed record
     birth_date: str = ""
     packet_id: str | None = None
+    personal_id: str = ""  # summaries sealed before these two fields read as "" / None
+    possible_duplicate: bool | None = None  # None: the duplicate search has not run (or could not)
 
 
 @dataclass
@@ -268,7 +270,7 @@ class KitSession:
                 version, action, status = old["version"] + 1, "edit", old["status"]
             payload = vault.seal_payload(key, kid, rid, version, record, capture, blobs)
             fields = dict(status=status, version=version, updated_at=now, payload=payload,
-                          summary=vault.seal_json(key, "summary", kid, rid, version, vault.summary_of(record)))
+                          summary=vault.seal_json(key, "summary", kid, rid, version, vault.summary_of(record, capture)))
             if old is None:
                 rows.insert_record(conn, dict(id=rid, created_at=now, officer_id=self.user.user_id,
                                               session_id=session_id, **fields))
@@ -436,7 +438,8 @@ class KitSession:
                                           r["version"], r["summary"])
             out.append(RecordSummary(r["id"], r["status"], r["version"], r["session_id"], r["officer_id"],
                                      r["created_at"], r["updated_at"], summary.get("name", ""),
-                                     summary.get("birth_date", ""), r["packet_id"]))
+                                     summary.get("birth_date", ""), r["packet_id"],
+                                     str(summary.get("personal_id") or ""), summary.get("possible_duplicate")))
         return out
 
     def count(self, f: ReviewFilter | None = None) -> int:

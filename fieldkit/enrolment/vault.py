@@ -1,7 +1,7 @@
 """Encrypting what a record row holds, under the kit data key, with the row's identity as associated data.
 
 - payload: the container (fieldkit.packets.container) of {"record", "capture"} + the named blobs;
-- summary: the few fields a supervisor's list shows (name, birth date, sex);
+- summary: the few fields a supervisor's list shows (name, birth date, sex, ID number, duplicate flag);
 - note: a return/reject reason (free text, may name people).
 AAD = "fieldkit <kind> v1|<kit id>|<record id>|<version>", so a blob copied to another row or another
 version does not decrypt.
@@ -34,10 +34,20 @@ def first(record: dict, keys: tuple[str, ...]) -> str:
     return ""
 
 
-def summary_of(record: dict) -> dict:
-    """What a list row shows; also the text that search tokens are built from."""
+def summary_of(record: dict, capture: dict | None = None) -> dict:
+    """What a list row shows: name, birth date, sex, ID number (to tell namesakes apart) and whether the
+    duplicate search on submit flagged the person (None: not run yet, or it could not run)."""
     return {"name": first(record, NAME_KEYS), "birth_date": first(record, BIRTH_KEYS),
-            "sex": str(demographics(record).get("sex") or "")}
+            "sex": str(demographics(record).get("sex") or ""), "personal_id": first(record, ID_KEYS),
+            "possible_duplicate": possible_duplicate(capture or {})}
+
+
+def possible_duplicate(capture: dict) -> bool | None:
+    """True when the duplicate search found someone, False when it ran and found no one, None otherwise."""
+    found = capture.get("duplicates")
+    if found is None or capture.get("duplicates_error"):
+        return None
+    return bool(found)
 
 
 def searchable_texts(record: dict) -> list[str]:

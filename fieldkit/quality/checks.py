@@ -15,6 +15,7 @@ from fieldkit.quality.thresholds import THRESHOLDS
 REASONS_BY_KEY: dict[str, tuple[str, str]] = {
     "no_face": ("không thấy khuôn mặt, nhìn vào máy ảnh", "no face found, look at the camera"),
     "single_face": ("chỉ một người trong khung hình", "only one person in the picture"),
+    "eyes_covered": ("không che mắt, để lộ hai mắt", "uncover your eyes"),
     "closer": ("lại gần hơn", "come closer"),
     "farther": ("lùi lại", "move back"),
     "look_straight": ("nhìn thẳng vào máy ảnh", "look straight at the camera"),

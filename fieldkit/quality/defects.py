@@ -121,6 +121,21 @@ def no_face(image: np.ndarray) -> np.ndarray:
     return plain_background((w, h), seed=1)
 
 
+def covered_eyes(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """A dark bar across both eyes (a hand, hair, dark glasses), as the camera simulator draws it.
+
+    The detector does not find a face with its eyes covered, so the check is run on the landmarks of
+    the uncovered face (what the live tracker holds while it waits for the detector)."""
+    out = image.copy()
+    left, right = landmarks[36:42].mean(axis=0), landmarks[42:48].mean(axis=0)
+    width = float(np.ptp(landmarks[0:17, 0]))
+    angle = float(np.degrees(np.arctan2(right[1] - left[1], right[0] - left[0])))
+    bar = cv2.boxPoints((tuple((left + right) / 2), (float(np.linalg.norm(right - left)) + 0.7 * width, 0.24 * width),
+                         angle)).astype(np.int32)
+    cv2.fillPoly(out, [bar], (28, 24, 22), cv2.LINE_AA)
+    return out
+
+
 def closed_eyes_landmarks(landmarks: np.ndarray) -> np.ndarray:
     """Landmarks with both upper lids brought down onto the lower lids.
 

@@ -89,9 +89,10 @@ def landmark_checks(face: Face, image_size: tuple[int, int], window: geometry.Wi
 
 
 def face_pixel_checks(grey: np.ndarray, face: Face) -> list[CheckResult]:
-    """Checks on the face's own pixels (small crop): exposure, uniformity, sharpness."""
+    """Checks on the face's own pixels (small crops): eyes visible, exposure, uniformity, sharpness."""
     dark, bright = photometric.exposure_shares(grey, face.landmarks)
     return [
+        judge("eyes_visible", photometric.eye_contrast(grey, face.landmarks), "eyes_covered"),
         judge("underexposure", dark, "too_dark"),
         judge("overexposure", bright, "too_bright"),
         judge("illumination_uniformity", photometric.illumination_uniformity(grey, face.landmarks), "uneven_light"),

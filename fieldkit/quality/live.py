@@ -6,6 +6,12 @@ What makes it fast enough for >= 15 frames per second on 2 cores:
 - in between, the face is tracked: the box dlib would give is rebuilt from the last landmarks and the
   shape predictor (3-7 ms) places the new landmarks on the full-resolution grey frame; if the new
   landmarks drift too far from that box, the face is re-detected at once;
+- a tracked face the detector cannot confirm is not followed blindly: after a missed detection the
+  detector runs on every frame, and after `confirm_misses` misses in a row the face is dropped. A face
+  whose eyes are covered (a hand, hair, dark glasses) is what HOG misses and what makes the landmark
+  fit drift (the eyes shrink together: "come closer"); while the eyes are covered and the lower face is
+  still the one last confirmed, the landmarks are held where they were, so the eyes_visible check
+  gives the advice;
 - landmark and face-crop checks run on every frame; the background check (whole window) runs every
   `background_every` frames and its last result is reused in between; the face count is the one of
   the last detection.
@@ -23,13 +29,33 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from fieldkit.quality import geometry
+from fieldkit.quality import geometry, photometric
 from fieldkit.quality.checks import CheckResult, not_evaluated
 from fieldkit.quality.face import (
     CHECK_ORDER, FaceAssessment, background_check, face_count_checks, face_pixel_checks, landmark_checks,
     order_checks,
 )
 from fieldkit.quality.landmarks import Face, box_around_landmarks, detect_boxes, stable_landmarks, to_grey
+from fieldkit.quality.thresholds import THRESHOLDS
+
+SAME_FACE_MIN = 0.6  # correlation of the lower-face patches: same person ~0.9+, a wall or another scene < 0.3
+
+
+def _lower_face(grey: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """The face from the nose bridge down to the chin, 24x16 px, zero mean: a cheap identity of the pose."""
+    h, w = grey.shape
+    x0, x1 = int(max(landmarks[0:17, 0].min(), 0)), int(min(landmarks[0:17, 0].max() + 1, w))
+    y0, y1 = int(max(landmarks[29, 1], 0)), int(min(landmarks[8, 1] + 1, h))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return np.zeros((16, 24), np.float32)
+    patch = cv2.resize(grey[y0:y1, x0:x1], (24, 16), interpolation=cv2.INTER_AREA).astype(np.float32)
+    return patch - patch.mean()
+
+
+def _similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Normalised correlation of two zero-mean patches (1 = same picture)."""
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float((a * b).sum()) / norm if norm > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +65,7 @@ class LiveConfig:
     background_every: int = 5  # frames between background checks
     landmark_samples: int = 3  # landmark runs per frame (1, 3 or 9 jittered boxes): steadier pose, +3-8 ms each
     drift_limit: float = 0.5  # lost track when the new box moves by more than this share of its size
+    confirm_misses: int = 3  # detections in a row that miss a tracked face (eyes visible) before it is dropped
     smoothing: float = 0.35  # weight of the new landmarks in the running average (averages out dlib jitter)
     framing: str = "camera"
     guide_height: float = 1.0  # portrait guide height / frame height: calibrate for the camera rig
@@ -70,8 +97,10 @@ class _Track:
     box: tuple[int, int, int, int]
     count_checks: list[CheckResult]
     faces_found: int
+    reference: np.ndarray  # the lower face (nose to chin) at the last detection, to tell the same person
     background: CheckResult | None = None
     background_age: int = 0
+    misses: int = 0  # detections in a row that did not find the face
 
 
 class LiveAssessor:
@@ -94,10 +123,13 @@ class LiveAssessor:
         grey = to_grey(frame)
         size = (grey.shape[1], grey.shape[0])
         window = geometry.portrait_window(size, self.config.framing, self.config.guide_height)
-        detected = self._track is None or self._since_detect >= self.config.redetect_every
+        track = self._track
+        detected = track is None or track.misses > 0 or self._since_detect >= self.config.redetect_every
         if detected:
-            if not self._detect(grey) and self._track is not None and not self._follow(grey):
-                self._track = None  # the scheduled detection missed and the landmarks lost the face too
+            if not self._detect(grey) and track is not None:
+                track.misses += 1
+                if not self._follow(grey):
+                    self._track = None  # the detection missed and the landmarks lost the face (or were not confirmed)
         elif not self._follow(grey):
             detected = True
             if not self._detect(grey):
@@ -136,7 +168,8 @@ class LiveAssessor:
             # Same face as before: keep averaging rather than jump to one noisy landmark run.
             w = self.config.smoothing
             landmarks = w * landmarks + (1 - w) * previous.landmarks
-        self._track = _Track(landmarks, box_around_landmarks(landmarks), face_count_checks(faces), len(boxes))
+        self._track = _Track(landmarks, box_around_landmarks(landmarks), face_count_checks(faces), len(boxes),
+                             _lower_face(grey, landmarks))
         if previous is not None:  # keep the background result; it is refreshed on its own schedule
             self._track.background, self._track.background_age = previous.background, previous.background_age
         return True
@@ -145,6 +178,13 @@ class LiveAssessor:
         """Place landmarks from the last box; False when the face was lost."""
         track = self._track
         assert track is not None
+        if photometric.eye_contrast(grey, track.landmarks) < THRESHOLDS["eyes_visible"].low:
+            # Eyes covered where they were: hold the landmarks (the fit would drift) and have the detector
+            # confirm the face on the next frames; keep it while the lower face is still the same person.
+            track.misses = max(track.misses, 1)
+            return _similarity(_lower_face(grey, track.landmarks), track.reference) > SAME_FACE_MIN
+        if track.misses >= self.config.confirm_misses:
+            return False  # eyes visible, yet the detector keeps missing it: not a face we can confirm
         landmarks = stable_landmarks(grey, track.box, self.config.landmark_samples)
         moved = self._moved(box_around_landmarks(landmarks), track.box)
         if moved > self.config.drift_limit or not self._looks_like_face(grey, landmarks):

@@ -68,6 +68,25 @@ def sharpness(grey: np.ndarray, landmarks: np.ndarray) -> float:
     return float(values.var()) if values.size else 0.0
 
 
+def eye_contrast(grey: np.ndarray, landmarks: np.ndarray) -> float:
+    """Grey range (95th minus 5th percentile) around the lower-contrast eye.
+
+    An open or closed eye spans lids, lashes, white and iris (50-140 levels); a hand, a dark bar or
+    dark glasses over it is nearly flat (a few levels of sensor noise)."""
+    h, w = grey.shape
+    ranges = []
+    for eye in (landmarks[36:42], landmarks[42:48]):
+        x0, x1 = float(eye[:, 0].min()), float(eye[:, 0].max())
+        cy, half = float(eye[:, 1].mean()), 0.3 * (x1 - x0)
+        crop = grey[max(int(cy - half), 0):min(int(np.ceil(cy + half)) + 1, h),
+                    max(int(x0), 0):min(int(np.ceil(x1)) + 1, w)]
+        if crop.size == 0:
+            return 0.0  # the eye lies outside the frame: not visible
+        low, high = np.percentile(crop, (5, 95))
+        ranges.append(float(high - low))
+    return min(ranges)
+
+
 def background_mask(shape: tuple[int, int], landmarks: np.ndarray, window: Window, scale: float) -> np.ndarray:
     """Approximate background: the window, minus an expanded ellipse around the head, above the chin.
 

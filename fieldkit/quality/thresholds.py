@@ -48,6 +48,11 @@ _TABLE = (
     Threshold("single_face", None, 0.25, "area ratio",
               f"{OFIQ} (SingleFacePresent: second-largest / largest face area); limit chosen: a face a "
               "quarter the size of the applicant's is someone standing close behind"),
+    # Covered eyes (a hand, hair, dark glasses) come first: with the eyes hidden the landmark fit is
+    # guesswork, so every landmark check after this one would give the wrong advice ("come closer").
+    Threshold("eyes_visible", 20, None, "grey levels p95-p5 in the lower-contrast eye",
+              f"{ICAO_9303}: eyes clearly visible, nothing covering them; measure and limit chosen: visible "
+              "eyes 52-142 (simulator sitters, dim and backlit scenes included), a dark bar 3-4"),
     Threshold("inter_eye", 90, None, "px", f"{ICAO_9303} / {ISO_19794_5}: at least 90 px between eye centres"),
     # Pose: ICAO asks +-5 deg yaw/pitch, +-8 deg roll. The estimate comes from a generic 3D head
     # (fieldkit.quality.pose) and carries an identity-dependent error: after bias removal the two real

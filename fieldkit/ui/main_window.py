@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.review_detail.back_requested.connect(lambda: self.show_page("review"))
         self.sync_panel.attach_header(self.sync_status)   # sends by itself while someone is logged in
         self.review_detail.acted.connect(lambda _r, action: self.sync_panel.wake() if action == "approve" else None)
+        self.review_list.batch_done.connect(lambda approved, _failed: self.sync_panel.wake() if approved else None)
         self.home_button.clicked.connect(lambda: self.show_page("home"))
         self.lock_button.clicked.connect(lambda: self.lock())
         self.ctx.user_changed.connect(self._user_changed)

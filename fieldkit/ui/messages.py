@@ -60,6 +60,8 @@ TEXTS = {
     "drive_unsafe": QT_TRANSLATE_NOOP("Messages", "The USB drive holds a file the kit refuses to use (a link or a "
                                                   "device instead of a file). Use another drive and tell the "
                                                   "technician."),
+    "status_changed": QT_TRANSLATE_NOOP("Messages", "This record is no longer waiting for that step: someone "
+                                                    "else decided on it meanwhile. Reload the list."),
     "general": QT_TRANSLATE_NOOP("Messages", "The operation failed. The technician finds the details in the kit's "
                                              "log."),
     "camera_unplugged": QT_TRANSLATE_NOOP("Messages", "The camera is unplugged or lost power. Plug it in again; "
@@ -109,7 +111,7 @@ def _sync_key(exc: BaseException) -> str | None:
 # Errors of the core matched by class name (importing them here would pull the store into every page).
 BY_NAME = {"RecordLocked": "locked", "StaleVersion": "stale", "RecordNotFound": "record_missing",
            "HubNotProvisioned": "no_hub", "NotAllowed": "not_allowed", "BadPassphrase": "bad_passphrase",
-           "KitNotInitialised": "no_kit", "KitWiped": "no_kit"}
+           "KitNotInitialised": "no_kit", "KitWiped": "no_kit", "IllegalTransition": "status_changed"}
 
 
 def user_message(exc: BaseException) -> str:

@@ -40,3 +40,28 @@ def approve_job(ctx, record_ids: list[str], pin: str):
         with open_signer_for(session.kit, ctx.settings, pin) as signer:
             return [session.approve(rid, cosigner=signer) for rid in record_ids]
     return job
+
+
+def approve_each_job(ctx, record_ids: list[str], pin: str | None):
+    """A job for ctx.runner approving a batch: with a PIN, ONE token login signs every record; without, the
+    supervisor's software key. A record that fails does not stop the others: returns (approved, [(id, error)]).
+    A failed token login (wrong or locked PIN, no token) fails the whole job before anything is signed."""
+    session = ctx.kit_session
+
+    def each(approve) -> tuple[int, list]:
+        ok, failed = 0, []
+        for rid in record_ids:
+            try:
+                approve(rid)
+                ok += 1
+            except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch; each is reported
+                failed.append((rid, exc))
+        return ok, failed
+
+    def job():
+        if pin is None:
+            return each(session.approve)
+        from fieldkit.security.token_binding import open_signer_for
+        with open_signer_for(session.kit, ctx.settings, pin) as signer:
+            return each(lambda rid: session.approve(rid, cosigner=signer))
+    return job

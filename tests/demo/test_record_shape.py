@@ -30,4 +30,5 @@ def test_summary_and_search_texts_come_from_the_nested_demographics():
 
 def test_a_flat_record_dict_still_reads():
     assert vault.summary_of({"full_name": "Y Ben Niê", "dob": "1990"}) == {"name": "Y Ben Niê", "birth_date": "1990",
-                                                                         "sex": ""}
+                                                                         "sex": "", "personal_id": "",
+                                                                         "possible_duplicate": None}

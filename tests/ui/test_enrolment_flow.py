@@ -60,6 +60,7 @@ def enrol_one(qtbot, window, person, tmp_path):
     assert wiz.review.submit_button.isEnabled(), wiz.review.problems.text()
     with qtbot.waitSignal(wiz.finished, timeout=WAIT) as sent:
         wiz.review.submit_button.click()
+    assert wiz.current() == 4 and not wiz.discard_button.isVisible()   # a submitted record is no draft
     from tests.ui.test_wizard_items import print_slip_to_pdf
     _drawn, text, _page = print_slip_to_pdf(wiz.slip, tmp_path / "slip.pdf")   # the test's printer: a PDF
     assert person.full_name in " ".join(text.split()) and wiz.slip.info.receipt_number in text

@@ -268,27 +268,27 @@
         <translation>Đồng ý hủy</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="196"/>
+        <location filename="../pages/enrolment/wizard.py" line="200"/>
         <source>Returned by the supervisor: %1</source>
         <translation>Cán bộ phụ trách trả lại: %1</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="249"/>
+        <location filename="../pages/enrolment/wizard.py" line="257"/>
         <source>Correct the fields marked ⛔ first.</source>
         <translation>Hãy sửa các mục có dấu ⛔ trước.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="254"/>
+        <location filename="../pages/enrolment/wizard.py" line="262"/>
         <source>The face photo has not been taken yet.</source>
         <translation>Chưa chụp ảnh mặt.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="258"/>
+        <location filename="../pages/enrolment/wizard.py" line="266"/>
         <source>Finish the fingerprints, or record why a finger cannot be printed.</source>
         <translation>Hãy lấy xong vân tay, hoặc ghi lý do ngón không lấy được.</translation>
     </message>
     <message>
-        <location filename="../pages/enrolment/wizard.py" line="282"/>
+        <location filename="../pages/enrolment/wizard.py" line="290"/>
         <source>Saved (encrypted), version %1</source>
         <translation>Đã lưu (mã hóa), lần %1</translation>
     </message>
@@ -842,27 +842,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="200"/>
+        <location filename="../main_window.py" line="201"/>
         <source>The kit locked itself after %1 minutes without use. Log in again to continue.</source>
         <translation>Máy đã tự khóa sau %1 phút không dùng. Đăng nhập lại để làm tiếp.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="209"/>
+        <location filename="../main_window.py" line="210"/>
         <source>FieldKit — ID enrolment</source>
         <translation>FieldKit — Thu nhận hồ sơ căn cước</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="210"/>
+        <location filename="../main_window.py" line="211"/>
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="211"/>
+        <location filename="../main_window.py" line="212"/>
         <source>Home</source>
         <translation>Trang chính</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212"/>
+        <location filename="../main_window.py" line="213"/>
         <source>Lock</source>
         <translation>Khóa máy</translation>
     </message>
@@ -996,51 +996,56 @@
     </message>
     <message>
         <location filename="../messages.py" line="63"/>
+        <source>This record is no longer waiting for that step: someone else decided on it meanwhile. Reload the list.</source>
+        <translation>Hồ sơ này không còn chờ bước đó nữa: người khác đã quyết định trong lúc này. Hãy tải lại danh sách.</translation>
+    </message>
+    <message>
+        <location filename="../messages.py" line="65"/>
         <source>The operation failed. The technician finds the details in the kit&apos;s log.</source>
         <translation>Thao tác không thành công. Kỹ thuật viên xem chi tiết trong nhật ký của máy.</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="65"/>
+        <location filename="../messages.py" line="67"/>
         <source>The camera is unplugged or lost power. Plug it in again; the kit reconnects by itself.</source>
         <translation>Máy ảnh bị rút ra hoặc mất điện. Hãy cắm lại; máy tự kết nối lại.</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="67"/>
+        <location filename="../messages.py" line="69"/>
         <source>Reconnecting to the camera…</source>
         <translation>Đang kết nối lại máy ảnh…</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="68"/>
+        <location filename="../messages.py" line="70"/>
         <source>The camera picture is frozen. If it does not move again, unplug the camera and plug it in again.</source>
         <translation>Hình của máy ảnh bị đứng. Nếu hình không chạy lại, hãy rút máy ảnh ra rồi cắm lại.</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="70"/>
+        <location filename="../messages.py" line="72"/>
         <source>up to date, waiting</source>
         <translation>đã gửi hết, đang chờ</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="71"/>
+        <location filename="../messages.py" line="73"/>
         <source>no connection to the hub</source>
         <translation>không kết nối được trung tâm</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="72"/>
+        <location filename="../messages.py" line="74"/>
         <source>looking for the hub</source>
         <translation>đang tìm trung tâm</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="73"/>
+        <location filename="../messages.py" line="75"/>
         <source>sending</source>
         <translation>đang gửi</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="74"/>
+        <location filename="../messages.py" line="76"/>
         <source>stopped</source>
         <translation>đã dừng</translation>
     </message>
     <message>
-        <location filename="../messages.py" line="75"/>
+        <location filename="../messages.py" line="77"/>
         <source>unknown</source>
         <translation>không rõ</translation>
     </message>
@@ -1780,99 +1785,129 @@
 <context>
     <name>ReviewListPage</name>
     <message>
-        <location filename="../pages/review/list_page.py" line="90"/>
+        <location filename="../pages/review/list_page.py" line="96"/>
         <source>Records to review</source>
         <translation>Hồ sơ cần duyệt</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="98"/>
+        <location filename="../pages/review/list_page.py" line="104"/>
         <source>Search by name or ID number (diacritics optional)</source>
         <translation>Tìm theo tên hoặc số định danh (không cần dấu)</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="99"/>
+        <location filename="../pages/review/list_page.py" line="105"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="99"/>
+        <location filename="../pages/review/list_page.py" line="105"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="99"/>
+        <location filename="../pages/review/list_page.py" line="106"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="100"/>
+        <location filename="../pages/review/list_page.py" line="107"/>
         <source>Updated</source>
         <translation>Cập nhật</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="100"/>
+        <location filename="../pages/review/list_page.py" line="106"/>
         <source>Opened</source>
         <translation>Đã xem</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="101"/>
+        <location filename="../pages/review/list_page.py" line="109"/>
         <source>Open (Enter)</source>
         <translation>Mở (Enter)</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="102"/>
+        <location filename="../pages/review/list_page.py" line="110"/>
         <source>OK</source>
         <translation>Đồng ý</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="130"/>
+        <location filename="../pages/review/list_page.py" line="159"/>
         <source>(sealed: name not readable on the kit)</source>
         <translation>(đã niêm phong: máy không đọc được tên)</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="144"/>
+        <location filename="../pages/review/list_page.py" line="153"/>
         <source>%1 records</source>
         <translation>%1 hồ sơ</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="163"/>
+        <location filename="../pages/review/list_page.py" line="105"/>
+        <source>ID number</source>
+        <translation>Số định danh</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="106"/>
+        <source>Duplicate?</source>
+        <translation>Trùng?</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="141"/>
+        <source>The duplicate search on submit found an earlier record that may be this person: open the record to compare.</source>
+        <translation>Khi gửi, việc kiểm tra trùng đã tìm thấy một hồ sơ trước có thể là cùng người này: mở hồ sơ để so sánh.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="158"/>
+        <source>⛔ Possible duplicate</source>
+        <translation>⛔ Có thể trùng</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="158"/>
+        <source>No</source>
+        <translation>Không</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="180"/>
         <source>Approve the opened records (%1)</source>
         <translation>Phê duyệt các hồ sơ đã xem (%1)</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="165"/>
+        <location filename="../pages/review/list_page.py" line="182"/>
         <source>Only records you have opened and checked can be approved together.</source>
         <translation>Chỉ phê duyệt cùng lúc được những hồ sơ bạn đã mở và kiểm tra.</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="189"/>
+        <location filename="../pages/review/list_page.py" line="206"/>
         <source>Approve and co-sign these %1 records?</source>
         <translation>Phê duyệt và ký %1 hồ sơ này?</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="192"/>
+        <location filename="../pages/review/list_page.py" line="209"/>
         <source>… and %1 more</source>
         <translation>… và %1 người khác</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="194"/>
+        <location filename="../pages/review/list_page.py" line="211"/>
         <source>%1 selected records you have not opened are left out.</source>
         <translation>%1 hồ sơ đã chọn nhưng chưa mở sẽ không được phê duyệt.</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="196"/>
+        <location filename="../pages/review/list_page.py" line="213"/>
         <source>Approve records</source>
         <translation>Phê duyệt hồ sơ</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="213"/>
+        <location filename="../pages/review/list_page.py" line="236"/>
         <source>Approving and sealing %1 records…</source>
         <translation>Đang phê duyệt và niêm phong %1 hồ sơ…</translation>
     </message>
     <message>
-        <location filename="../pages/review/list_page.py" line="228"/>
+        <location filename="../pages/review/list_page.py" line="242"/>
         <source>%1 approved and sealed, %2 failed.</source>
         <translation>%1 hồ sơ đã duyệt và niêm phong, %2 lỗi.</translation>
+    </message>
+    <message>
+        <location filename="../pages/review/list_page.py" line="249"/>
+        <source>Nothing approved: %1</source>
+        <translation>Chưa duyệt hồ sơ nào: %1</translation>
     </message>
 </context>
 <context>

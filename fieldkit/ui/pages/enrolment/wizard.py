@@ -181,12 +181,16 @@ class EnrolmentWizard(QWidget):
         self.begin()
 
     def _ask_discard(self) -> None:
+        if self.current() == SLIP:
+            return   # submitted: nothing to discard (the button is hidden; a shortcut or stale click lands here)
         self.discard_confirm.show()
         self.discard_confirm.setFocus()
 
     def discard(self) -> None:
         """Void the current draft (its images are erased) and start a new citizen."""
         self.discard_confirm.hide()
+        if self.current() == SLIP:
+            return
         self.face.stop()
         self.controller.discard()
 
@@ -237,6 +241,10 @@ class EnrolmentWizard(QWidget):
             label.setStyleSheet("font-weight: bold; color: #0b5d3b;" if i == self.current() else "color: #777;")
         self.back_button.setEnabled(self.current() not in (FIND, SLIP))
         self.next_button.setEnabled(self.current() not in (FIND, REVIEW, SLIP))
+        # On the slip the record is submitted: it is no draft any more (only the supervisor may reject it).
+        self.discard_button.setVisible(self.current() != SLIP)
+        if self.current() == SLIP:
+            self.discard_confirm.hide()
 
     def next(self) -> None:
         index = self.current()

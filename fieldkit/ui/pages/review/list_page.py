@@ -10,13 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from fieldkit.ui import token_approval
 from fieldkit.ui.messages import user_message
 from fieldkit.ui.names import display_date, record_status_name
 
 CONFIRM_NAMES = 12   # names listed in the batch confirmation; the rest are counted
+COLUMNS = ("name", "personal_id", "birth_date", "duplicate", "status", "opened", "updated")
 STATUS_FILTERS = (("pending_review",), ("returned",), ("sealed", "uploading", "acknowledged"), ("rejected",),
                   ("draft", "captured"))
 
@@ -36,11 +38,15 @@ class ReviewListPage(QWidget):
         self.status_box.setObjectName("reviewStatus")
         self.search = QLineEdit()
         self.search.setObjectName("reviewSearch")
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("reviewTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # The name takes the room that is left, the other columns their content: no sideways scrolling at 1366 px.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("name"), QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.open_button = QPushButton()
         self.open_button.setObjectName("reviewOpen")
         self.batch_button = QPushButton()
@@ -96,8 +102,10 @@ class ReviewListPage(QWidget):
         self.status_box.setCurrentIndex(current)
         self.status_box.blockSignals(False)
         self.search.setPlaceholderText(self.tr("Search by name or ID number (diacritics optional)"))
-        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Date of birth"), self.tr("Status"),
-                                              self.tr("Opened"), self.tr("Updated")])
+        headers = {"name": self.tr("Name"), "personal_id": self.tr("ID number"), "birth_date": self.tr("Date of birth"),
+                   "duplicate": self.tr("Duplicate?"), "status": self.tr("Status"), "opened": self.tr("Opened"),
+                   "updated": self.tr("Updated")}
+        self.table.setHorizontalHeaderLabels([headers[c] for c in COLUMNS])
         self.open_button.setText(self.tr("Open (Enter)"))
         self.dismiss_button.setText(self.tr("OK"))
         self._update_batch_button()
@@ -125,12 +133,13 @@ class ReviewListPage(QWidget):
         self.table.clearSelection()
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            updated = datetime.fromtimestamp(row.updated_at / 1000).strftime("%d/%m/%Y %H:%M")
-            seen = "✓" if row.record_id in self.opened else ""
-            for c, text in enumerate((row.name or self.tr("(sealed: name not readable on the kit)"),
-                                      display_date(row.birth_date), record_status_name(row.status), seen, updated)):
+            for c, text in enumerate(self._cells(row)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.record_id)
+                if COLUMNS[c] == "duplicate" and row.possible_duplicate:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setToolTip(self.tr("The duplicate search on submit found an earlier record that may be "
+                                            "this person: open the record to compare."))
                 self.table.setItem(r, c, item)
         selection = self.table.selectionModel()
         for r, row in enumerate(rows):
@@ -143,6 +152,14 @@ class ReviewListPage(QWidget):
         self.table.resizeColumnsToContents()
         self.info.setText(self.tr("%1 records").replace("%1", str(len(rows))))
         self._update_batch_button()
+
+    def _cells(self, row) -> tuple[str, ...]:
+        """The texts of one row, in COLUMNS order."""
+        duplicate = {True: self.tr("⛔ Possible duplicate"), False: self.tr("No")}.get(row.possible_duplicate, "—")
+        return (row.name or self.tr("(sealed: name not readable on the kit)"), row.personal_id or "—",
+                display_date(row.birth_date), duplicate, record_status_name(row.status),
+                "✓" if row.record_id in self.opened else "",
+                datetime.fromtimestamp(row.updated_at / 1000).strftime("%d/%m/%Y %H:%M"))
 
     def mark_opened(self, record_id: str) -> None:
         """The detail page showed this record to the supervisor: it may now be approved in a batch."""
@@ -200,27 +217,24 @@ class ReviewListPage(QWidget):
 
     def approve_selected(self) -> None:
         """Approve (co-sign, seal, enqueue) the selected records the supervisor has opened, after a confirmation;
-        one durable transaction each, off the UI thread."""
+        one durable transaction each, off the UI thread. A supervisor bound to a token gives its PIN once."""
         ids = self.approvable_ids()
         session = self.ctx.kit_session
         if not ids or session is None:
             return
         by_id = {r.record_id: r for r in self.rows}
-        names = [f"{by_id[rid].name or '—'} ({display_date(by_id[rid].birth_date)})" for rid in ids]
+        names = [f"{by_id[rid].name or '—'} ({display_date(by_id[rid].birth_date)}"
+                 f"{', ' + by_id[rid].personal_id if by_id[rid].personal_id else ''})" for rid in ids]
         if not self.confirm_batch(names, len(self.selected_ids()) - len(ids)):
             return
+        pin = None
+        if token_approval.needs_token(session):   # asked once: one token login signs the whole batch
+            pin = token_approval.ask_pin(self)
+            if pin is None:
+                return
         self.batch_button.setEnabled(False)
         self.show_result(self.tr("Approving and sealing %1 records…").replace("%1", str(len(ids))))
-
-        def job():
-            ok, failed = 0, []
-            for rid in ids:
-                try:
-                    session.approve(rid)
-                    ok += 1
-                except Exception as exc:  # one bad record must not stop the batch; each is reported
-                    failed.append((rid, exc))
-            return ok, failed
+        job = token_approval.approve_each_job(self.ctx, ids, pin)
 
         def finished(result) -> None:
             ok, failed = result
@@ -231,5 +245,9 @@ class ReviewListPage(QWidget):
             self.batch_done.emit(ok, len(failed))
             self.refresh()
 
-        self.ctx.runner.run(job, on_success=finished, on_failure=lambda e: self.show_result(user_message(e)))
+        def failed_whole(exc: BaseException) -> None:   # the token login failed: nothing was signed
+            self.show_result(self.tr("Nothing approved: %1").replace("%1", user_message(exc)))
+            self._update_batch_button()
+
+        self.ctx.runner.run(job, on_success=finished, on_failure=failed_whole)
 
