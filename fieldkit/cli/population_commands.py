@@ -14,8 +14,7 @@ import time
 from pathlib import Path
 
 from fieldkit.audit import log as audit
-from fieldkit.cli.unlock_options import EXIT_FAILED, add_unlock_options, kit_errors, passphrase
-from fieldkit.enrolment.service import EnrolmentService
+from fieldkit.cli.unlock_options import EXIT_FAILED, add_unlock_options, kit_errors, open_session
 from fieldkit.population import store as extracts
 from fieldkit.population.extract_format import ExtractError
 from fieldkit.security import keystore
@@ -48,14 +47,6 @@ def _iso(ms: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ms / 1000))
 
 
-def _session(args, ctx):
-    service = EnrolmentService(ctx.data_dir, ctx.settings)
-    try:
-        return service, service.unlock(args.user, passphrase(args))
-    except BaseException:
-        service.close()
-        raise
-
 
 def _audit(service, session, action: str, detail: dict) -> None:
     kit = session.kit
@@ -69,7 +60,7 @@ def run_load(args, ctx) -> int:
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_FAILED
-    service, session = _session(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         try:
             info, replaced = extracts.ExtractStore(ctx.data_dir, session.kit).load(data)
@@ -108,7 +99,7 @@ def run_drop(args, ctx) -> int:
     if bool(args.extract_id) == bool(args.all):
         print("error: give an extract id or --all", file=sys.stderr)
         return 2
-    service, session = _session(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         if args.all:
             count = extracts.shred_all(ctx.data_dir)
@@ -138,7 +129,7 @@ def _match_dict(m) -> dict:
 def run_lookup(args, ctx) -> int:
     from fieldkit.population.lookup import QueryError, open_population
 
-    service, session = _session(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         population = open_population(ctx.data_dir, ctx.settings, session)
     finally:

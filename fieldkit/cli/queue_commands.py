@@ -6,9 +6,10 @@ import json
 from dataclasses import asdict
 from datetime import datetime, timezone
 
-from fieldkit.cli.unlock_options import add_token_pin_option, add_unlock_options, kit_errors, passphrase, token_pin
+from fieldkit.cli.unlock_options import (add_token_pin_option, add_unlock_options, kit_errors, open_session,
+                                         token_pin)
 from fieldkit.domain.status import Status
-from fieldkit.enrolment.service import EnrolmentService, ReviewFilter
+from fieldkit.enrolment.service import ReviewFilter
 
 # Not a record status: a sealed record whose packet the hub refused (signed reason kept with the packet).
 REFUSED = "refused"
@@ -52,18 +53,10 @@ def _day_ms(text: str | None) -> int | None:
     return int(datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc).timestamp() * 1000)
 
 
-def _open(args, ctx):
-    service = EnrolmentService(ctx.data_dir, ctx.settings)
-    try:
-        return service, service.unlock(args.user, passphrase(args))
-    except BaseException:
-        service.close()
-        raise
-
 
 @kit_errors
 def run_list(args, ctx) -> int:
-    service, session = _open(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         wanted = tuple(args.status or (Status.PENDING_REVIEW.value,))
         statuses = () if args.all else tuple(s for s in wanted if s != REFUSED)
@@ -102,7 +95,7 @@ def _refused_item(packet) -> dict:
 
 @kit_errors
 def run_show(args, ctx) -> int:
-    service, session = _open(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         view = session.get_record(args.record_id)
     finally:
@@ -124,7 +117,7 @@ def _report(args, ref) -> int:
 
 @kit_errors
 def run_approve(args, ctx) -> int:
-    service, session = _open(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         if not session.kit.token_certificate:
             return _report(args, session.approve(args.record_id, expected_version=args.version))
@@ -138,7 +131,7 @@ def run_approve(args, ctx) -> int:
 
 @kit_errors
 def run_reject(args, ctx) -> int:
-    service, session = _open(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         return _report(args, session.reject(args.record_id, args.reason))
     finally:

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from fieldkit.cli.unlock_options import add_unlock_options, kit_errors, passphrase
+from fieldkit.cli.unlock_options import add_unlock_options, kit_errors, open_session, passphrase
 
 
 def register(sub) -> None:
@@ -41,16 +41,6 @@ def register(sub) -> None:
         add_unlock_options(p)
 
 
-def _open(args, ctx):
-    from fieldkit.enrolment.service import EnrolmentService
-
-    service = EnrolmentService(ctx.data_dir, ctx.settings)
-    try:
-        return service, service.unlock(args.user, passphrase(args))
-    except BaseException:
-        service.close()
-        raise
-
 
 def _identity(session):
     from sync.client.kit import DeviceIdentity
@@ -67,7 +57,7 @@ def run_provision(args, ctx) -> int:
     from sync.client.provisioning import provision
     from sync.client.transport import HubRefused, HubUnreachable
 
-    service, session = _open(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         try:
             hub = provision(ctx.data_dir, args.hub, args.token, _identity(session))
@@ -98,7 +88,7 @@ def sync_pass(data_dir: Path, service, session, settings, status=None, timeouts=
 
 @kit_errors
 def run_sync(args, ctx) -> int:
-    service, session = _open(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         if args.once:
             result, snapshot = sync_pass(ctx.data_dir, service, session, ctx.settings)
@@ -154,7 +144,7 @@ def run_export(args, ctx) -> int:
 
     from sync.usb import UnsafeDriveFile
 
-    service, session = _open(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         result = export_for_kit(service, session, Path(args.dir))
     except UnsafeDriveFile as exc:  # a crafted drive: say which file, write nothing through it
@@ -176,7 +166,7 @@ def run_import_receipts(args, ctx) -> int:
     from sync.client.factory import import_receipts_for_kit
 
     load_hub_keys(ctx.data_dir)  # an unprovisioned kit is told so before it asks for a passphrase
-    service, session = _open(args, ctx)
+    service, session = open_session(args, ctx)
     try:
         result = import_receipts_for_kit(ctx.data_dir, service, session, Path(args.dir))
     finally:

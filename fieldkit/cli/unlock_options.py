@@ -15,7 +15,7 @@ import getpass
 import os
 import sys
 
-from fieldkit.enrolment.service import RecordLocked, RecordNotFound, StaleVersion
+from fieldkit.enrolment.service import EnrolmentService, RecordLocked, RecordNotFound, StaleVersion
 from fieldkit.domain.status import IllegalTransition
 from fieldkit.security.crypto import DecryptError, RecordUnreadable
 from fieldkit.security.hub_keys import HubNotProvisioned
@@ -92,6 +92,17 @@ def token_pin(args) -> str:
     if sys.stdin.isatty():
         return getpass.getpass("Token PIN: ")
     raise PassphraseUnavailable(f"no token PIN: use --pin-file or ${ENV_TOKEN_PIN} (no terminal to ask)")
+
+
+def open_session(args, ctx):
+    """(EnrolmentService, KitSession) for the kit in ctx.data_dir, logged in from the unlock options; the
+    caller closes the service. On a refused login the service is closed before the error goes on."""
+    service = EnrolmentService(ctx.data_dir, ctx.settings)
+    try:
+        return service, service.unlock(args.user, passphrase(args))
+    except BaseException:
+        service.close()
+        raise
 
 
 def kit_errors(run):
