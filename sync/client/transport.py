@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 import httpx
 
@@ -41,6 +41,9 @@ class Timeouts:
     # Longest silence tolerated mid-request: a stalled link is given up on after this and retried later.
     read_s: float = 30.0
     write_s: float = 30.0
+    # The slowest link allowed for when waiting for the answer of a streamed body (bytes/s): half the
+    # slowest link the kit is built for (64 kbit/s). See HubClient._stream_timeout.
+    stream_floor_bytes_s: float = 4000.0
 
 
 class HubClient:
@@ -51,6 +54,7 @@ class HubClient:
         self.identity = identity
         self.requests_sent = 0
         self.answers_received = 0  # any HTTP answer, even a refusal: the hub is reachable
+        self.timeouts = timeouts
         timeout = httpx.Timeout(connect=timeouts.connect_s, read=timeouts.read_s, write=timeouts.write_s,
                                 pool=timeouts.connect_s)
         # Plain http:// (a hub on the office LAN, or tests) needs no certificate store; loading one costs ~80 ms.
@@ -72,8 +76,11 @@ class HubClient:
         return self.request("GET", f"{API}/health", signed=False)[1]
 
     def request(self, method: str, path: str, *, body: bytes = b"", json_body: Any = None, signed: bool = True,
-                content_type: str | None = None) -> tuple[int, dict[str, Any]]:
-        """Send one request; (status, JSON answer) for 2xx, HubRefused for 4xx, HubUnreachable otherwise."""
+                content_type: str | None = None, stream: Iterable[bytes] | None = None,
+                stream_bytes: int = 0) -> tuple[int, dict[str, Any]]:
+        """Send one request; (status, JSON answer) for 2xx, HubRefused for 4xx, HubUnreachable otherwise.
+        `stream`: a body of about `stream_bytes` sent as it is produced (a streamed upload's frames); the
+        request's signature then covers the empty body, and each frame carries its own (sync/frames.py)."""
         if json_body is not None:
             body = json.dumps(json_body, separators=(",", ":")).encode("utf-8")
             content_type = "application/json"
@@ -82,7 +89,8 @@ class HubClient:
             headers.update(sign_request(self.identity, self.identity.kit_id, method, path, body))
         self.requests_sent += 1
         try:
-            response = self._http.request(method, path, content=body or None, headers=headers)
+            response = self._http.request(method, path, content=stream if stream is not None else body or None,
+                                          headers=headers, timeout=self._stream_timeout(stream_bytes))
             raw = response.content
         except httpx.HTTPError as exc:  # connect/read/write errors, timeouts, cut-short answers
             raise HubUnreachable(f"{type(exc).__name__}: {exc}",
@@ -95,6 +103,19 @@ class HubClient:
             raise HubRefused(response.status_code, str(answer.get("error", "refused")),
                              str(answer.get("message", "")), answer)
         return response.status_code, answer
+
+
+    def _stream_timeout(self, nbytes: int) -> Any:
+        """A long body goes into the socket buffers (the kit's, the modem's) long before it crosses a slow
+        link, and the answer comes only after its last byte: so the wait for the answer of a streamed body
+        also allows for that body at `stream_floor_bytes_s`. A link that stalls while the body still flows
+        is caught by the write timeout as before."""
+        if not nbytes:
+            return httpx.USE_CLIENT_DEFAULT
+        t = self.timeouts
+        return httpx.Timeout(connect=t.connect_s, read=t.read_s + nbytes / t.stream_floor_bytes_s, write=t.write_s,
+                             pool=t.connect_s)
+
 
 
 def _decode(raw: bytes) -> dict[str, Any] | None:

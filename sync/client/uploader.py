@@ -5,6 +5,11 @@ it stored durably). Every step is safe to repeat: re-opening returns the same up
 was stored meanwhile, its receipt), a chunk sent twice is answered with the confirmed offset, and
 finalising twice returns the same receipt. So after any interruption the next pass simply starts again
 at the top and loses at most the chunk that was on the wire.
+
+A hub that says so in its open answer (`"stream": true`) takes the rest of the packet as one streamed
+request of signed frames (sync/frames.py) and stores each frame as it arrives: a cut then loses at most the
+frame on the wire, and no chunk waits for a round trip. After a cut the uploader asks the hub's offset
+(a bodiless `POST /v1/uploads`) and streams on from there; an older hub gets the chunked PUTs.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any, Callable
 from sync.client.kit import OutgoingPacket
 from sync.client.status import SyncStatus
 from sync.client.transport import HubClient, HubRefused, HubUnreachable
+from sync.frames import DEFAULT_FRAME_BYTES, encode_frame
 from sync.protocol import (API, DEFAULT_CHUNK_BYTES, STATUS_RECEIVED, ProtocolError, SignedReceipt,
                            check_receipt_matches, parse_signed_receipt)
 
@@ -129,22 +135,28 @@ class ChunkSizer:
 
 
 class PacketUploader:
-    """Delivers packets one by one; remembers, across passes, each upload's id and confirmed offset.
+    """Delivers packets one by one; remembers, across passes, each upload's confirmed offset.
 
-    After a cut the next request is straight away the chunk at the confirmed offset on a fresh connection
-    (no probe, no re-open: that request *is* the probe); if the hub holds more than we know (our last
-    chunk arrived, its answer did not) it answers 409 with its offset and we continue from there.
+    Streamed (a hub that takes it, see the module docstring): a new packet is streamed from byte 0 at once;
+    after a cut the kit asks the hub's offset (a bodiless re-open) and streams on from there.
+    Chunked: after a cut the next request is straight away the chunk at the confirmed offset on a fresh
+    connection (no probe, no re-open: that request *is* the probe); if the hub holds more than we know (our
+    last chunk arrived, its answer did not) it answers 409 with its offset and we continue from there.
     """
 
     def __init__(self, client: HubClient, hub_signing_key: bytes, status: SyncStatus | None = None,
                  chunk_bytes: int = DEFAULT_CHUNK_BYTES, max_chunk_bytes: int | None = None,
-                 sizer: ChunkSizer | None = None):
+                 sizer: ChunkSizer | None = None, stream: bool = True, frame_bytes: int = DEFAULT_FRAME_BYTES):
         self.client = client
+        # None until the hub's open answer says whether it takes streamed uploads; False: chunked PUTs only.
+        self.stream_support: bool | None = None if stream else False
+        self.frame_bytes = frame_bytes
         self.hub_signing_key = hub_signing_key
         self.status = status or SyncStatus()
         self.sizer = sizer or ChunkSizer(chunk_bytes,
                                          max_bytes=max_chunk_bytes or max(chunk_bytes, ChunkSizer.max_bytes))
         self._uploads: dict[str, tuple[str, int]] = {}  # packet id -> (upload id, offset the hub confirmed)
+        self._streaming: dict[str, int] = {}  # packet id -> offset the hub confirmed, of a streamed upload cut
         self._on_contact: Callable[[], None] | None = None
         self.confirmed_bytes = 0  # new bytes the hub confirmed (progress: the worker's back-off resets on it)
 
@@ -154,27 +166,30 @@ class PacketUploader:
         then: a kit that cannot reach the hub leaves its packets sealed, as they were)."""
         self._on_contact = on_contact
         for _ in range(MAX_RESTARTS):
-            known = self._uploads.get(packet.packet_id)
-            if known is None:
-                # A packet we hold no upload for sends its first chunk with the open request (one round
-                # trip less; the hub keeps the bytes only at offset 0).
-                opened = self._open(packet)
-                if "receipt" in opened:
-                    return self._receipt(opened["receipt"], packet)
-                known = (str(opened["upload_id"]), int(opened["offset"]))
-                self._uploads[packet.packet_id] = known
-            upload_id, offset = known
-            self.status.begin_packet(packet.packet_id, packet.size, offset)
-            sent = self._send_chunks(packet, upload_id, offset)
-            if sent is None:
-                self._uploads.pop(packet.packet_id, None)
-                continue  # the upload vanished (finished elsewhere, expired, or its bytes were bad): open anew
-            answer = sent if "receipt" in sent else self._finalize(upload_id)
+            answer = self._streamed(packet) if self.stream_support else self._chunked(packet)
             if answer is not None:
-                self._uploads.pop(packet.packet_id, None)
                 return self._receipt(answer["receipt"], packet)
-            self._uploads.pop(packet.packet_id, None)
         raise UploadStuck(f"packet {packet.packet_id}: upload restarted {MAX_RESTARTS} times in one pass")
+
+    def _chunked(self, packet: OutgoingPacket) -> dict[str, Any] | None:
+        """One try by chunked PUTs: the answer with the receipt, or None to start the packet again."""
+        known = self._uploads.get(packet.packet_id)
+        if known is None:
+            # A packet we hold no upload for sends its first chunk with the open request (one round
+            # trip less; the hub keeps the bytes only at offset 0).
+            opened = self._open(packet)
+            if "receipt" in opened:
+                return opened
+            if self.stream_support:  # the hub's answer says it takes the rest streamed
+                return self._streamed(packet, int(opened["offset"]))
+            known = (str(opened["upload_id"]), int(opened["offset"]))
+            self._uploads[packet.packet_id] = known
+        upload_id, offset = known
+        self.status.begin_packet(packet.packet_id, packet.size, offset)
+        sent = self._send_chunks(packet, upload_id, offset)
+        answer = None if sent is None else sent if "receipt" in sent else self._finalize(upload_id)
+        self._uploads.pop(packet.packet_id, None)  # done, or the upload vanished: open anew
+        return answer
 
     def _call(self, method: str, path: str, body: bytes = b"", **kwargs) -> tuple[float, dict[str, Any]]:
         """One request; (seconds it took, answer). Tells the sizer when the link answered or was cut."""
@@ -201,20 +216,97 @@ class PacketUploader:
             contact()
 
     def _open(self, packet: OutgoingPacket) -> dict[str, Any]:
-        """Open (or find) the upload, carrying the packet's first chunk."""
-        first = packet.data[:self.sizer.next_size(packet.size)]
+        """Open (or find) the upload, carrying the packet's first chunk (one frame's worth, for a hub that
+        may take the rest streamed); learn from the answer whether the hub takes streamed uploads."""
+        size = self.frame_bytes if self.stream_support is not False else self.sizer.next_size(packet.size)
+        first = packet.data[:size]
         try:
-            seconds, answer = self._call(
-                "POST", f"{API}/uploads?packet_id={packet.packet_id}&size={packet.size}&sha256={packet.sha256}",
-                body=first, content_type="application/octet-stream")
+            seconds, answer = self._call("POST", f"{API}/uploads?{self._packet_query(packet)}", body=first,
+                                         content_type="application/octet-stream")
         except HubRefused as exc:
             if exc.status == 422 and isinstance(exc.body.get("receipt"), dict):
                 return exc.body  # the first chunk was the whole packet, and the hub rejects it: its fate
             raise
         if answer.get("offset") == len(first):
             self.sizer.observe(len(first), seconds)
-            self._confirmed(packet.packet_id, 0, len(first), len(first))
+            self._confirmed(packet.packet_id, 0, len(first), len(first), streaming=answer.get("stream") is True)
+        if self.stream_support is None and "upload_id" in answer:
+            self.stream_support = answer.get("stream") is True
         return answer
+
+    # ------------------------------------------------------------------------------------ streamed upload
+    def _streamed(self, packet: OutgoingPacket, offset: int | None = None) -> dict[str, Any] | None:
+        """One try by streamed request(s): the answer with the receipt, or None to start the packet again.
+        A packet cut in an earlier pass first asks the hub's offset; a new one streams from byte 0 at once
+        (the stream request opens the upload)."""
+        if offset is None and packet.packet_id in self._streaming:
+            offset = self._position(packet)
+            if offset is None or isinstance(offset, dict):
+                return offset
+        self.status.begin_packet(packet.packet_id, packet.size, offset or 0)
+        answer = self._stream(packet, offset or 0)
+        self._streaming.pop(packet.packet_id, None)
+        return answer
+
+    def _position(self, packet: OutgoingPacket) -> int | dict[str, Any] | None:
+        """The hub's confirmed offset of the packet (after a cut the kit cannot know which frames arrived),
+        asked by re-opening it without bytes; the answer itself if it carries the receipt (stored meanwhile)."""
+        known = self._streaming.get(packet.packet_id, 0)
+        answer = self._call("POST", f"{API}/uploads?{self._packet_query(packet)}")[1]
+        if "receipt" in answer:
+            return answer
+        now = int(answer["offset"])
+        return self._confirmed(packet.packet_id, known, now, max(0, now - known), streaming=True)
+
+    def _stream(self, packet: OutgoingPacket, offset: int) -> dict[str, Any] | None:
+        """Stream from `offset` to the end. After a cut ask the hub's offset and stream on from there, as long
+        as each try stored something (a try that stored nothing goes back to the worker, which backs off)."""
+        self._streaming[packet.packet_id] = offset
+        while True:
+            try:
+                return self._stream_once(packet, offset)
+            except HubUnreachable:
+                position = self._position(packet)  # may raise: the link is down
+                if not isinstance(position, int):
+                    return position
+                if position <= offset:
+                    raise
+                offset = position
+
+    def _stream_once(self, packet: OutgoingPacket, offset: int) -> dict[str, Any] | None:
+        """One streamed request: the hub's answer (with the receipt once a frame completed the packet)."""
+        try:
+            _, answer = self._call("POST", f"{API}/uploads/stream?{self._packet_query(packet)}&offset={offset}",
+                                   stream=self._frames(packet, offset), stream_bytes=packet.size - offset,
+                                   content_type="application/octet-stream")
+        except HubRefused as exc:
+            if exc.code in ("not_found", "method_not_allowed"):  # a hub without the route after all: chunks
+                self.stream_support = False
+                return None
+            if exc.code == "offset_conflict" and exc.body.get("offset") not in (None, offset):
+                return self._stream_once(packet, self._confirmed(
+                    packet.packet_id, offset, int(exc.body["offset"]), 0, streaming=True))
+            if exc.status == 422 and isinstance(exc.body.get("receipt"), dict):
+                return exc.body  # the last frame completed a packet the hub rejects: its fate
+            if exc.code == "hash_mismatch":
+                return None
+            raise
+        done = "receipt" in answer  # a frame completed the packet, or it was stored already
+        now = packet.size if done else int(answer["offset"])
+        self._confirmed(packet.packet_id, offset, now, max(0, now - offset), streaming=True)
+        return answer if done else None
+
+    def _frames(self, packet: OutgoingPacket, offset: int):
+        """The signed frames from `offset` to the end, made as the connection takes them."""
+        for start in range(offset, packet.size, self.frame_bytes):
+            data = packet.data[start:start + self.frame_bytes]
+            # No progress reported here: a frame handed to the socket may sit in buffers and die with a cut;
+            # progress is what the hub confirms (the answer, or the offset asked after a cut).
+            yield encode_frame(self.client.identity, packet.packet_id, packet.sha256, start, data)
+
+    @staticmethod
+    def _packet_query(packet: OutgoingPacket) -> str:
+        return f"packet_id={packet.packet_id}&size={packet.size}&sha256={packet.sha256}"
 
     def _send_chunks(self, packet: OutgoingPacket, upload_id: str, offset: int) -> dict[str, Any] | None:
         """Send from the confirmed offset to the end. The hub's last answer (with the receipt when the last
@@ -239,11 +331,14 @@ class PacketUploader:
             offset = self._confirmed(packet.packet_id, offset, int(answer["offset"]), len(chunk), upload_id)
         return answer
 
-    def _confirmed(self, packet_id: str, before: int, now: int, sent_now: int, upload_id: str | None = None) -> int:
+    def _confirmed(self, packet_id: str, before: int, now: int, sent_now: int, upload_id: str | None = None,
+                   streaming: bool = False) -> int:
         """The hub confirmed `now` bytes of the packet: remember it (a cut resumes there) and tell people."""
         self.confirmed_bytes += max(0, now - before)
         if upload_id is not None:
             self._uploads[packet_id] = (upload_id, now)
+        if streaming:
+            self._streaming[packet_id] = now
         self.status.packet_progress(packet_id, now, sent_now)
         return now
 

@@ -60,6 +60,7 @@ class SyncWorker:
     # How the thread waits between passes; None = on the wake event (tests inject a recorder: no sleeps).
     sleep: Callable[[float], None] | None = None
     sizer: ChunkSizer | None = None  # None: sized from chunk_bytes / max_chunk_bytes
+    stream: bool = True  # streamed uploads when the hub takes them (False: chunked PUTs only)
     on_pass: Callable[[PassResult], None] | None = None  # after each pass of the thread (e.g. audit it)
     # Before the packets of each pass (the kit's signed supervisor roster: a new supervisor's packets are
     # refused until the hub pins their key); it may raise HubUnreachable like any request.
@@ -70,7 +71,7 @@ class SyncWorker:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._uploader = PacketUploader(self.client, self.hub_signing_key, self.status, self.chunk_bytes,
-                                        self.max_chunk_bytes, self.sizer)
+                                        self.max_chunk_bytes, self.sizer, stream=self.stream)
         self.sizer = self._uploader.sizer
 
     # ------------------------------------------------------------------------------------------ a pass

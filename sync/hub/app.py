@@ -17,9 +17,10 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sync.frames import FrameReader
 from sync.hub.outcomes import outcomes_answer
 from sync.hub.service import HubError, HubService
-from sync.protocol import API, MAX_CHUNK_BYTES, MAX_JSON_BYTES, PROTOCOL_VERSION
+from sync.protocol import API, MAX_CHUNK_BYTES, MAX_JSON_BYTES, MAX_PACKET_BYTES, PROTOCOL_VERSION, ProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,55 @@ def single_params(request: Request, *names: str) -> dict[str, str]:
     return values
 
 
+# A streamed upload's body: a packet's bytes plus framing (a kit sending tiny frames only wastes its own link).
+MAX_STREAM_BYTES = 2 * MAX_PACKET_BYTES
+
+
+def stream_offset(text: str | None) -> int:
+    if text is None or not text.isdigit() or int(text) > MAX_PACKET_BYTES:
+        raise HubError(400, "bad_offset", "query parameter offset must be an integer from 0 to the packet size")
+    return int(text)
+
+
+def stream_start(opened: dict[str, Any], offset: int) -> HubError | None:
+    """Why frames from `offset` cannot be stored in the upload `opened` describes (None: they can)."""
+    if "receipt" in opened:
+        return None  # stored already: the answer is the receipt
+    if opened["offset"] != offset:
+        return HubError(409, "offset_conflict", f"resume from offset {opened['offset']}", offset=opened["offset"],
+                        size=opened["size"])
+    return None
+
+
+async def store_frames(request: Request, service: HubService, kit, params: dict[str, str], offset: int,
+                       opened: dict[str, Any]) -> dict[str, Any]:
+    """Store each frame of the body as soon as it is whole; the last answer (with the receipt when a frame
+    completed the packet). After a refusal (or for a packet stored already) the rest of the body is read and
+    dropped, because the kit reads the answer only once it has sent its body; a cut keeps every frame stored
+    before it."""
+    reader, answer, total = FrameReader(), opened, 0
+    refusal: HubError | ProtocolError | None = stream_start(opened, offset)
+    async for piece in request.stream():
+        total += len(piece)
+        if total > MAX_STREAM_BYTES:
+            raise HubError(413, "too_large", f"stream over {MAX_STREAM_BYTES} bytes")
+        if refusal is not None or "receipt" in answer:
+            continue
+        try:
+            for frame in reader.feed(piece):
+                answer = await run_in_threadpool(service.put_frame, kit, opened["upload_id"], params, offset, frame)
+                offset += len(frame.data)
+        except (HubError, ProtocolError) as exc:
+            refusal = exc
+    if isinstance(refusal, ProtocolError):
+        raise HubError(400, refusal.code, refusal.message, offset=offset)
+    if refusal is not None:
+        raise refusal
+    if reader.pending:
+        raise HubError(400, "bad_frame", "the stream ends inside a frame", offset=offset)
+    return answer
+
+
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -110,6 +160,8 @@ def build_app(service: HubService) -> Starlette:
         kit, first_chunk = await authed(request, MAX_CHUNK_BYTES)
         params = single_params(request, "packet_id", "size", "sha256")
         answer = await run_in_threadpool(service.open_upload, kit, params, first_chunk)
+        if "upload_id" in answer:
+            answer["stream"] = True  # this hub takes streamed uploads (a kit seeing no such key sends chunks)
         return JSONResponse(answer, status_code=200 if "receipt" in answer else 201)
 
     async def upload(request: Request) -> Response:
@@ -122,6 +174,15 @@ def build_app(service: HubService) -> Starlette:
             kit, _ = await authed(request, 0)
             answer = await run_in_threadpool(service.upload_status, kit, upload_id)
         return JSONResponse(answer)
+
+    async def stream_upload(request: Request) -> Response:
+        # The request's signature covers the empty body: each frame is signed on its own (sync/frames.py).
+        kit = await run_in_threadpool(service.authenticate, request.method, signed_path(request),
+                                      request.headers, b"")
+        params = single_params(request, "packet_id", "size", "sha256", "offset")
+        offset = stream_offset(params.pop("offset", None))
+        opened = await run_in_threadpool(service.open_upload, kit, params)  # find or start it, as POST /uploads
+        return JSONResponse(await store_frames(request, service, kit, params, offset, opened))
 
     async def finalize(request: Request) -> Response:
         kit, _ = await authed(request, MAX_JSON_BYTES)
@@ -149,6 +210,7 @@ def build_app(service: HubService) -> Starlette:
         Route(f"{API}/health", _guarded(health), methods=["GET"]),
         Route(f"{API}/enrol", _guarded(enrol), methods=["POST"]),
         Route(f"{API}/uploads", _guarded(open_upload), methods=["POST"]),
+        Route(f"{API}/uploads/stream", _guarded(stream_upload), methods=["POST"]),  # before {upload_id}
         Route(f"{API}/uploads/{{upload_id}}", _guarded(upload), methods=["GET", "PUT"]),
         Route(f"{API}/uploads/{{upload_id}}/finalize", _guarded(finalize), methods=["POST"]),
         Route(f"{API}/fates", _guarded(fates), methods=["POST"]),

@@ -16,14 +16,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from sync.frames import Frame, verify_frame
 from sync.hub.keys import HubKeys
 from sync.hub.storage import (FinalizeState, KitRecord, OffsetConflict, PacketRecord, RejectionRecord,
                               SqlHubStorage, StaleRoster, UploadLimitExceeded)
 from sync.hub.verify import PacketRejected, PacketVerifier
 from sync.roster import MAX_SUPERVISORS, RosterUpdate, SupervisorKey, verify_signature
 from sync.protocol import (MAX_CHUNK_BYTES, MAX_PACKET_BYTES, REPLAY_WINDOW_S, ROUTE_NETWORK, STATUS_RECEIVED,
-                           STATUS_REJECTED, ProtocolError, Receipt, b64d, canonical_json, parse_auth_headers,
-                           sha256_hex, sign_receipt, verify_request)
+                           STATUS_REJECTED, ProtocolError, Receipt, b64d, canonical_json, load_public_key,
+                           parse_auth_headers, sha256_hex, sign_receipt, verify_request)
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +285,17 @@ class HubService:
                 raise HubError(status, "rejected", answer["receipt"]["receipt"]["reason"], receipt=answer["receipt"])
             return {"upload_id": upload_id, "offset": confirmed, "size": size, **answer}
         return {"upload_id": upload_id, "offset": confirmed, "size": size}
+
+    def put_frame(self, kit: KitRecord, upload_id: str, params: Mapping[str, str], offset: int,
+                  frame: Frame) -> dict[str, Any]:
+        """One frame of a streamed upload of the packet `params` names (upload `upload_id`, as open_upload
+        answered): checked against the kit's device key, bound to this packet and offset (sync/frames.py), then
+        stored like a chunk; the frame that completes the packet is verified and answered with the receipt."""
+        try:
+            verify_frame(load_public_key(kit.device_public_key), params["packet_id"], params["sha256"], offset, frame)
+        except ProtocolError as exc:
+            raise HubError(403, exc.code, exc.message, offset=offset) from None
+        return self.put_chunk(kit, upload_id, str(offset), frame.data)
 
     def _append(self, kit: KitRecord, upload_id: str, offset: int, data: bytes, hold_last: bool):
         try:

@@ -84,7 +84,7 @@ def test_backoff_resets_on_progress_and_grows_when_nothing_moves(enrolled_kit, h
         backoff = Backoff(base_s=5, cap_s=900, floor_s=1, rng=random.Random(4))
         with RecordingClient(proxy.url, kit.identity, FAST) as client:
             worker = SyncWorker(client, kit.outbox, hub_keys.signing_public, backoff=backoff, idle_s=300,
-                                chunk_bytes=64 * 1024, sleep=delays.append)
+                                chunk_bytes=64 * 1024, sleep=delays.append, stream=False)  # chunked PUTs
             result, delay = worker.step()
             assert result.error and result.progressed  # cut, but after the hub confirmed bytes
             assert backoff.quick_min_s <= delay <= backoff.quick_max_s <= 2.0  # retried within a second or two

@@ -26,7 +26,8 @@ MAX_PASSES = 25
 # Link faults do not depend on the storage: those tests run on SQLite only; the hub restart and the race
 # (where the database does the work) run on both.
 sqlite_only = pytest.mark.parametrize("storage_kind", ["sqlite"])
-FASTER = type(FAST)(connect_s=1.0, read_s=1.0, write_s=1.0)
+# An unthrottled link: a streamed body's answer is waited for read_s plus the body at 1 MB/s.
+FASTER = type(FAST)(connect_s=1.0, read_s=1.0, write_s=1.0, stream_floor_bytes_s=1_000_000)
 
 
 @pytest.fixture

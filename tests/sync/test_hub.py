@@ -74,7 +74,7 @@ def test_upload_resumes_from_the_confirmed_offset(enrolled_kit, hub_service, hub
     assert refused.value.status == 409 and refused.value.body["offset"] == 10_000
     # Re-opening (as after a crash) finds the same upload and its confirmed offset.
     reopened = open_upload(client, packet_id, data)
-    assert reopened == {"upload_id": upload_id, "offset": 10_000, "size": len(data)}
+    assert reopened == {"upload_id": upload_id, "offset": 10_000, "size": len(data), "stream": True}
     # Re-opening with first bytes does not store them again: the hub answers where to resume.
     assert open_upload(client, packet_id, data, first=data[:5_000])["offset"] == 10_000
     _, status = client.request("GET", f"{API}/uploads/{upload_id}")
