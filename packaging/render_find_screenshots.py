@@ -10,7 +10,6 @@ request. Files: find_<lang>.png, find_review_<lang>.png. Synthetic people only.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -118,16 +117,7 @@ def render(out: Path, languages=("vi", "en")) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    args = parser.parse_args(argv)
-    try:
-        for path in render(Path(args.out)):
-            print(path)
-    finally:
-        if render_screenshots.SCREENS_CONFIG is not None:
-            render_screenshots.SCREENS_CONFIG.unlink(missing_ok=True)
-    return 0
+    return render_screenshots.run(render, argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

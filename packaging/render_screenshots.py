@@ -173,17 +173,22 @@ def render(out: Path, languages=("vi", "en")) -> list[Path]:
     return written
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run(render_fn, argv: list[str], description: str) -> int:
+    """The command line of a screenshot script: --out, print each file, remove the temporary screens file."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = parser.parse_args(argv)
     try:
-        for path in render(Path(args.out)):
+        for path in render_fn(Path(args.out)):
             print(path)
     finally:
         if SCREENS_CONFIG is not None:
             SCREENS_CONFIG.unlink(missing_ok=True)
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return run(render, argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

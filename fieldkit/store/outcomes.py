@@ -36,17 +36,10 @@ class NewOutcome:
 
 
 @dataclass(frozen=True)
-class StoredOutcome:
-    seq: int
-    outcome_id: str
-    packet_id: str
-    record_id: str
-    status: str
-    reason: str
-    decided_at: str
-    signed: bytes
-    route: str
-    recapture_record_id: str | None
+class StoredOutcome(NewOutcome):
+    """A kept outcome, with the new enrolment started for it (a recapture), if any."""
+
+    recapture_record_id: str | None = None
 
 
 _COLUMNS = "seq, outcome_id, packet_id, record_id, status, reason, decided_at, signed, route, recapture_record_id"
