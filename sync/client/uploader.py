@@ -9,7 +9,9 @@ at the top and loses at most the chunk that was on the wire.
 A hub that says so in its open answer (`"stream": true`) takes the rest of the packet as one streamed
 request of signed frames (sync/frames.py) and stores each frame as it arrives: a cut then loses at most the
 frame on the wire, and no chunk waits for a round trip. After a cut the uploader asks the hub's offset
-(a bodiless `POST /v1/uploads`) and streams on from there; an older hub gets the chunked PUTs.
+(a bodiless `POST /v1/uploads`) and streams on from there; if the hub holds the start of the frame the cut
+left unfinished (sync/hub/partial_frames.py) the kit sends only the rest of it. An older hub gets the
+chunked PUTs.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ from sync.client.status import SyncStatus
 from sync.client.transport import HubClient, HubRefused, HubUnreachable
 from sync.frames import DEFAULT_FRAME_BYTES, encode_frame
 from sync.protocol import (API, DEFAULT_CHUNK_BYTES, STATUS_RECEIVED, ProtocolError, SignedReceipt,
-                           check_receipt_matches, parse_signed_receipt)
+                           check_receipt_matches, parse_signed_receipt, sha256_hex)
 
 # Restarts of one packet's upload inside one pass (after a hash mismatch or an expired upload) before
 # the packet is reported stuck for this pass.
 MAX_RESTARTS = 3
+# Streams in a row that stored nothing although the hub answered the question for its offset just before
+# (the link is up: try again at once) before the pass gives up and the worker backs off.
+MAX_IDLE_STREAMS = 2
 
 
 class ReceiptInvalid(Exception):
@@ -157,6 +162,8 @@ class PacketUploader:
                                          max_bytes=max_chunk_bytes or max(chunk_bytes, ChunkSizer.max_bytes))
         self._uploads: dict[str, tuple[str, int]] = {}  # packet id -> (upload id, offset the hub confirmed)
         self._streaming: dict[str, int] = {}  # packet id -> offset the hub confirmed, of a streamed upload cut
+        # packet id -> (offset, length, SHA-256) of the start of a frame the hub holds from a cut stream
+        self._held: dict[str, tuple[int, int, str]] = {}
         self._on_contact: Callable[[], None] | None = None
         self.confirmed_bytes = 0  # new bytes the hub confirmed (progress: the worker's back-off resets on it)
 
@@ -232,6 +239,7 @@ class PacketUploader:
             self._confirmed(packet.packet_id, 0, len(first), len(first), streaming=answer.get("stream") is True)
         if self.stream_support is None and "upload_id" in answer:
             self.stream_support = answer.get("stream") is True
+        self._note_held(packet.packet_id, answer)
         return answer
 
     # ------------------------------------------------------------------------------------ streamed upload
@@ -255,37 +263,44 @@ class PacketUploader:
         answer = self._call("POST", f"{API}/uploads?{self._packet_query(packet)}")[1]
         if "receipt" in answer:
             return answer
+        self._note_held(packet.packet_id, answer)
         now = int(answer["offset"])
         return self._confirmed(packet.packet_id, known, now, max(0, now - known), streaming=True)
 
     def _stream(self, packet: OutgoingPacket, offset: int) -> dict[str, Any] | None:
-        """Stream from `offset` to the end. After a cut ask the hub's offset and stream on from there, as long
-        as each try stored something (a try that stored nothing goes back to the worker, which backs off)."""
+        """Stream from `offset` to the end. After a cut ask the hub's offset and stream on from there at once:
+        the answer shows the link is up. Only after MAX_IDLE_STREAMS tries in a row that stored nothing does
+        the cut go back to the worker, which backs off."""
         self._streaming[packet.packet_id] = offset
+        idle = 0
         while True:
             try:
-                return self._stream_once(packet, offset)
+                return self._stream_once(packet, offset, self._resume_skip(packet, offset))
             except HubUnreachable:
                 position = self._position(packet)  # may raise: the link is down
                 if not isinstance(position, int):
                     return position
-                if position <= offset:
+                idle = 0 if position > offset else idle + 1
+                if idle > MAX_IDLE_STREAMS:
                     raise
                 offset = position
 
-    def _stream_once(self, packet: OutgoingPacket, offset: int) -> dict[str, Any] | None:
-        """One streamed request: the hub's answer (with the receipt once a frame completed the packet)."""
+    def _stream_once(self, packet: OutgoingPacket, offset: int, skip: int = 0) -> dict[str, Any] | None:
+        """One streamed request, leaving out the first `skip` bytes of the first frame (the hub holds them):
+        the hub's answer (with the receipt once a frame completed the packet)."""
+        query = f"{self._packet_query(packet)}&offset={offset}" + (f"&partial={skip}" if skip else "")
         try:
-            _, answer = self._call("POST", f"{API}/uploads/stream?{self._packet_query(packet)}&offset={offset}",
-                                   stream=self._frames(packet, offset), stream_bytes=packet.size - offset,
-                                   content_type="application/octet-stream")
+            _, answer = self._call("POST", f"{API}/uploads/stream?{query}", stream=self._frames(packet, offset, skip),
+                                   stream_bytes=packet.size - offset, content_type="application/octet-stream")
         except HubRefused as exc:
             if exc.code in ("not_found", "method_not_allowed"):  # a hub without the route after all: chunks
                 self.stream_support = False
                 return None
-            if exc.code == "offset_conflict" and exc.body.get("offset") not in (None, offset):
+            hub_offset = exc.body.get("offset")
+            if exc.code == "offset_conflict" and isinstance(hub_offset, int) and (hub_offset != offset or skip):
+                # the hub stands elsewhere, or no longer holds the start of the frame: from its offset, whole
                 return self._stream_once(packet, self._confirmed(
-                    packet.packet_id, offset, int(exc.body["offset"]), 0, streaming=True))
+                    packet.packet_id, offset, hub_offset, 0, streaming=True))
             if exc.status == 422 and isinstance(exc.body.get("receipt"), dict):
                 return exc.body  # the last frame completed a packet the hub rejects: its fate
             if exc.code == "hash_mismatch":
@@ -296,13 +311,37 @@ class PacketUploader:
         self._confirmed(packet.packet_id, offset, now, max(0, now - offset), streaming=True)
         return answer if done else None
 
-    def _frames(self, packet: OutgoingPacket, offset: int):
-        """The signed frames from `offset` to the end, made as the connection takes them."""
+    def _frames(self, packet: OutgoingPacket, offset: int, skip: int = 0):
+        """The signed frames from `offset` to the end (less the first `skip` bytes), made as the connection
+        takes them."""
         for start in range(offset, packet.size, self.frame_bytes):
-            data = packet.data[start:start + self.frame_bytes]
             # No progress reported here: a frame handed to the socket may sit in buffers and die with a cut;
             # progress is what the hub confirms (the answer, or the offset asked after a cut).
-            yield encode_frame(self.client.identity, packet.packet_id, packet.sha256, start, data)
+            yield self._frame(packet, start)[skip:]
+            skip = 0
+
+    def _frame(self, packet: OutgoingPacket, start: int) -> bytes:
+        """The frame at `start`: the same bytes every time (Ed25519 signatures are deterministic)."""
+        data = packet.data[start:start + self.frame_bytes]
+        return encode_frame(self.client.identity, packet.packet_id, packet.sha256, start, data)
+
+    def _note_held(self, packet_id: str, answer: dict[str, Any]) -> None:
+        """Remember what the hub says it holds of the frame at its offset (a cut stream's unfinished frame)."""
+        length, digest, offset = answer.get("partial"), answer.get("partial_sha256"), answer.get("offset")
+        if isinstance(length, int) and isinstance(digest, str) and isinstance(offset, int) and length > 0:
+            self._held[packet_id] = (offset, length, digest)
+        else:
+            self._held.pop(packet_id, None)
+
+    def _resume_skip(self, packet: OutgoingPacket, offset: int) -> int:
+        """How many bytes of our frame at `offset` the hub holds: only if they are exactly our frame's first
+        bytes (else the whole frame goes again; the hub checks every frame whole anyway)."""
+        held = self._held.pop(packet.packet_id, None)
+        if held is None or held[0] != offset or offset >= packet.size:
+            return 0
+        _, length, digest = held
+        first = self._frame(packet, offset)
+        return length if length < len(first) and sha256_hex(first[:length]) == digest else 0
 
     @staticmethod
     def _packet_query(packet: OutgoingPacket) -> str:

@@ -17,8 +17,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sync.frames import FrameReader
+from sync.frames import FRAME_OVERHEAD, MAX_FRAME_BYTES, FrameReader
 from sync.hub.outcomes import outcomes_answer
+from sync.hub.partial_frames import PartialFrames
 from sync.hub.service import HubError, HubService
 from sync.protocol import API, MAX_CHUNK_BYTES, MAX_JSON_BYTES, MAX_PACKET_BYTES, PROTOCOL_VERSION, ProtocolError
 
@@ -81,6 +82,15 @@ def stream_offset(text: str | None) -> int:
     return int(text)
 
 
+def stream_partial(text: str | None) -> int:
+    """How many bytes of its first frame the kit leaves out, resuming after the ones the hub holds."""
+    if text is None:
+        return 0
+    if not text.isdigit() or int(text) > FRAME_OVERHEAD + MAX_FRAME_BYTES:
+        raise HubError(400, "bad_partial", "query parameter partial must be an integer within one frame")
+    return int(text)
+
+
 def stream_start(opened: dict[str, Any], offset: int) -> HubError | None:
     """Why frames from `offset` cannot be stored in the upload `opened` describes (None: they can)."""
     if "receipt" in opened:
@@ -91,26 +101,51 @@ def stream_start(opened: dict[str, Any], offset: int) -> HubError | None:
     return None
 
 
+def resume_partial(partials: PartialFrames, kit_id: str, opened: dict[str, Any], offset: int, partial: int,
+                   reader: FrameReader) -> HubError | ProtocolError | None:
+    """Put the held start of the first frame back in front of the stream; a refusal if the hub no longer holds
+    it (another stream took it, the hub restarted): the kit then sends the whole frame."""
+    if not partial or "receipt" in opened:
+        return None
+    held = partials.take(kit_id, opened["upload_id"], offset, partial)
+    if held is None:
+        return HubError(409, "offset_conflict", f"resume from offset {offset} with the whole frame",
+                        offset=offset, size=opened["size"], partial=0)
+    try:
+        reader.feed(held)  # less than one frame: no frame is complete yet
+    except ProtocolError as exc:
+        return exc
+    return None
+
+
 async def store_frames(request: Request, service: HubService, kit, params: dict[str, str], offset: int,
-                       opened: dict[str, Any]) -> dict[str, Any]:
+                       opened: dict[str, Any], partials: PartialFrames, partial: int = 0) -> dict[str, Any]:
     """Store each frame of the body as soon as it is whole; the last answer (with the receipt when a frame
     completed the packet). After a refusal (or for a packet stored already) the rest of the body is read and
     dropped, because the kit reads the answer only once it has sent its body; a cut keeps every frame stored
-    before it."""
+    before it, and the hub holds the start of the frame it cut (`partials`) for the kit's next stream."""
     reader, answer, total = FrameReader(), opened, 0
     refusal: HubError | ProtocolError | None = stream_start(opened, offset)
-    async for piece in request.stream():
-        total += len(piece)
-        if total > MAX_STREAM_BYTES:
-            raise HubError(413, "too_large", f"stream over {MAX_STREAM_BYTES} bytes")
-        if refusal is not None or "receipt" in answer:
-            continue
-        try:
-            for frame in reader.feed(piece):
-                answer = await run_in_threadpool(service.put_frame, kit, opened["upload_id"], params, offset, frame)
-                offset += len(frame.data)
-        except (HubError, ProtocolError) as exc:
-            refusal = exc
+    if refusal is None:
+        refusal = resume_partial(partials, kit.kit_id, opened, offset, partial, reader)
+    try:
+        async for piece in request.stream():
+            total += len(piece)
+            if total > MAX_STREAM_BYTES:
+                raise HubError(413, "too_large", f"stream over {MAX_STREAM_BYTES} bytes")
+            if refusal is not None or "receipt" in answer:
+                continue
+            try:
+                for frame in reader.feed(piece):
+                    answer = await run_in_threadpool(service.put_frame, kit, opened["upload_id"], params, offset,
+                                                     frame)
+                    offset += len(frame.data)
+            except (HubError, ProtocolError) as exc:
+                refusal = exc
+    except ClientDisconnect:
+        if refusal is None and "receipt" not in answer and reader.pending:
+            partials.keep(kit.kit_id, opened["upload_id"], offset, reader.pending_bytes())
+        raise
     if isinstance(refusal, ProtocolError):
         raise HubError(400, refusal.code, refusal.message, offset=offset)
     if refusal is not None:
@@ -140,7 +175,9 @@ def _guarded(handler: Handler) -> Handler:
     return wrapper
 
 
-def build_app(service: HubService) -> Starlette:
+def build_app(service: HubService, partials: PartialFrames | None = None) -> Starlette:
+    partials = partials if partials is not None else PartialFrames()
+
     async def authed(request: Request, limit: int):
         body = await read_body(request, limit)
         kit = await run_in_threadpool(service.authenticate, request.method, signed_path(request),
@@ -162,6 +199,7 @@ def build_app(service: HubService) -> Starlette:
         answer = await run_in_threadpool(service.open_upload, kit, params, first_chunk)
         if "upload_id" in answer:
             answer["stream"] = True  # this hub takes streamed uploads (a kit seeing no such key sends chunks)
+            answer.update(partials.describe(kit.kit_id, answer["upload_id"], answer["offset"]))
         return JSONResponse(answer, status_code=200 if "receipt" in answer else 201)
 
     async def upload(request: Request) -> Response:
@@ -179,10 +217,11 @@ def build_app(service: HubService) -> Starlette:
         # The request's signature covers the empty body: each frame is signed on its own (sync/frames.py).
         kit = await run_in_threadpool(service.authenticate, request.method, signed_path(request),
                                       request.headers, b"")
-        params = single_params(request, "packet_id", "size", "sha256", "offset")
+        params = single_params(request, "packet_id", "size", "sha256", "offset", "partial")
         offset = stream_offset(params.pop("offset", None))
+        partial = stream_partial(params.pop("partial", None))
         opened = await run_in_threadpool(service.open_upload, kit, params)  # find or start it, as POST /uploads
-        return JSONResponse(await store_frames(request, service, kit, params, offset, opened))
+        return JSONResponse(await store_frames(request, service, kit, params, offset, opened, partials, partial))
 
     async def finalize(request: Request) -> Response:
         kit, _ = await authed(request, MAX_JSON_BYTES)

@@ -5,6 +5,7 @@ an older hub without the route gets chunks, and exactly-once holds under random 
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -42,7 +43,15 @@ class RecordingClient(HubClient):
         return status, answer
 
     def stream_offsets(self) -> list[int]:
-        return [int(p.rsplit("offset=", 1)[1]) for m, p in self.calls if m == "POST" and "/stream?" in p]
+        return [int(self.stream_query(p)["offset"]) for m, p in self.calls if m == "POST" and "/stream?" in p]
+
+    def stream_partials(self) -> list[int]:
+        """Bytes of its first frame each stream left out (the hub held them from the cut stream)."""
+        return [int(self.stream_query(p).get("partial", 0)) for m, p in self.calls if m == "POST" and "/stream?" in p]
+
+    @staticmethod
+    def stream_query(path: str) -> dict[str, str]:
+        return dict(parse_qsl(urlsplit(path).query))
 
 
 def stream(client: HubClient, packet_id: str, data: bytes, offset: int, frames: list[bytes]) -> dict:
@@ -75,7 +84,7 @@ def test_a_cut_mid_stream_resumes_from_the_confirmed_frame_offset(enrolled_kit, 
         fired = len(proxy.faults_fired)
     assert fired == 1 and result.delivered == 1
     offsets = client.stream_offsets()
-    assert offsets[0] == FRAME  # the first open carried 8 KB (and said "stream"), the stream the rest
+    assert offsets[0] == FRAME  # the first open carried one frame (and said "stream"), the stream the rest
     assert len(offsets) == 2 and len(client.positions) == 1  # after the cut: ask where the hub is, stream on
     resumed = offsets[1]
     assert resumed == client.positions[0]  # from the hub's confirmed offset, not from zero
