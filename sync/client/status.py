@@ -73,7 +73,8 @@ class SyncStatus:
 
     def packet_delivered(self, packet_id: str) -> None:
         with self._lock:
-            self._in_flight = None
+            if self._in_flight and self._in_flight["packet_id"] == packet_id:
+                self._in_flight = None  # (the next packet may be on the link already: it stays shown)
             self._delivered_total += 1
             self._last_success_at = self._clock()
             self._stuck.pop(packet_id, None)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -47,13 +48,15 @@ class Timeouts:
 
 
 class HubClient:
-    """One keep-alive connection pool to the hub; use from one thread (the sync worker's)."""
+    """One keep-alive connection pool to the hub, for the sync worker's threads (its delivery pipeline runs two
+    requests at once: httpx's pool is thread-safe, and the counters change under a lock)."""
 
     def __init__(self, base_url: str, identity: KitIdentity, timeouts: Timeouts = Timeouts()):
         self.base_url = base_url.rstrip("/")
         self.identity = identity
         self.requests_sent = 0
         self.answers_received = 0  # any HTTP answer, even a refusal: the hub is reachable
+        self._counting = threading.Lock()
         self.timeouts = timeouts
         timeout = httpx.Timeout(connect=timeouts.connect_s, read=timeouts.read_s, write=timeouts.write_s,
                                 pool=timeouts.connect_s)
@@ -87,7 +90,8 @@ class HubClient:
         headers = {"Content-Type": content_type} if content_type else {}
         if signed:
             headers.update(sign_request(self.identity, self.identity.kit_id, method, path, body))
-        self.requests_sent += 1
+        with self._counting:
+            self.requests_sent += 1
         try:
             response = self._http.request(method, path, content=stream if stream is not None else body or None,
                                           headers=headers, timeout=self._stream_timeout(stream_bytes))
@@ -95,7 +99,8 @@ class HubClient:
         except httpx.HTTPError as exc:  # connect/read/write errors, timeouts, cut-short answers
             raise HubUnreachable(f"{type(exc).__name__}: {exc}",
                                  connected=not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))) from None
-        self.answers_received += 1
+        with self._counting:
+            self.answers_received += 1
         answer = _decode(raw)
         if response.status_code >= 500 or answer is None:
             raise HubUnreachable(f"hub answered {response.status_code} without a usable body")

@@ -16,6 +16,7 @@ chunked PUTs.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -164,14 +165,20 @@ class PacketUploader:
         self._streaming: dict[str, int] = {}  # packet id -> offset the hub confirmed, of a streamed upload cut
         # packet id -> (offset, length, SHA-256) of the start of a frame the hub holds from a cut stream
         self._held: dict[str, tuple[int, int, str]] = {}
-        self._on_contact: Callable[[], None] | None = None
+        # Two deliveries may run at once (sync/client/pipeline.py): each one's callbacks live on its thread,
+        # and what they share (the sizer, the progress count) changes under this lock.
+        self._delivery = threading.local()
+        self._lock = threading.Lock()
         self.confirmed_bytes = 0  # new bytes the hub confirmed (progress: the worker's back-off resets on it)
 
-    def deliver(self, packet: OutgoingPacket, on_contact: Callable[[], None] | None = None) -> Delivery:
+    def deliver(self, packet: OutgoingPacket, on_contact: Callable[[], None] | None = None,
+                on_handed_over: Callable[[], None] | None = None) -> Delivery:
         """Upload until the hub's verified receipt (received or rejected). Network faults propagate.
         `on_contact` runs once, when the hub first answers about this packet (the queue marks it uploading
-        then: a kit that cannot reach the hub leaves its packets sealed, as they were)."""
-        self._on_contact = on_contact
+        then: a kit that cannot reach the hub leaves its packets sealed, as they were). `on_handed_over` runs
+        when a stream has handed its last frame to the connection: from then on it only waits for the answer
+        (the pipeline starts the next packet then)."""
+        self._delivery.on_contact, self._delivery.on_handed_over = on_contact, on_handed_over
         for _ in range(MAX_RESTARTS):
             answer = self._streamed(packet) if self.stream_support else self._chunked(packet)
             if answer is not None:
@@ -201,14 +208,16 @@ class PacketUploader:
     def _call(self, method: str, path: str, body: bytes = b"", **kwargs) -> tuple[float, dict[str, Any]]:
         """One request; (seconds it took, answer). Tells the sizer when the link answered or was cut."""
         started = self.sizer.clock()
-        self.sizer.trying(started)
+        with self._lock:
+            self.sizer.trying(started)
         try:
             _, answer = self.client.request(method, path, body=body, **kwargs)
         except HubUnreachable as exc:
-            if exc.connected:  # a link that was up and dropped; no connection at all says nothing of up-times
-                self.sizer.cut()
-            else:
-                self.sizer.tried_since = None
+            with self._lock:
+                if exc.connected:  # a link that was up and dropped; no connection says nothing of up-times
+                    self.sizer.cut()
+                else:
+                    self.sizer.tried_since = None
             raise
         except HubRefused:
             self._answered(started)
@@ -217,8 +226,9 @@ class PacketUploader:
         return self.sizer.clock() - started, answer
 
     def _answered(self, started: float) -> None:
-        self.sizer.answered(started)
-        contact, self._on_contact = self._on_contact, None
+        with self._lock:
+            self.sizer.answered(started)
+        contact, self._delivery.on_contact = getattr(self._delivery, "on_contact", None), None
         if contact is not None:
             contact()
 
@@ -235,7 +245,8 @@ class PacketUploader:
                 return exc.body  # the first chunk was the whole packet, and the hub rejects it: its fate
             raise
         if answer.get("offset") == len(first):
-            self.sizer.observe(len(first), seconds)
+            with self._lock:
+                self.sizer.observe(len(first), seconds)
             self._confirmed(packet.packet_id, 0, len(first), len(first), streaming=answer.get("stream") is True)
         if self.stream_support is None and "upload_id" in answer:
             self.stream_support = answer.get("stream") is True
@@ -319,6 +330,9 @@ class PacketUploader:
             # progress is what the hub confirms (the answer, or the offset asked after a cut).
             yield self._frame(packet, start)[skip:]
             skip = 0
+        handed_over = getattr(self._delivery, "on_handed_over", None)
+        if handed_over is not None:
+            handed_over()
 
     def _frame(self, packet: OutgoingPacket, start: int) -> bytes:
         """The frame at `start`: the same bytes every time (Ed25519 signatures are deterministic)."""
@@ -366,14 +380,16 @@ class PacketUploader:
                 if exc.status == 422 and isinstance(exc.body.get("receipt"), dict):
                     return exc.body  # the last chunk completed a packet the hub rejects: its fate
                 raise
-            self.sizer.observe(len(chunk), seconds)
+            with self._lock:
+                self.sizer.observe(len(chunk), seconds)
             offset = self._confirmed(packet.packet_id, offset, int(answer["offset"]), len(chunk), upload_id)
         return answer
 
     def _confirmed(self, packet_id: str, before: int, now: int, sent_now: int, upload_id: str | None = None,
                    streaming: bool = False) -> int:
         """The hub confirmed `now` bytes of the packet: remember it (a cut resumes there) and tell people."""
-        self.confirmed_bytes += max(0, now - before)
+        with self._lock:
+            self.confirmed_bytes += max(0, now - before)
         if upload_id is not None:
             self._uploads[packet_id] = (upload_id, now)
         if streaming:

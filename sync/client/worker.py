@@ -21,6 +21,7 @@ from typing import Callable
 from sync.client import outcomes
 from sync.client.connectivity import Backoff
 from sync.client.kit import OutgoingPacket, Outbox
+from sync.client.pipeline import DeliveryPipeline, Settled
 from sync.client.status import SyncStatus
 from sync.client.transport import HubClient, HubRefused, HubUnreachable
 from sync.client.uploader import ChunkSizer, PacketUploader, ReceiptInvalid, UploadStuck, verify_receipt
@@ -61,6 +62,7 @@ class SyncWorker:
     sleep: Callable[[float], None] | None = None
     sizer: ChunkSizer | None = None  # None: sized from chunk_bytes / max_chunk_bytes
     stream: bool = True  # streamed uploads when the hub takes them (False: chunked PUTs only)
+    in_flight: int = 2  # packets on the link at once: the next streams while the last waits for its receipt
     on_pass: Callable[[PassResult], None] | None = None  # after each pass of the thread (e.g. audit it)
     # Before the packets of each pass (the kit's signed supervisor roster: a new supervisor's packets are
     # refused until the hub pins their key); it may raise HubUnreachable like any request.
@@ -72,6 +74,7 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._uploader = PacketUploader(self.client, self.hub_signing_key, self.status, self.chunk_bytes,
                                         self.max_chunk_bytes, self.sizer, stream=self.stream)
+        self._pipeline = DeliveryPipeline(self._uploader, self.in_flight)
         self.sizer = self._uploader.sizer
 
     # ------------------------------------------------------------------------------------------ a pass
@@ -125,27 +128,37 @@ class SyncWorker:
             batch = [p for p in self.outbox.next_packets_to_send(limit=self.batch) if p.packet_id not in skipped]
             if not batch:
                 return
-            for packet in batch:
-                if self._stop.is_set():
-                    return
-                if not self._deliver(packet, result):
-                    skipped.add(packet.packet_id)
+            lost: HubUnreachable | None = None
+            # The next packet's stream starts while the last one waits for its receipt (sync/client/pipeline.py);
+            # each delivery's end is recorded here, on the worker's thread, in queue order.
+            for settled in self._pipeline.deliver(batch, self._contact, self._stop.is_set):
+                if not self._settle(settled, result):
+                    skipped.add(settled.packet.packet_id)
+                if isinstance(settled.error, HubUnreachable) and lost is None:
+                    lost = settled.error
                 self.status.set_queued(self.outbox.queued_count())
+            if lost is not None:
+                raise lost
 
-    def _deliver(self, packet: OutgoingPacket, result: PassResult) -> bool:
-        """Deliver one packet; False if it stays in the queue for this pass (stuck). Network errors propagate."""
+    def _contact(self, packet: OutgoingPacket) -> None:
         # The state turns "uploading" with the first bytes the hub confirms (SyncStatus.packet_progress), and the
         # queue marks the packet uploading when the hub first answers about it: until then this request is the
         # probe, and the kit may well be offline.
-        try:
-            delivery = self._uploader.deliver(packet, on_contact=lambda: self.outbox.mark_uploading(packet.packet_id))
-        except (ReceiptInvalid, UploadStuck) as exc:
+        self.outbox.mark_uploading(packet.packet_id)
+
+    def _settle(self, settled: Settled, result: PassResult) -> bool:
+        """Record how one delivery ended; False if the packet stays in the queue for this pass (stuck)."""
+        packet, exc = settled.packet, settled.error
+        if isinstance(exc, (ReceiptInvalid, UploadStuck)):
             return self._stuck(packet, str(exc), result)
-        except HubRefused as exc:
+        if isinstance(exc, HubRefused):
             return self._stuck(packet, f"{exc.code}: {exc.message}", result)
-        except HubUnreachable as exc:
+        if isinstance(exc, HubUnreachable):
             self.outbox.mark_upload_failed(packet.packet_id, str(exc))
-            raise
+            return True  # the pass ends (the worker raises it once the deliveries in flight are over)
+        if exc is not None:
+            raise exc  # a bug: step() logs it; the pipeline waits for the delivery still in flight
+        delivery = settled.delivery
         self._apply(packet, delivery.receipt.to_json_obj(), delivery.accepted, delivery.receipt.receipt.reason, result)
         return True
 
