@@ -17,11 +17,11 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sync.frames import FRAME_OVERHEAD, MAX_FRAME_BYTES, FrameReader
 from sync.hub.outcomes import outcomes_answer
 from sync.hub.partial_frames import PartialFrames
 from sync.hub.service import HubError, HubService
-from sync.protocol import API, MAX_CHUNK_BYTES, MAX_JSON_BYTES, MAX_PACKET_BYTES, PROTOCOL_VERSION, ProtocolError
+from sync.hub.stream_upload import store_frames, stream_offset, stream_partial
+from sync.protocol import API, MAX_CHUNK_BYTES, MAX_JSON_BYTES, PROTOCOL_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -70,89 +70,6 @@ def single_params(request: Request, *names: str) -> dict[str, str]:
         if found:
             values[name] = found[0]
     return values
-
-
-# A streamed upload's body: a packet's bytes plus framing (a kit sending tiny frames only wastes its own link).
-MAX_STREAM_BYTES = 2 * MAX_PACKET_BYTES
-
-
-def stream_offset(text: str | None) -> int:
-    if text is None or not text.isdigit() or int(text) > MAX_PACKET_BYTES:
-        raise HubError(400, "bad_offset", "query parameter offset must be an integer from 0 to the packet size")
-    return int(text)
-
-
-def stream_partial(text: str | None) -> int:
-    """How many bytes of its first frame the kit leaves out, resuming after the ones the hub holds."""
-    if text is None:
-        return 0
-    if not text.isdigit() or int(text) > FRAME_OVERHEAD + MAX_FRAME_BYTES:
-        raise HubError(400, "bad_partial", "query parameter partial must be an integer within one frame")
-    return int(text)
-
-
-def stream_start(opened: dict[str, Any], offset: int) -> HubError | None:
-    """Why frames from `offset` cannot be stored in the upload `opened` describes (None: they can)."""
-    if "receipt" in opened:
-        return None  # stored already: the answer is the receipt
-    if opened["offset"] != offset:
-        return HubError(409, "offset_conflict", f"resume from offset {opened['offset']}", offset=opened["offset"],
-                        size=opened["size"])
-    return None
-
-
-def resume_partial(partials: PartialFrames, kit_id: str, opened: dict[str, Any], offset: int, partial: int,
-                   reader: FrameReader) -> HubError | ProtocolError | None:
-    """Put the held start of the first frame back in front of the stream; a refusal if the hub no longer holds
-    it (another stream took it, the hub restarted): the kit then sends the whole frame."""
-    if not partial or "receipt" in opened:
-        return None
-    held = partials.take(kit_id, opened["upload_id"], offset, partial)
-    if held is None:
-        return HubError(409, "offset_conflict", f"resume from offset {offset} with the whole frame",
-                        offset=offset, size=opened["size"], partial=0)
-    try:
-        reader.feed(held)  # less than one frame: no frame is complete yet
-    except ProtocolError as exc:
-        return exc
-    return None
-
-
-async def store_frames(request: Request, service: HubService, kit, params: dict[str, str], offset: int,
-                       opened: dict[str, Any], partials: PartialFrames, partial: int = 0) -> dict[str, Any]:
-    """Store each frame of the body as soon as it is whole; the last answer (with the receipt when a frame
-    completed the packet). After a refusal (or for a packet stored already) the rest of the body is read and
-    dropped, because the kit reads the answer only once it has sent its body; a cut keeps every frame stored
-    before it, and the hub holds the start of the frame it cut (`partials`) for the kit's next stream."""
-    reader, answer, total = FrameReader(), opened, 0
-    refusal: HubError | ProtocolError | None = stream_start(opened, offset)
-    if refusal is None:
-        refusal = resume_partial(partials, kit.kit_id, opened, offset, partial, reader)
-    try:
-        async for piece in request.stream():
-            total += len(piece)
-            if total > MAX_STREAM_BYTES:
-                raise HubError(413, "too_large", f"stream over {MAX_STREAM_BYTES} bytes")
-            if refusal is not None or "receipt" in answer:
-                continue
-            try:
-                for frame in reader.feed(piece):
-                    answer = await run_in_threadpool(service.put_frame, kit, opened["upload_id"], params, offset,
-                                                     frame)
-                    offset += len(frame.data)
-            except (HubError, ProtocolError) as exc:
-                refusal = exc
-    except ClientDisconnect:
-        if refusal is None and "receipt" not in answer and reader.pending:
-            partials.keep(kit.kit_id, opened["upload_id"], offset, reader.pending_bytes())
-        raise
-    if isinstance(refusal, ProtocolError):
-        raise HubError(400, refusal.code, refusal.message, offset=offset)
-    if refusal is not None:
-        raise refusal
-    if reader.pending:
-        raise HubError(400, "bad_frame", "the stream ends inside a frame", offset=offset)
-    return answer
 
 
 Handler = Callable[[Request], Awaitable[Response]]

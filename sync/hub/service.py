@@ -286,16 +286,20 @@ class HubService:
             return {"upload_id": upload_id, "offset": confirmed, "size": size, **answer}
         return {"upload_id": upload_id, "offset": confirmed, "size": size}
 
-    def put_frame(self, kit: KitRecord, upload_id: str, params: Mapping[str, str], offset: int,
-                  frame: Frame) -> dict[str, Any]:
-        """One frame of a streamed upload of the packet `params` names (upload `upload_id`, as open_upload
-        answered): checked against the kit's device key, bound to this packet and offset (sync/frames.py), then
-        stored like a chunk; the frame that completes the packet is verified and answered with the receipt."""
-        try:
-            verify_frame(load_public_key(kit.device_public_key), params["packet_id"], params["sha256"], offset, frame)
-        except ProtocolError as exc:
-            raise HubError(403, exc.code, exc.message, offset=offset) from None
-        return self.put_chunk(kit, upload_id, str(offset), frame.data)
+    def frame_checker(self, kit: KitRecord, params: Mapping[str, str]) -> Callable[[int, Frame], None]:
+        """Checks each frame of a streamed upload of the packet `params` names against the kit's device key,
+        bound to this packet and the frame's offset (sync/frames.py): HubError 403 `bad_frame` if it fails.
+        Checked frames are stored like chunks (sync/hub/stream_upload.py)."""
+        key = load_public_key(kit.device_public_key)
+        packet_id, digest = params["packet_id"], params["sha256"]
+
+        def check(offset: int, frame: Frame) -> None:
+            try:
+                verify_frame(key, packet_id, digest, offset, frame)
+            except ProtocolError as exc:
+                raise HubError(403, exc.code, exc.message, offset=offset) from None
+
+        return check
 
     def _append(self, kit: KitRecord, upload_id: str, offset: int, data: bytes, hold_last: bool):
         try:
