@@ -1,7 +1,8 @@
 """Signed frames of a streamed upload (`POST /v1/uploads/stream`): the wire format, pure (no I/O).
 
-A streamed upload is one long request body made of frames, so the hub can store each frame the moment it
-has it whole: a cut then loses at most the frame on the wire, and no chunk waits for a round trip. The
+A streamed upload is one long request body made of frames, so the hub can check each frame the moment it
+has it whole and store what it checked (in batches, sync/hub/stream_upload.py): a cut then loses nothing
+checked, and no chunk waits for a round trip. The
 request's own signature cannot cover a body that is not known yet (it covers the empty body), so each
 frame carries its own Ed25519 signature by the kit's device key, bound to the packet (its id and the SHA-256
 of the whole packet, which name the upload) and the frame's offset in it. A frame can thus only ever be

@@ -130,7 +130,8 @@ def _human_status(s: dict) -> str:
              f"last success {s['last_success_at'] or 'never'}"]
     if s["in_flight"]:
         f = s["in_flight"]
-        lines.append(f"  moving {f['packet_id']}: {f['confirmed_bytes']}/{f['size']} bytes")
+        lines.append(f"  moving {f['packet_id']}: {f['confirmed_bytes']}/{f['size']} bytes confirmed"
+                     f" ({f.get('sent_bytes', 0)} sent)")
     if s["last_error"]:
         lines.append(f"  last error: {s['last_error']}")
     for stuck in s["stuck"]:

@@ -58,13 +58,24 @@ class SyncStatus:
 
     def begin_packet(self, packet_id: str, size: int, confirmed: int = 0) -> None:
         with self._lock:
-            self._in_flight = {"packet_id": packet_id, "size": size, "confirmed_bytes": confirmed}
+            self._in_flight = {"packet_id": packet_id, "size": size, "confirmed_bytes": confirmed,
+                               "sent_bytes": confirmed}
+        self._changed()
+
+    def packet_sent(self, packet_id: str, sent: int) -> None:
+        """A stream handed the packet's bytes up to `sent` to the connection. The hub confirms a stream only
+        at its end (or when asked after a cut), so this is what moves while it flows: shown, never trusted
+        (a cut sends from the confirmed offset again)."""
+        with self._lock:
+            if self._in_flight and self._in_flight["packet_id"] == packet_id:
+                self._in_flight["sent_bytes"] = max(sent, self._in_flight["confirmed_bytes"])
         self._changed()
 
     def packet_progress(self, packet_id: str, confirmed: int, sent_now: int) -> None:
         with self._lock:
             if self._in_flight and self._in_flight["packet_id"] == packet_id:
                 self._in_flight["confirmed_bytes"] = confirmed
+                self._in_flight["sent_bytes"] = max(confirmed, self._in_flight.get("sent_bytes", 0))
             self._bytes_sent_total += sent_now
             if self._state == "probing":
                 self._state = "uploading"  # the hub confirmed bytes: the link is up and moving

@@ -7,7 +7,7 @@ finalising twice returns the same receipt. So after any interruption the next pa
 at the top and loses at most the chunk that was on the wire.
 
 A hub that says so in its open answer (`"stream": true`) takes the rest of the packet as one streamed
-request of signed frames (sync/frames.py) and stores each frame as it arrives: a cut then loses at most the
+request of signed frames (sync/frames.py) and keeps each frame as it arrives: a cut then loses at most the
 frame on the wire, and no chunk waits for a round trip. After a cut the uploader asks the hub's offset
 (a bodiless `POST /v1/uploads`) and streams on from there; if the hub holds the start of the frame the cut
 left unfinished (sync/hub/partial_frames.py) the kit sends only the rest of it. An older hub gets the
@@ -330,6 +330,7 @@ class PacketUploader:
             # progress is what the hub confirms (the answer, or the offset asked after a cut).
             yield self._frame(packet, start)[skip:]
             skip = 0
+            self.status.packet_sent(packet.packet_id, min(packet.size, start + self.frame_bytes))
         handed_over = getattr(self._delivery, "on_handed_over", None)
         if handed_over is not None:
             handed_over()

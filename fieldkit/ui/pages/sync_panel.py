@@ -197,7 +197,8 @@ class SyncPanel(QWidget):
         flight = snap.get("in_flight")
         if flight:
             self.bytes_bar.setRange(0, max(int(flight["size"]), 1))
-            self.bytes_bar.setValue(int(flight.get("confirmed_bytes", 0)))
+            # a stream is confirmed only at its end: what it has sent moves the bar meanwhile
+            self.bytes_bar.setValue(int(max(flight.get("confirmed_bytes", 0), flight.get("sent_bytes", 0))))
         else:
             self.bytes_bar.setRange(0, 1)
             self.bytes_bar.setValue(0)

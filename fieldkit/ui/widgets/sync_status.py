@@ -98,7 +98,8 @@ class SyncStatusWidget(QWidget):
         done = int(snap.get("delivered_total", 0)) - self._batch_base
         total = max(done + int(snap.get("queued", 0)), 1)
         flight = snap.get("in_flight") or {}
-        part = flight.get("confirmed_bytes", 0) / flight["size"] if flight.get("size") else 0.0
+        moved = max(flight.get("confirmed_bytes", 0), flight.get("sent_bytes", 0))  # a stream is confirmed at its end
+        part = moved / flight["size"] if flight.get("size") else 0.0
         self.bar.setValue(int(BAR_STEPS * min(1.0, (done + part) / total)))
         self.bar.show()
 
