@@ -132,6 +132,7 @@ class TimedOutbox:
         self.started: dict[str, float] = {}
         self.latency: dict[str, float] = {}
         self.rejected: dict[str, str] = {}
+        self.on_acknowledged: Callable[[], None] | None = None  # after each first acknowledgement
 
     def next_packets_to_send(self, limit: int = 50) -> list[OutgoingPacket]:
         # Time to receipt runs from the moment the kit takes a packet up to send (the worker marks it
@@ -169,6 +170,10 @@ class TimedOutbox:
                 self.waiting.discard(packet_id)
                 self.in_flight.discard(packet_id)
                 self.latency[packet_id] = time.monotonic() - self.started.get(packet_id, time.monotonic())
+            else:
+                return
+        if self.on_acknowledged is not None:
+            self.on_acknowledged()
 
     def mark_rejected(self, packet_id: str, reason: str, receipt: dict) -> None:
         with self._lock:
@@ -247,6 +252,20 @@ def _run_kit(kit: SimulatedKit, url: str, deadline: float, stop: threading.Event
                 stop.wait(random.uniform(*RETRY_PAUSE_S))
 
 
+class _Halfway:
+    """Calls `midway()` once, when acknowledgements reach half of `planned` (from any kit thread)."""
+
+    def __init__(self, planned: int, midway: Callable[[], None]):
+        self.planned, self.midway, self.count, self._lock = planned, midway, 0, threading.Lock()
+
+    def one_more(self) -> None:
+        with self._lock:
+            self.count += 1
+            if self.count != (self.planned + 1) // 2:  # the first count with count * 2 >= planned
+                return
+        self.midway()
+
+
 def _percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
@@ -288,14 +307,16 @@ def run_loadtest(plan: LoadPlan, issue_token: Callable[[], str],
     deadline = begin + plan.max_seconds
     threads = [threading.Thread(target=_run_kit, args=(sim, url, deadline, stop, plan.first_chunk_bytes), name=f"loadkit-{i}", daemon=True)
                for i, sim in enumerate(sims)]
+    if midway is not None:
+        # Called by the kit thread whose acknowledgement reaches half the packets, before it goes on: a fast run
+        # can finish between two looks of a watching thread.
+        halfway = _Halfway(report.packets_planned, midway)
+        for sim in sims:
+            sim.outbox.on_acknowledged = halfway.one_more
     try:
         for t in threads:
             t.start()
-        called = midway is None
         while any(t.is_alive() for t in threads):
-            if not called and sum(len(s.outbox.latency) for s in sims) * 2 >= report.packets_planned:
-                called = True
-                midway()
             if time.monotonic() > deadline + 30:
                 break
             time.sleep(0.05)

@@ -174,4 +174,7 @@ def no_threads_left():
     before = {t.ident for t in threading.enumerate()}
     yield
     left = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
+    for thread in left:  # told to stop but not out yet (AnyIO ends its idle workers as the hub's loop closes)
+        thread.join(timeout=2)
+    left = [t for t in left if t.is_alive()]
     assert not left, f"threads left running: {[t.name for t in left]}"
