@@ -38,8 +38,8 @@ class RecordingClient(HubClient):
     def request(self, method, path, **kwargs):
         self.calls.append((method, path))
         status, answer = super().request(method, path, **kwargs)
-        if method == "POST" and path.startswith(f"{API}/uploads?") and not kwargs.get("body"):
-            self.positions.append(answer["offset"])
+        if method == "POST" and path.startswith(f"{API}/uploads?") and not kwargs.get("body") and "offset" in answer:
+            self.positions.append(answer["offset"])  # (no offset: the packet was stored, the answer is its receipt)
         return status, answer
 
     def stream_offsets(self) -> list[int]:
