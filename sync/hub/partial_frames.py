@@ -53,14 +53,15 @@ class PartialFrames:
 
     def describe(self, kit_id: str, upload_id: str, offset: int) -> dict[str, int | str]:
         """What the position answer says about held bytes at `offset`: {partial, partial_sha256}, or {}."""
-        held = self._current(kit_id, upload_id, offset)
+        with self._lock:
+            held = self._at(kit_id, upload_id, offset)
         return {} if held is None else {"partial": len(held.data), "partial_sha256": sha256_hex(held.data)}
 
     def take(self, kit_id: str, upload_id: str, offset: int, length: int) -> bytes | None:
         """The held bytes, if they are the `length` bytes at `offset` the kit resumes after (then forgotten)."""
         with self._lock:
-            held = self._held.get((kit_id, upload_id))
-            if held is None or held.offset != offset or len(held.data) != length or self._expired(held):
+            held = self._at(kit_id, upload_id, offset)
+            if held is None or len(held.data) != length:
                 return None
             self._drop((kit_id, upload_id))
             return held.data
@@ -73,12 +74,10 @@ class PartialFrames:
         with self._lock:
             return len(self._held)
 
-    def _current(self, kit_id: str, upload_id: str, offset: int) -> HeldPartial | None:
-        with self._lock:
-            held = self._held.get((kit_id, upload_id))
-            if held is None or held.offset != offset or self._expired(held):
-                return None
-            return held
+    def _at(self, kit_id: str, upload_id: str, offset: int) -> HeldPartial | None:
+        """The bytes held for this upload, if they start at `offset` and are not too old (call under the lock)."""
+        held = self._held.get((kit_id, upload_id))
+        return None if held is None or held.offset != offset or self._expired(held) else held
 
     def _expired(self, held: HeldPartial) -> bool:
         return self.clock() - held.kept_at > self.ttl_s

@@ -4,6 +4,7 @@ is forgotten) and no sync thread is left."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 from PySide6.QtCore import QCoreApplication
@@ -49,6 +50,10 @@ def test_logged_in_kit_delivers_sealed_packets_without_a_click(qtbot, window, pr
     qtbot.waitUntil(lambda: header.text() == words("All delivered"), timeout=WAIT)
     assert not header.bar.isVisible()
     assert [row.status for row in window.sync_panel.table_rows()] == ["acknowledged"] * 3
+    window.show_page("sync")   # what the supervisor reads there: no stale "log in" line, a local time
+    panel = window.sync_panel
+    assert panel.link.text() != QCoreApplication.translate("SyncPanel", "Log in to see the queue.")
+    assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", panel.detail.text()) and "Z" not in panel.detail.text()
 
     window.lock()   # the key is forgotten: sending pauses, and says so on the lock screen
     qtbot.waitUntil(lambda: not sync_threads(), timeout=WAIT)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, Q
                                QVBoxLayout, QWidget)
 
 from fieldkit.ui import sync_adapter
+from fieldkit.ui.messages import local_time
 from fieldkit.ui.names import record_status_name
 from sync.client.factory import export_for_kit, import_receipts_for_kit
 from sync.client.worker import PassResult
@@ -35,6 +36,7 @@ class SyncPanel(QWidget):
         self._unreported = PassResult()   # delivered/refused by background passes since the last report
         self._header = None
         self._last_snapshot = None
+        self._link_reports_pass = False  # the line above the bars says how the last "Send now" went
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.link = QLabel()
@@ -109,6 +111,7 @@ class SyncPanel(QWidget):
         self.import_button.setEnabled(usb_ready and sync_adapter.hub_configured(self.ctx.data_dir))
         if service is None:
             self.link.setText(self.tr("Log in to see the queue."))
+            self._link_reports_pass = False
             return
         if not sync_adapter.hub_configured(self.ctx.data_dir):
             self.link.setText(self.tr("This kit is not provisioned: run `fieldkit provision` with the hub's token."))
@@ -117,6 +120,8 @@ class SyncPanel(QWidget):
             self.sync_button.setEnabled(self.ctx.kit_session is not None and not self._send_now_pending)
             if self._last_snapshot is None:
                 self.link.setText(self.tr("Not tried yet."))
+            elif not self._link_reports_pass:
+                self.link.setText("")  # the background worker's state is in the lines below (and the header)
         rows = sync_adapter.packet_rows(service)
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -183,6 +188,7 @@ class SyncPanel(QWidget):
 
     def _pass_done(self, result) -> None:
         self.sync_button.setEnabled(True)
+        self._link_reports_pass = True
         if result.reached_hub:
             self.link.setText(self.tr("Hub reached: %1 delivered, %2 refused, %3 stuck.")
                               .replace("%1", str(result.delivered)).replace("%2", str(result.rejected))
@@ -206,7 +212,7 @@ class SyncPanel(QWidget):
                   "probing": self.tr("looking for the hub"), "uploading": self.tr("sending"),
                   "stopped": self.tr("paused")}
         lines = [self.tr("State: %1").replace("%1", states.get(snap.get("state", ""), "")),
-                 self.tr("Last success: %1").replace("%1", snap.get("last_success_at") or "—")]
+                 self.tr("Last success: %1").replace("%1", local_time(snap.get("last_success_at")))]
         if snap.get("last_error"):   # the raw error goes to the log, not to the screen
             lines.append(self.tr("The last attempt failed; the kit tries again by itself."))
         for stuck in snap.get("stuck", []):
